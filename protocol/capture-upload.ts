@@ -1,0 +1,62 @@
+import * as v from 'valibot';
+import { MAX_EVIDENCE_FRAMES, MAX_FRAME_BYTES } from './claims.ts';
+import { OPERATIONS } from './operations.ts';
+
+/**
+ * Body of `POST /v1/captures` (Content-Type: application/cbor): the capture JWT, the session token
+ * it answers, and the evidence frames (JPEG bytes) in the same order as the token's `evidence`.
+ */
+export const CaptureUploadSchema = v.strictObject({
+  token: v.pipe(v.string(), v.minLength(1), v.maxLength(16 * 1024)),
+  session: v.pipe(v.string(), v.minLength(1), v.maxLength(8 * 1024)),
+  frames: v.pipe(
+    v.array(v.pipe(v.instance(Uint8Array), v.check((b) => b.byteLength <= MAX_FRAME_BYTES, 'frame too large'))),
+    v.minLength(1),
+    v.maxLength(MAX_EVIDENCE_FRAMES),
+  ),
+});
+export type CaptureUpload = v.InferOutput<typeof CaptureUploadSchema>;
+
+/**
+ * Answer of `POST /v1/captures` (CBOR or JSON, per Accept). A decisive or review result carries the
+ * verdict JWT; a retryable failure (status 1) carries `retry` with the fresh nonce the next capture
+ * must sign, and the reason code.
+ */
+export interface CaptureResponse {
+  sessionId: string;
+  status: 1 | 2 | 3 | 4 | 5;
+  verdict?: string;
+  response?: 200 | 201;
+  retry?: { nonce: string; attemptsLeft: number; code: string };
+}
+
+/** Body of `POST /v1/sessions` (integrator backend, JSON, API key). */
+export const CreateSessionRequestSchema = v.strictObject({
+  operation: v.picklist(OPERATIONS),
+  /** person id / card number; required except for IDENTIFICATION */
+  subject: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128), v.regex(/^[A-Za-z0-9._:@-]+$/))),
+  /** must be one of the integrator's registered return URLs */
+  returnUrl: v.optional(v.pipe(v.string(), v.maxLength(256))),
+  /** narrow the integrator's allowed origins for this session (each must be registered) */
+  origins: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(256))), v.maxLength(16))),
+});
+export type CreateSessionRequest = v.InferOutput<typeof CreateSessionRequestSchema>;
+
+export interface CreateSessionResponse {
+  sessionId: string;
+  sessionToken: string;
+  /** unix seconds */
+  expiresAt: number;
+}
+
+/** Webhook event POSTed (JSON) to the integrator on session status 2–5; signed with HMAC-SHA256. */
+export interface WebhookEvent {
+  id: string;
+  type: 'session.status';
+  sessionId: string;
+  status: 2 | 3 | 4 | 5;
+  /** verdict JWT of this transition */
+  verdict: string;
+}
+export const WEBHOOK_SIGNATURE_HEADER = 'X-Liveness-Signature';
+export const WEBHOOK_EVENT_ID_HEADER = 'X-Liveness-Event-Id';

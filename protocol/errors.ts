@@ -1,0 +1,104 @@
+/**
+ * Stable error codes shared by the element, the edge verifier and the matcher.
+ * `status` is the HTTP status a server answers with: 400 permanent, 503 temporary
+ * (retry later), plus the few standard ones (401/403/404/409/413/415/429).
+ */
+export const ERRORS = {
+  // generic request errors
+  BAD_REQUEST: 400,
+  MALFORMED_BODY: 400,
+  SCHEMA_VIOLATION: 400,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  NOT_FOUND: 404,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  OVERLOADED: 503,
+  NOT_READY: 503,
+  STORE_UNAVAILABLE: 503,
+  UPSTREAM_UNAVAILABLE: 503,
+  INTERNAL: 503,
+  // sessions and tokens (edge verifier)
+  SESSION_TOKEN_INVALID: 400,
+  SESSION_EXPIRED: 400,
+  SESSION_NOT_FOUND: 404,
+  SESSION_USED: 409,
+  CAPTURE_TOKEN_INVALID: 400,
+  CAPTURE_SIGNATURE_INVALID: 400,
+  NONCE_MISMATCH: 400,
+  NONCE_REUSED: 409,
+  EVIDENCE_MISSING: 400,
+  EVIDENCE_HASH_MISMATCH: 400,
+  ATTEMPTS_EXCEEDED: 400,
+  ORIGIN_NOT_ALLOWED: 403,
+  RETURN_URL_NOT_ALLOWED: 400,
+  // matcher
+  PERSON_NOT_FOUND: 404,
+  GALLERY_NOT_FOUND: 404,
+  IMAGE_UNDECODABLE: 400,
+  NO_FACE: 400,
+  MULTIPLE_FACES: 400,
+  TEMPLATE_MODEL_MISMATCH: 400,
+  STORED_DATA_CORRUPT: 400,
+  COVERAGE_INSUFFICIENT: 503,
+  // on-device checks and camera (guidance; never an authority)
+  FACE_NOT_FOUND: 400,
+  FACE_MULTIPLE: 400,
+  FACE_OUTSIDE_GUIDE: 400,
+  FACE_NOT_FRONTAL: 400,
+  EYES_NOT_VISIBLE: 400,
+  EYES_CLOSED: 400,
+  NO_BLINK: 400,
+  PHONE_IN_FRAME: 400,
+  TOO_DARK: 400,
+  TOO_BRIGHT: 400,
+  BACKLIT: 400,
+  TOO_FAR: 400,
+  TOO_CLOSE: 400,
+  HOLD_STILL: 400,
+  MOVE_CLOSER_STEP: 400,
+  FACE_NOT_LIVE: 400,
+  CAMERA_VIRTUAL: 400,
+  CAMERA_PERMISSION_DENIED: 400,
+  CAMERA_NOT_FOUND: 400,
+  CAMERA_CONSTRAINTS: 400,
+  CANCELLED: 400,
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Machine-readable error body (CBOR or JSON) returned by every endpoint. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+}
+
+export function isErrorCode(x: unknown): x is ErrorCode {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(ERRORS, x);
+}
+
+export function statusOf(code: ErrorCode): number {
+  return ERRORS[code];
+}
+
+/** True for codes a client may retry later (HTTP 503/429). */
+export function isTemporary(code: ErrorCode): boolean {
+  const s = ERRORS[code];
+  return s === 503 || s === 429;
+}
+
+/** One error type per runtime boundary: carries a stable code and never biometric data. */
+export class KitError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  constructor(code: ErrorCode, message: string = code) {
+    super(message);
+    this.name = 'KitError';
+    this.code = code;
+    this.status = ERRORS[code];
+  }
+  toBody(): ErrorBody {
+    return { code: this.code, message: this.message };
+  }
+}

@@ -1,0 +1,65 @@
+import * as v from 'valibot';
+
+/** Bodies of the matcher's ABIS-style API (CBOR on the wire; JSON accepted where easy). */
+
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(128), v.regex(/^[A-Za-z0-9._:@-]+$/));
+const bytes = v.instance(Uint8Array);
+
+/** A template always names the model that made it; templates of different models are never compared. */
+export const TemplateSchema = v.strictObject({
+  model: v.pipe(v.string(), v.maxLength(64)),
+  version: v.pipe(v.string(), v.maxLength(32)),
+  dims: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(4096)),
+  dtype: v.picklist(['f32', 'i8']),
+  data: bytes,
+});
+export type Template = v.InferOutput<typeof TemplateSchema>;
+
+export const PersonSchema = v.strictObject({
+  images: v.optional(v.pipe(v.array(bytes), v.maxLength(8))),
+  templates: v.optional(v.pipe(v.array(TemplateSchema), v.maxLength(8))),
+  galleries: v.optional(v.pipe(v.array(id), v.maxLength(16))),
+  metadata: v.optional(v.record(v.pipe(v.string(), v.maxLength(64)), v.union([v.string(), v.number(), v.boolean()]))),
+});
+export type Person = v.InferOutput<typeof PersonSchema>;
+
+export const VerifyRequestSchema = v.strictObject({ image: v.optional(bytes), template: v.optional(TemplateSchema) });
+export const VerifyPairRequestSchema = v.strictObject({ a: bytes, b: bytes });
+
+/** 1:1 answer: raw similarity plus the −100…+100 score and its band. */
+export interface VerifyResult {
+  similarity: number;
+  score: number;
+  band: string;
+  identity: string;
+}
+
+export const IdentifyRequestSchema = v.strictObject({
+  image: v.optional(bytes),
+  template: v.optional(TemplateSchema),
+  maxResults: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100))),
+  threshold: v.optional(v.pipe(v.number(), v.minValue(-100), v.maxValue(100))),
+  minCoverage: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
+  gallery: v.optional(id),
+});
+
+export interface IdentifyResult {
+  candidates: { id: string; similarity: number; score: number }[];
+  coverage: number;
+}
+
+/** Server-side presentation-attack check on evidence frames (JPEG), with optional roles/timestamps. */
+export const LivenessRequestSchema = v.strictObject({
+  frames: v.pipe(v.array(bytes), v.minLength(1), v.maxLength(16)),
+  roles: v.optional(v.array(v.string())),
+  t: v.optional(v.array(v.number())),
+});
+
+export interface LivenessResult {
+  /** 0–100 */
+  liveness: number;
+  live: boolean;
+  /** stable reason codes of the signals that fired */
+  reasons: string[];
+  signals: Record<string, number>;
+}

@@ -1,0 +1,100 @@
+import type { ErrorCode } from './errors.ts';
+
+export const LOCALES = ['pt-BR', 'es', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+type Table = Partial<Record<ErrorCode, string>> & { DEFAULT: string };
+
+/** User-facing messages for the codes a person can act on, in pt-BR (default), es and en. */
+export const MESSAGES: Record<Locale, Table> = {
+  'pt-BR': {
+    DEFAULT: 'Não foi possível concluir. Por favor, tente novamente.',
+    FACE_NOT_FOUND: 'ROSTO NÃO DETECTADO. Por favor, posicione o rosto dentro da moldura.',
+    FACE_MULTIPLE: 'MAIS DE UM ROSTO. Por favor, fique sozinho na frente da câmera.',
+    FACE_OUTSIDE_GUIDE: 'Centralize o rosto dentro da moldura.',
+    FACE_NOT_FRONTAL: 'Olhe para a frente, direto para a câmera.',
+    EYES_NOT_VISIBLE: 'Mostre os dois olhos: retire óculos escuros ou o que estiver cobrindo.',
+    EYES_CLOSED: 'Mantenha os olhos abertos.',
+    NO_BLINK: 'Pisque naturalmente.',
+    PHONE_IN_FRAME: 'Retire o celular ou a tela da frente da câmera.',
+    TOO_DARK: 'AMBIENTE ESCURO. Procure um lugar mais iluminado.',
+    TOO_BRIGHT: 'LUZ EXCESSIVA. Evite luz forte direto no rosto.',
+    BACKLIT: 'Há luz forte atrás de você. Fique de frente para a luz.',
+    TOO_FAR: 'Aproxime o rosto da câmera.',
+    TOO_CLOSE: 'Afaste o rosto da câmera.',
+    HOLD_STILL: 'Fique parado por um instante.',
+    MOVE_CLOSER_STEP: 'Agora aproxime o rosto devagar.',
+    FACE_NOT_LIVE: 'FACE VIVA NÃO DETECTADA. Por favor, centralize o rosto na câmera.',
+    CAMERA_VIRTUAL: 'Câmera virtual detectada. Use a câmera do aparelho.',
+    CAMERA_PERMISSION_DENIED: 'Permita o acesso à câmera nas configurações do navegador e tente de novo.',
+    CAMERA_NOT_FOUND: 'Nenhuma câmera encontrada neste aparelho.',
+    CAMERA_CONSTRAINTS: 'A câmera não atende aos requisitos mínimos (320×240, 15 fps).',
+    SESSION_EXPIRED: 'A sessão expirou. Inicie uma nova verificação.',
+    SESSION_USED: 'Esta sessão já foi usada. Inicie uma nova verificação.',
+    ATTEMPTS_EXCEEDED: 'Número máximo de tentativas atingido.',
+    UPSTREAM_UNAVAILABLE: 'Serviço temporariamente indisponível. Tente novamente em instantes.',
+    CANCELLED: 'Captura cancelada.',
+  },
+  es: {
+    DEFAULT: 'No fue posible completar. Por favor, inténtelo de nuevo.',
+    FACE_NOT_FOUND: 'ROSTRO NO DETECTADO. Por favor, coloque el rostro dentro del marco.',
+    FACE_MULTIPLE: 'MÁS DE UN ROSTRO. Por favor, quédese solo frente a la cámara.',
+    FACE_OUTSIDE_GUIDE: 'Centre el rostro dentro del marco.',
+    FACE_NOT_FRONTAL: 'Mire de frente, directo a la cámara.',
+    EYES_NOT_VISIBLE: 'Muestre ambos ojos: quítese las gafas oscuras o lo que los cubra.',
+    EYES_CLOSED: 'Mantenga los ojos abiertos.',
+    NO_BLINK: 'Parpadee con naturalidad.',
+    PHONE_IN_FRAME: 'Retire el teléfono o la pantalla de delante de la cámara.',
+    TOO_DARK: 'AMBIENTE OSCURO. Busque un lugar más iluminado.',
+    TOO_BRIGHT: 'DEMASIADA LUZ. Evite la luz fuerte directa en el rostro.',
+    BACKLIT: 'Hay una luz fuerte detrás de usted. Póngase de frente a la luz.',
+    TOO_FAR: 'Acerque el rostro a la cámara.',
+    TOO_CLOSE: 'Aleje el rostro de la cámara.',
+    HOLD_STILL: 'Quédese quieto un instante.',
+    MOVE_CLOSER_STEP: 'Ahora acerque el rostro despacio.',
+    FACE_NOT_LIVE: 'ROSTRO VIVO NO DETECTADO. Por favor, centre el rostro en la cámara.',
+    CAMERA_VIRTUAL: 'Cámara virtual detectada. Use la cámara del dispositivo.',
+    CAMERA_PERMISSION_DENIED: 'Permita el acceso a la cámara en la configuración del navegador e inténtelo de nuevo.',
+    CAMERA_NOT_FOUND: 'No se encontró ninguna cámara en este dispositivo.',
+    CAMERA_CONSTRAINTS: 'La cámara no cumple los requisitos mínimos (320×240, 15 fps).',
+    SESSION_EXPIRED: 'La sesión expiró. Inicie una nueva verificación.',
+    SESSION_USED: 'Esta sesión ya fue usada. Inicie una nueva verificación.',
+    ATTEMPTS_EXCEEDED: 'Se alcanzó el número máximo de intentos.',
+    UPSTREAM_UNAVAILABLE: 'Servicio temporalmente no disponible. Inténtelo de nuevo en unos instantes.',
+    CANCELLED: 'Captura cancelada.',
+  },
+  en: {
+    DEFAULT: 'Could not complete. Please try again.',
+    FACE_NOT_FOUND: 'NO FACE DETECTED. Please place your face inside the frame.',
+    FACE_MULTIPLE: 'MORE THAN ONE FACE. Please be alone in front of the camera.',
+    FACE_OUTSIDE_GUIDE: 'Centre your face inside the frame.',
+    FACE_NOT_FRONTAL: 'Look straight at the camera.',
+    EYES_NOT_VISIBLE: 'Show both eyes: remove sunglasses or anything covering them.',
+    EYES_CLOSED: 'Keep your eyes open.',
+    NO_BLINK: 'Blink naturally.',
+    PHONE_IN_FRAME: 'Remove the phone or screen from in front of the camera.',
+    TOO_DARK: 'TOO DARK. Find a brighter place.',
+    TOO_BRIGHT: 'TOO BRIGHT. Avoid strong light directly on your face.',
+    BACKLIT: 'There is strong light behind you. Face the light.',
+    TOO_FAR: 'Move closer to the camera.',
+    TOO_CLOSE: 'Move away from the camera.',
+    HOLD_STILL: 'Hold still for a moment.',
+    MOVE_CLOSER_STEP: 'Now slowly bring your face closer.',
+    FACE_NOT_LIVE: 'LIVE FACE NOT DETECTED. Please centre your face in the camera.',
+    CAMERA_VIRTUAL: 'Virtual camera detected. Use the device camera.',
+    CAMERA_PERMISSION_DENIED: 'Allow camera access in your browser settings and try again.',
+    CAMERA_NOT_FOUND: 'No camera found on this device.',
+    CAMERA_CONSTRAINTS: 'The camera does not meet the minimum (320×240, 15 fps).',
+    SESSION_EXPIRED: 'The session expired. Start a new verification.',
+    SESSION_USED: 'This session was already used. Start a new verification.',
+    ATTEMPTS_EXCEEDED: 'Maximum number of attempts reached.',
+    UPSTREAM_UNAVAILABLE: 'Service temporarily unavailable. Please try again shortly.',
+    CANCELLED: 'Capture cancelled.',
+  },
+};
+
+/** Message for a code in a locale, falling back to pt-BR and then to the generic message. */
+export function messageFor(code: ErrorCode | string, locale: Locale = 'pt-BR'): string {
+  const t = MESSAGES[locale] ?? MESSAGES['pt-BR'];
+  return (t as Record<string, string | undefined>)[code] ?? t.DEFAULT;
+}
