@@ -1,7 +1,8 @@
-// Runs `<part>/<kind>/index.ts` for every part that has one (bench or eval), in a fixed order,
-// passing the command-line arguments through. Each prints its own table.
+// Runs `<part>/<kind>/index.ts` and `<part>/<sub>/<kind>/index.ts` for every part that has them
+// (bench or eval), in a fixed order, passing the command-line arguments through. Each prints its
+// own table.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -11,10 +12,20 @@ const PARTS = ['web-component', 'edge-verifier', 'matcher'];
 export function runParts(kind, args) {
   let failed = 0;
   let ran = 0;
+  const entries = [];
   for (const part of PARTS) {
-    const entry = path.join(root, part, kind, 'index.ts');
+    const dir = path.join(root, part);
+    if (!existsSync(dir)) continue;
+    entries.push(path.join(part, kind, 'index.ts'));
+    for (const sub of readdirSync(dir, { withFileTypes: true })) {
+      if (sub.isDirectory()) entries.push(path.join(part, sub.name, kind, 'index.ts'));
+    }
+  }
+  for (const rel of entries) {
+    const entry = path.join(root, rel);
     if (!existsSync(entry)) continue;
     ran++;
+    const part = path.dirname(path.dirname(rel));
     console.log(`\n## ${kind}: ${part}\n`);
     const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) {
