@@ -9,7 +9,8 @@ import path from 'node:path';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const PARTS = ['web-component', 'edge-verifier', 'matcher'];
 
-export function runParts(kind, args) {
+/** `argsFor` may return per-entry arguments that replace a `--json FILE` pair in `args`. */
+export function runParts(kind, args, argsFor) {
   let failed = 0;
   let ran = 0;
   const entries = [];
@@ -27,7 +28,12 @@ export function runParts(kind, args) {
     ran++;
     const part = path.dirname(path.dirname(rel));
     console.log(`\n## ${kind}: ${part}\n`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, stdio: 'inherit' });
+    let entryArgs = args;
+    if (argsFor) {
+      const j = args.indexOf('--json');
+      entryArgs = [...args.slice(0, j), ...args.slice(j + 2), ...argsFor()];
+    }
+    const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...entryArgs], { cwd: root, stdio: 'inherit' });
     if (r.status !== 0) {
       failed++;
       console.error(`${kind} for ${part} failed (exit ${r.status})`);
