@@ -10,7 +10,13 @@ export const CaptureUploadSchema = v.strictObject({
   token: v.pipe(v.string(), v.minLength(1), v.maxLength(16 * 1024)),
   session: v.pipe(v.string(), v.minLength(1), v.maxLength(8 * 1024)),
   frames: v.pipe(
-    v.array(v.pipe(v.instance(Uint8Array), v.check((b) => b.byteLength <= MAX_FRAME_BYTES, 'frame too large'))),
+    v.array(
+      v.pipe(
+        // custom rather than instance(): the inferred type stays Uint8Array<ArrayBufferLike>, what callers hold
+        v.custom<Uint8Array>((x) => x instanceof Uint8Array, 'frame must be bytes'),
+        v.check((b) => b.byteLength <= MAX_FRAME_BYTES, 'frame too large'),
+      ),
+    ),
     v.minLength(1),
     v.maxLength(MAX_EVIDENCE_FRAMES),
   ),

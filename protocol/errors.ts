@@ -33,6 +33,9 @@ export const ERRORS = {
   ATTEMPTS_EXCEEDED: 400,
   ORIGIN_NOT_ALLOWED: 403,
   RETURN_URL_NOT_ALLOWED: 400,
+  /** retryable capture outcomes: matcher score 0 (no usable evidence) / 1:N without a match */
+  RECAPTURE_NEEDED: 400,
+  NO_MATCH: 400,
   // matcher
   PERSON_NOT_FOUND: 404,
   GALLERY_NOT_FOUND: 404,

@@ -7,3 +7,4 @@ export * from './matcher.ts';
 export * from './cbor.ts';
 export * from './messages.ts';
 export * from './capture-upload.ts';
+export * from './pad-reasons.ts';

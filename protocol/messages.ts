@@ -33,6 +33,9 @@ export const MESSAGES: Record<Locale, Table> = {
     SESSION_USED: 'Esta sessão já foi usada. Inicie uma nova verificação.',
     ATTEMPTS_EXCEEDED: 'Número máximo de tentativas atingido.',
     UPSTREAM_UNAVAILABLE: 'Serviço temporariamente indisponível. Tente novamente em instantes.',
+    ORIGIN_NOT_ALLOWED: 'Esta página não está autorizada a receber o resultado da verificação.',
+    RETURN_URL_NOT_ALLOWED: 'O endereço de retorno não é o cadastrado para esta verificação.',
+    SESSION_TOKEN_INVALID: 'Sessão inválida. Inicie uma nova verificação.',
     CANCELLED: 'Captura cancelada.',
   },
   es: {
@@ -61,6 +64,9 @@ export const MESSAGES: Record<Locale, Table> = {
     SESSION_USED: 'Esta sesión ya fue usada. Inicie una nueva verificación.',
     ATTEMPTS_EXCEEDED: 'Se alcanzó el número máximo de intentos.',
     UPSTREAM_UNAVAILABLE: 'Servicio temporalmente no disponible. Inténtelo de nuevo en unos instantes.',
+    ORIGIN_NOT_ALLOWED: 'Esta página no está autorizada a recibir el resultado de la verificación.',
+    RETURN_URL_NOT_ALLOWED: 'La dirección de retorno no es la registrada para esta verificación.',
+    SESSION_TOKEN_INVALID: 'Sesión no válida. Inicie una nueva verificación.',
     CANCELLED: 'Captura cancelada.',
   },
   en: {
@@ -89,6 +95,9 @@ export const MESSAGES: Record<Locale, Table> = {
     SESSION_USED: 'This session was already used. Start a new verification.',
     ATTEMPTS_EXCEEDED: 'Maximum number of attempts reached.',
     UPSTREAM_UNAVAILABLE: 'Service temporarily unavailable. Please try again shortly.',
+    ORIGIN_NOT_ALLOWED: 'This page is not allowed to receive the verification result.',
+    RETURN_URL_NOT_ALLOWED: 'The return address is not the one registered for this verification.',
+    SESSION_TOKEN_INVALID: 'Invalid session. Start a new verification.',
     CANCELLED: 'Capture cancelled.',
   },
 };

@@ -1,0 +1,27 @@
+import { Hono } from 'hono';
+import { KitError } from '../protocol/index.ts';
+import { captureRoutes } from './routes/captures.ts';
+import { jwksRoutes } from './routes/jwks.ts';
+import { sessionRoutes } from './routes/sessions.ts';
+import { makeServices, type VerifierDeps } from './services.ts';
+
+/**
+ * The verifier as one Hono app, runtime-agnostic: adapters (node.ts, worker.ts) supply the store,
+ * matcher client and keys. Every error leaves as `{code, message}` with the protocol's status;
+ * nothing else (no stack, no token, no image) is ever echoed or logged.
+ */
+export function createApp(deps: VerifierDeps): Hono {
+  const s = makeServices(deps);
+  const app = new Hono();
+  app.get('/health', (c) => c.json({ ok: true }));
+  app.route('/', jwksRoutes(s));
+  app.route('/', captureRoutes(s));
+  app.route('/', sessionRoutes(s) as unknown as Hono);
+  app.notFound((c) => c.json(new KitError('NOT_FOUND').toBody(), 404));
+  app.onError((err, c) => {
+    const e = err instanceof KitError ? err : new KitError('INTERNAL', 'internal error');
+    if (!(err instanceof KitError)) console.error(`[verifier] ${c.req.method} ${c.req.path} internal error: ${err.name}`);
+    return c.json(e.toBody(), e.status as 400);
+  });
+  return app;
+}

@@ -1,0 +1,121 @@
+import * as v from 'valibot';
+import { KitError } from '../protocol/index.ts';
+
+/**
+ * The verifier's one config object, validated at start. Every threshold and limit lives here.
+ * Sources: `VERIFIER_*` / `MATCHER_URL` environment variables (Node) or bindings (Workers).
+ */
+
+const url = v.pipe(v.string(), v.url(), v.maxLength(256));
+const posInt = v.pipe(v.number(), v.integer(), v.minValue(1));
+
+/** A private ES256 signing key; `nbf` (unix s) = starts signing, `exp` = no longer published. */
+export const SigningKeySchema = v.object({
+  kty: v.literal('EC'),
+  crv: v.literal('P-256'),
+  x: v.string(),
+  y: v.string(),
+  d: v.string(),
+  kid: v.pipe(v.string(), v.minLength(1), v.maxLength(128)),
+  nbf: v.optional(v.number()),
+  exp: v.optional(v.number()),
+});
+export type SigningKey = v.InferOutput<typeof SigningKeySchema>;
+
+export const IntegratorSchema = v.object({
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  apiKey: v.pipe(v.string(), v.minLength(8), v.maxLength(256)),
+  origins: v.pipe(v.array(url), v.maxLength(16)),
+  returnUrls: v.optional(v.array(url), []),
+  webhookUrl: v.optional(url),
+  webhookSecret: v.optional(v.pipe(v.string(), v.minLength(16))),
+  /** failed attempts after which the next capture is accepted without biometry (0 = never) */
+  managerModeAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 5),
+  /** attempts per session, manager-mode attempt included */
+  maxAttempts: v.optional(posInt, 6),
+});
+export type Integrator = v.InferOutput<typeof IntegratorSchema>;
+
+const bucket = v.object({ capacity: posInt, refillPerSec: v.pipe(v.number(), v.minValue(0)) });
+
+export const ConfigSchema = v.object({
+  issuer: v.optional(url, 'http://127.0.0.1:8787'),
+  signingKeys: v.pipe(v.array(SigningKeySchema), v.minLength(1)),
+  integrators: v.pipe(v.array(IntegratorSchema), v.minLength(1)),
+  matcherUrl: v.optional(url, 'http://127.0.0.1:8788'),
+  /** matcher call timeout; a timeout answers 503 UPSTREAM_UNAVAILABLE and keeps the attempt */
+  matcherTimeoutMs: v.optional(posInt, 10_000),
+  /** server-side liveness (0–100) needed to pass; client checks never raise it */
+  livenessThreshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100)), 50),
+  /** candidates asked of the matcher for 1:N */
+  identifyMaxResults: v.optional(v.pipe(posInt, v.maxValue(100)), 5),
+  sessionTtlS: v.optional(v.pipe(posInt, v.maxValue(300)), 300),
+  verdictTtlS: v.optional(posInt, 600),
+  webhook: v.optional(
+    v.object({
+      maxAttempts: v.optional(v.pipe(posInt, v.maxValue(10)), 5),
+      baseDelayMs: v.optional(v.pipe(v.number(), v.minValue(0)), 500),
+      timeoutMs: v.optional(posInt, 5_000),
+    }),
+    {},
+  ),
+  rateLimits: v.optional(
+    v.object({
+      /** per API key: session creation, polling, review */
+      apiKey: v.optional(bucket, { capacity: 60, refillPerSec: 10 }),
+      /** per session: capture uploads */
+      session: v.optional(bucket, { capacity: 10, refillPerSec: 1 }),
+    }),
+    {},
+  ),
+});
+export type Config = v.InferOutput<typeof ConfigSchema>;
+export type ConfigInput = v.InferInput<typeof ConfigSchema>;
+
+/** Validates a config object; throws KitError('BAD_REQUEST') naming the first bad path (never values). */
+export function parseConfig(input: unknown): Config {
+  const r = v.safeParse(ConfigSchema, input);
+  if (!r.success) {
+    const issue = r.issues[0];
+    const path = issue.path?.map((p) => String(p.key)).join('.') ?? '(root)';
+    throw new KitError('BAD_REQUEST', `invalid verifier config at ${path}: ${issue.message}`);
+  }
+  return r.output;
+}
+
+function json(name: string, raw: string | undefined): unknown {
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new KitError('BAD_REQUEST', `${name} is not valid JSON`);
+  }
+}
+
+export type EnvLike = Record<string, string | undefined>;
+
+/** Maps environment variables to a raw config object (undefined where absent, so defaults apply). */
+export function configFromEnv(env: EnvLike): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (env.VERIFIER_ISSUER) out.issuer = env.VERIFIER_ISSUER;
+  const keys = json('VERIFIER_SIGNING_KEYS', env.VERIFIER_SIGNING_KEYS);
+  if (keys !== undefined) out.signingKeys = keys;
+  const integrators = json('VERIFIER_INTEGRATORS', env.VERIFIER_INTEGRATORS);
+  if (integrators !== undefined) out.integrators = integrators;
+  if (env.MATCHER_URL) out.matcherUrl = env.MATCHER_URL;
+  if (env.VERIFIER_LIVENESS_THRESHOLD) out.livenessThreshold = Number(env.VERIFIER_LIVENESS_THRESHOLD);
+  const webhook = json('VERIFIER_WEBHOOK', env.VERIFIER_WEBHOOK);
+  if (webhook !== undefined) out.webhook = webhook;
+  const rateLimits = json('VERIFIER_RATE_LIMITS', env.VERIFIER_RATE_LIMITS);
+  if (rateLimits !== undefined) out.rateLimits = rateLimits;
+  return out;
+}
+
+/** The demo integrator used when VERIFIER_INTEGRATORS is absent (local demo only). */
+export const DEMO_INTEGRATOR: v.InferInput<typeof IntegratorSchema> = {
+  id: 'demo',
+  apiKey: 'demo-key',
+  origins: ['http://localhost:5173', 'http://127.0.0.1:5173', 'http://127.0.0.1:5174'],
+  returnUrls: ['http://localhost:5173/return.html'],
+  webhookSecret: 'demo-webhook-secret-change-me',
+};

@@ -1,0 +1,101 @@
+import {
+  bandOf, clampLiveness, identityOf, type CaptureClaims, type Challenge, type ErrorCode, type IdentifyResult,
+  type VerdictClaims, type VerifyResult,
+} from '../../protocol/index.ts';
+import type { VerdictSummary } from '../store/types.ts';
+
+/** What one capture attempt led to: a session-ending result, or a retry with a reason code. */
+export type Outcome =
+  | { kind: 'final'; status: 2 | 3 | 5; summary: VerdictSummary }
+  | { kind: 'retry'; code: ErrorCode; summary: VerdictSummary };
+
+/**
+ * Client-side results become risk reasons only: they are recorded, can push an approval to
+ * review, and never raise a score.
+ */
+export function riskReasons(claims: CaptureClaims, challenge: Challenge): string[] {
+  const out: string[] = [];
+  if (claims.camera.virtual) out.push('CAMERA_VIRTUAL');
+  if (claims.camera.nonCamera) out.push('CAMERA_NON_CAMERA');
+  if (claims.camera.timingAnomaly) out.push('CAMERA_TIMING_ANOMALY');
+  for (const [name, r] of Object.entries(claims.checks)) if (r && !r.pass) out.push(`CLIENT_${name.toUpperCase()}_FAIL`);
+  if (claims.approach && claims.approach.scaleGain < challenge.approach.minScaleGain) out.push('APPROACH_INSUFFICIENT');
+  return out;
+}
+
+/** Risk reasons that forbid an automatic approval (a person looks at it instead). */
+const BLOCKING = new Set(['CAMERA_VIRTUAL', 'CAMERA_NON_CAMERA']);
+
+function match(score: number): NonNullable<VerdictClaims['match']> {
+  const s = Math.max(-100, Math.min(100, Math.round(score)));
+  const band = bandOf(s);
+  return { score: s, band, identity: identityOf(band) };
+}
+
+/** Liveness gate: the server's score against the configured threshold decides. */
+export function livenessGate(liveness: number, threshold: number, serverReasons: string[], risk: string[]): Outcome | null {
+  const l = clampLiveness(liveness);
+  if (l >= threshold) return null;
+  return { kind: 'retry', code: 'FACE_NOT_LIVE', summary: { liveness: l, hasBiometry: true, reasons: ['FACE_NOT_LIVE', ...serverReasons, ...risk] } };
+}
+
+/** 1:1 (VERIFICATION, and the first half of IMAGE_UPDATE). `enrolled` marks an IMAGE_UPDATE that stored the image. */
+export function fromVerify(liveness: number, r: VerifyResult, risk: string[], enrolled = false): Outcome {
+  const m = match(r.score);
+  const base = { liveness: clampLiveness(liveness), match: m, hasBiometry: true, reasons: [...risk] };
+  if (m.band === 'RECAPTURE') return { kind: 'retry', code: 'RECAPTURE_NEEDED', summary: { ...base, reasons: ['RECAPTURE_NEEDED', ...risk] } };
+  if (m.band === 'DENY') return { kind: 'final', status: 3, summary: base };
+  if (m.band === 'APPROVE') {
+    if (risk.some((x) => BLOCKING.has(x))) return { kind: 'final', status: 2, summary: base };
+    return { kind: 'final', status: 3, summary: { ...base, response: enrolled ? 201 : 200 } };
+  }
+  return { kind: 'final', status: 2, summary: base };
+}
+
+/** 1:N identification: approve on a candidate ≥ +50, review on +1…+49, otherwise retry (no match). */
+export function fromIdentify(liveness: number, r: IdentifyResult, risk: string[]): Outcome {
+  const sorted = [...r.candidates].sort((a, b) => b.score - a.score);
+  const top = sorted[0];
+  const l = clampLiveness(liveness);
+  if (!top || Math.round(top.score) < 1) {
+    return { kind: 'retry', code: 'NO_MATCH', summary: { liveness: l, hasBiometry: true, reasons: ['NO_MATCH', ...risk] } };
+  }
+  const m = match(top.score);
+  const candidates = sorted.filter((c) => Math.round(c.score) >= 1).slice(0, 20).map((c) => ({ id: c.id, score: Math.round(c.score) }));
+  const base = { liveness: l, match: m, candidates, hasBiometry: true, reasons: [...risk] };
+  if (m.band === 'APPROVE' && !risk.some((x) => BLOCKING.has(x))) return { kind: 'final', status: 3, summary: { ...base, response: 200 } };
+  return { kind: 'final', status: 2, summary: base };
+}
+
+/** Registration dedupe: a strong existing match means a person must look before enrolling. */
+export function registrationDuplicate(liveness: number, r: IdentifyResult, subject: string, risk: string[]): Outcome | null {
+  const dup = r.candidates.filter((c) => Math.round(c.score) >= 50).sort((a, b) => b.score - a.score);
+  if (!dup.length) return null;
+  const reason = dup[0].id === subject ? 'ALREADY_REGISTERED' : 'DUPLICATE_IDENTITY';
+  return {
+    kind: 'final',
+    status: 2,
+    summary: {
+      liveness: clampLiveness(liveness),
+      match: match(dup[0].score),
+      candidates: dup.slice(0, 20).map((c) => ({ id: c.id, score: Math.round(c.score) })),
+      hasBiometry: true,
+      reasons: [reason, ...risk],
+    },
+  };
+}
+
+/** After enrolment: registered (response 201). */
+export function registered(liveness: number, risk: string[]): Outcome {
+  return { kind: 'final', status: 3, summary: { liveness: clampLiveness(liveness), hasBiometry: true, response: 201, reasons: [...risk] } };
+}
+
+/** True when a risk signal forbids storing a face without a person looking first. */
+export function holdsEnrolment(risk: string[]): boolean {
+  return risk.some((x) => BLOCKING.has(x));
+}
+
+/** Manager mode: after N failed attempts the capture is accepted without biometry, for review. */
+export function managerMode(risk: string[]): Outcome {
+  return { kind: 'final', status: 2, summary: { liveness: 0, hasBiometry: false, reasons: ['MANAGER_MODE', ...risk] } };
+}

@@ -1,0 +1,90 @@
+import { KitError, type CaptureResponse, type CaptureUpload } from '../../protocol/index.ts';
+import { verifyEvidenceHashes } from '../evidence/verify-hashes.ts';
+import { randomId } from '../random.ts';
+import type { Services } from '../services.ts';
+import { verifyCaptureToken } from '../tokens/verify-capture.ts';
+import { verifySessionToken } from '../tokens/verify-session.ts';
+import { bestFrameIndex, runBiometry } from './biometry.ts';
+import { mintVerdict, notify } from './conclude.ts';
+import { managerMode, riskReasons, type Outcome } from './decide.ts';
+
+/**
+ * One capture attempt, in order: session token → origin → capture token (PoP) → session binding →
+ * evidence hashes → atomic nonce claim → matcher → verdict. Everything that can be checked
+ * without state is checked before the claim, so a bad upload never burns the nonce.
+ *
+ * Atomicity with the matcher: the claim consumes the nonce and counts the attempt in one
+ * transaction (a concurrent duplicate gets NONCE_REUSED). If the matcher is temporarily
+ * unavailable the claim is released (nonce and attempt restored) and the client retries the same
+ * capture. If the process dies between claim and release, the nonce stays consumed: the client
+ * then needs a new session (fail closed).
+ */
+export async function processCapture(
+  s: Services,
+  upload: CaptureUpload,
+  origin: string | undefined,
+  background: (p: Promise<unknown>) => void = s.background,
+): Promise<CaptureResponse> {
+  const now = s.now();
+  const session = await verifySessionToken(s.keys, upload.session, { issuer: s.config.issuer, now });
+  const integrator = s.integrator(session.azp);
+  if (!integrator) throw new KitError('SESSION_TOKEN_INVALID', 'unknown integrator');
+  if (origin !== undefined && !session.origins.includes(origin)) throw new KitError('ORIGIN_NOT_ALLOWED', 'origin not allowed for this session');
+  s.limits.session.take('sid:' + session.sid);
+
+  const claims = await verifyCaptureToken(upload.token, { audience: s.config.issuer, now });
+  if (claims.sid !== session.sid) throw new KitError('CAPTURE_TOKEN_INVALID', 'capture is for another session');
+  await verifyEvidenceHashes(claims.evidence, upload.frames);
+
+  const claim = await s.store.claimAttempt(session.sid, claims.nonce, now);
+  if (!claim.ok) throw new KitError(claim.code);
+
+  const risk = riskReasons(claims, session.challenge);
+  let outcome: Outcome;
+  try {
+    outcome =
+      integrator.managerModeAfter > 0 && claim.failedBefore >= integrator.managerModeAfter
+        ? managerMode(risk)
+        : await runBiometry({
+            matcher: s.matcher,
+            op: session.op,
+            subject: session.sub,
+            claims,
+            frames: upload.frames,
+            risk,
+            livenessThreshold: s.config.livenessThreshold,
+            identifyMaxResults: s.config.identifyMaxResults,
+          });
+  } catch (e) {
+    await s.store.releaseAttempt(session.sid, claims.nonce, s.now());
+    if (e instanceof KitError) throw e;
+    throw new KitError('INTERNAL', 'capture processing failed');
+  }
+
+  const maxAttempts = integrator.maxAttempts;
+  if (outcome.kind === 'retry' && claim.attempt < maxAttempts) {
+    const nonce = randomId(32);
+    if (!(await s.store.retryAttempt(session.sid, claims.nonce, nonce, outcome.summary, s.now()))) throw new KitError('SESSION_USED');
+    return { sessionId: session.sid, status: 1, retry: { nonce, attemptsLeft: maxAttempts - claim.attempt, code: outcome.code } };
+  }
+  const status = outcome.kind === 'retry' ? 5 : outcome.status;
+  const summary = outcome.kind === 'retry' ? { ...outcome.summary, reasons: [...outcome.summary.reasons, 'ATTEMPTS_EXCEEDED'] } : outcome.summary;
+  if (status === 2) summary.bestFrame = bestFrameIndex(claims);
+  let verdict: string;
+  try {
+    verdict = await mintVerdict(s, { integrator, sid: session.sid, sub: session.sub, op: session.op, status, summary });
+  } catch (e) {
+    // no verdict could be signed (e.g. no active key): give the attempt back rather than lose it
+    await s.store.releaseAttempt(session.sid, claims.nonce, s.now());
+    throw e instanceof KitError ? e : new KitError('INTERNAL', 'verdict signing failed');
+  }
+  const done = await s.store.finalize(
+    session.sid,
+    claims.nonce,
+    { status, summary, verdict, ...(status === 2 ? { evidence: upload.frames } : {}) },
+    s.now(),
+  );
+  if (!done) throw new KitError('SESSION_USED');
+  notify(s, integrator, session.sid, status, verdict, background);
+  return { sessionId: session.sid, status, verdict, ...(summary.response ? { response: summary.response } : {}) };
+}

@@ -1,0 +1,90 @@
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createApp } from './app.ts';
+import { DEMO_INTEGRATOR, configFromEnv, parseConfig, type Config, type EnvLike } from './config.ts';
+import { loadOrCreateDemoKey } from './keys/demo-key.ts';
+import { KeyRing } from './keys/key-ring.ts';
+import { matcherClient, type MatcherClient } from './matcher/client.ts';
+import { openSqliteStore } from './store/sqlite.ts';
+
+export interface StartOptions {
+  /** raw config (validated); merged over the environment's */
+  config?: Record<string, unknown>;
+  env?: EnvLike;
+  /** sqlite file (default VERIFIER_DB or .data/verifier/verifier.db); several instances may share one */
+  dbPath?: string;
+  port?: number;
+  hostname?: string;
+  /** unix seconds clock (tests) */
+  now?: () => number;
+  /** replaces the HTTP matcher client (bench / unit tests) */
+  matcher?: MatcherClient;
+  fetch?: typeof fetch;
+}
+
+export interface RunningVerifier {
+  url: string;
+  config: Config;
+  /** resolves when background work (webhook deliveries) started so far has finished */
+  drain(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Node entry: config from env + options, embedded SQLite store, @hono/node-server on 127.0.0.1. */
+export async function startVerifier(opts: StartOptions = {}): Promise<RunningVerifier> {
+  const env = opts.env ?? (process.env as EnvLike);
+  const raw: Record<string, unknown> = { ...configFromEnv(env), ...opts.config };
+  const dataDir = path.resolve(env.VERIFIER_DATA_DIR ?? '.data/verifier');
+  if (!raw.signingKeys) raw.signingKeys = [await loadOrCreateDemoKey(dataDir)];
+  if (!raw.integrators) raw.integrators = [DEMO_INTEGRATOR];
+  const port = opts.port ?? Number(env.PORT ?? 8787);
+  const hostname = opts.hostname ?? '127.0.0.1';
+  const config = parseConfig(raw);
+  const store = openSqliteStore(opts.dbPath ?? env.VERIFIER_DB ?? path.join(dataDir, 'verifier.db'));
+  const pending = new Set<Promise<unknown>>();
+  const app = createApp({
+    config,
+    store,
+    keys: new KeyRing(config.signingKeys),
+    matcher: opts.matcher ?? matcherClient({ baseUrl: config.matcherUrl, timeoutMs: config.matcherTimeoutMs, fetch: opts.fetch }),
+    now: opts.now,
+    fetch: opts.fetch,
+    background: (p) => {
+      const q = p.catch(() => undefined).finally(() => pending.delete(q));
+      pending.add(q);
+    },
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, port, hostname }, () => resolve(s));
+  });
+  const addr = server.address() as AddressInfo;
+  const url = `http://${hostname}:${addr.port}`;
+  return {
+    url,
+    config,
+    drain: async () => {
+      while (pending.size) await Promise.all([...pending]);
+    },
+    close: async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      while (pending.size) await Promise.all([...pending]);
+      store.close();
+    },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  startVerifier()
+    .then((v) => {
+      console.log(`[verifier] listening on ${v.url} (issuer ${v.config.issuer}, matcher ${v.config.matcherUrl})`);
+      const stop = () => void v.close().then(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    })
+    .catch((e: unknown) => {
+      console.error(`[verifier] failed to start: ${e instanceof Error ? e.message : 'unknown error'}`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,50 @@
+import type { Config, Integrator } from './config.ts';
+import type { KeyRing } from './keys/key-ring.ts';
+import type { MatcherClient } from './matcher/client.ts';
+import { RateLimiter } from './middleware/rate-limit.ts';
+import type { VerifierStore } from './store/types.ts';
+
+/** Everything a route needs, built once per process (Node) or isolate (Workers) by an adapter. */
+export interface VerifierDeps {
+  config: Config;
+  store: VerifierStore;
+  matcher: MatcherClient;
+  keys: KeyRing;
+  /** unix seconds; injectable so tests can move time */
+  now?: () => number;
+  /** outbound fetch for webhooks (tests inject; defaults to global fetch) */
+  fetch?: typeof fetch;
+  /** keeps background work (webhooks) alive: Workers waitUntil, Node a tracked promise set */
+  background?: (p: Promise<unknown>) => void;
+}
+
+export interface Services extends Required<Omit<VerifierDeps, 'fetch'>> {
+  fetch?: typeof fetch;
+  integrator(id: string): Integrator | undefined;
+  limits: { apiKey: RateLimiter; session: RateLimiter };
+}
+
+/** Background work bound to the request: Workers' per-request waitUntil, else the adapter's tracker. */
+export function backgroundFor(c: { executionCtx: { waitUntil(p: Promise<unknown>): void } }, s: Services): (p: Promise<unknown>) => void {
+  return (p) => {
+    let ctx: { waitUntil(p: Promise<unknown>): void } | undefined;
+    try {
+      ctx = c.executionCtx; // throws on Node, where there is no ExecutionContext
+    } catch {
+      ctx = undefined;
+    }
+    if (ctx) ctx.waitUntil(p);
+    else s.background(p);
+  };
+}
+
+export function makeServices(d: VerifierDeps): Services {
+  const byId = new Map(d.config.integrators.map((i) => [i.id, i]));
+  return {
+    ...d,
+    now: d.now ?? (() => Math.floor(Date.now() / 1000)),
+    background: d.background ?? ((p) => void p.catch(() => undefined)),
+    integrator: (id) => byId.get(id),
+    limits: { apiKey: new RateLimiter(d.config.rateLimits.apiKey), session: new RateLimiter(d.config.rateLimits.session) },
+  };
+}

@@ -1,0 +1,164 @@
+import type { ClaimResult, Finalize, NewSession, SessionRecord, VerdictSummary } from './types.ts';
+
+export type SqlValue = string | number | null | Uint8Array;
+export type Row = Record<string, SqlValue>;
+
+/** The few synchronous SQLite operations both backends (better-sqlite3, Durable Object SQL) provide. */
+export interface SqlDriver {
+  all(sql: string, ...params: SqlValue[]): Row[];
+  /** runs fn atomically (BEGIN IMMEDIATE on Node; transactionSync in a Durable Object) */
+  tx<T>(fn: () => T): T;
+}
+
+const SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS sessions (
+     sid TEXT PRIMARY KEY, integrator TEXT NOT NULL, op TEXT NOT NULL, sub TEXT NOT NULL,
+     nonce TEXT NOT NULL, status INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+     failed INTEGER NOT NULL DEFAULT 0, max_attempts INTEGER NOT NULL,
+     created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+     summary TEXT, verdict TEXT)`,
+  `CREATE INDEX IF NOT EXISTS sessions_by_integrator ON sessions(integrator, created_at)`,
+  // every nonce ever consumed, so a replay is told apart from a mismatch
+  `CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, sid TEXT NOT NULL, used_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS evidence (sid TEXT NOT NULL, n INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (sid, n))`,
+  `CREATE TABLE IF NOT EXISTS events (
+     sid TEXT NOT NULL, status INTEGER NOT NULL, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
+     delivered INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL, PRIMARY KEY (sid, status))`,
+];
+
+function num(x: SqlValue): number {
+  return typeof x === 'number' ? x : Number(x);
+}
+
+function toRecord(r: Row, evidenceCount: number): SessionRecord {
+  return {
+    sid: String(r.sid),
+    integrator: String(r.integrator),
+    op: String(r.op) as SessionRecord['op'],
+    sub: String(r.sub),
+    nonce: String(r.nonce),
+    status: num(r.status) as SessionRecord['status'],
+    attempts: num(r.attempts),
+    failed: num(r.failed),
+    maxAttempts: num(r.max_attempts),
+    createdAt: num(r.created_at),
+    expiresAt: num(r.expires_at),
+    updatedAt: num(r.updated_at),
+    summary: r.summary ? (JSON.parse(String(r.summary)) as VerdictSummary) : null,
+    verdict: r.verdict === null ? null : String(r.verdict),
+    evidenceCount,
+  };
+}
+
+/** Store logic written once over SQL; both backends run exactly these statements. */
+export class SqlStore {
+  constructor(private readonly db: SqlDriver) {
+    for (const s of SCHEMA) db.all(s);
+  }
+
+  createSession(s: NewSession): void {
+    this.db.all(
+      `INSERT INTO sessions (sid, integrator, op, sub, nonce, status, attempts, failed, max_attempts, created_at, expires_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 1, 0, 0, ?, ?, ?, ?)`,
+      s.sid, s.integrator, s.op, s.sub, s.nonce, s.maxAttempts, s.createdAt, s.expiresAt, s.createdAt,
+    );
+  }
+
+  getSession(sid: string): SessionRecord | null {
+    const r = this.db.all(`SELECT * FROM sessions WHERE sid = ?`, sid)[0];
+    if (!r) return null;
+    const n = this.db.all(`SELECT COUNT(*) AS n FROM evidence WHERE sid = ?`, sid)[0];
+    return toRecord(r, num(n?.n ?? 0));
+  }
+
+  listSessions(integrator: string, limit: number): SessionRecord[] {
+    const rows = this.db.all(
+      `SELECT s.*, (SELECT COUNT(*) FROM evidence e WHERE e.sid = s.sid) AS n_evidence
+       FROM sessions s WHERE integrator = ? ORDER BY created_at DESC, sid LIMIT ?`,
+      integrator, Math.max(1, Math.min(limit, 500)),
+    );
+    return rows.map((r) => toRecord(r, num(r.n_evidence)));
+  }
+
+  claimAttempt(sid: string, nonce: string, now: number): ClaimResult {
+    return this.db.tx((): ClaimResult => {
+      const s = this.db.all(`SELECT status, attempts, failed, max_attempts, nonce, expires_at FROM sessions WHERE sid = ?`, sid)[0];
+      if (!s) return { ok: false, code: 'SESSION_NOT_FOUND' };
+      const attempts = num(s.attempts);
+      const max = num(s.max_attempts);
+      if (num(s.status) !== 1) return { ok: false, code: num(s.status) === 5 && attempts >= max ? 'ATTEMPTS_EXCEEDED' : 'SESSION_USED' };
+      if (num(s.expires_at) < now) return { ok: false, code: 'SESSION_EXPIRED' };
+      if (attempts >= max) return { ok: false, code: 'ATTEMPTS_EXCEEDED' };
+      if (this.db.all(`SELECT 1 AS x FROM nonces WHERE nonce = ?`, nonce).length) return { ok: false, code: 'NONCE_REUSED' };
+      if (s.nonce !== nonce) return { ok: false, code: 'NONCE_MISMATCH' };
+      // the atomic check-and-set itself: exactly one caller gets the row back
+      const won = this.db.all(`INSERT INTO nonces (nonce, sid, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING nonce`, nonce, sid, now);
+      if (won.length !== 1) return { ok: false, code: 'NONCE_REUSED' };
+      this.db.all(`UPDATE sessions SET attempts = attempts + 1, updated_at = ? WHERE sid = ?`, now, sid);
+      return { ok: true, attempt: attempts + 1, failedBefore: num(s.failed) };
+    });
+  }
+
+  releaseAttempt(sid: string, nonce: string, now: number): boolean {
+    return this.db.tx(() => {
+      const s = this.db.all(`SELECT 1 AS x FROM sessions WHERE sid = ? AND nonce = ? AND status = 1 AND attempts > 0`, sid, nonce);
+      if (!s.length) return false;
+      this.db.all(`DELETE FROM nonces WHERE nonce = ? AND sid = ?`, nonce, sid);
+      this.db.all(`UPDATE sessions SET attempts = attempts - 1, updated_at = ? WHERE sid = ?`, now, sid);
+      return true;
+    });
+  }
+
+  retryAttempt(sid: string, nonce: string, nextNonce: string, summary: VerdictSummary, now: number): boolean {
+    const r = this.db.all(
+      `UPDATE sessions SET nonce = ?, failed = failed + 1, summary = ?, updated_at = ?
+       WHERE sid = ? AND nonce = ? AND status = 1 RETURNING sid`,
+      nextNonce, JSON.stringify(summary), now, sid, nonce,
+    );
+    return r.length === 1;
+  }
+
+  finalize(sid: string, nonce: string, f: Finalize, now: number): boolean {
+    return this.db.tx(() => {
+      const r = this.db.all(
+        `UPDATE sessions SET status = ?, summary = ?, verdict = ?, updated_at = ?,
+           failed = failed + (CASE WHEN ? = 5 THEN 1 ELSE 0 END)
+         WHERE sid = ? AND nonce = ? AND status = 1 RETURNING sid`,
+        f.status, JSON.stringify(f.summary), f.verdict, now, f.status, sid, nonce,
+      );
+      if (r.length !== 1) return false;
+      (f.evidence ?? []).forEach((bytes, n) => this.db.all(`INSERT OR REPLACE INTO evidence (sid, n, bytes) VALUES (?, ?, ?)`, sid, n, bytes));
+      return true;
+    });
+  }
+
+  review(sid: string, summary: VerdictSummary, verdict: string, now: number): boolean {
+    return this.db.tx(() => {
+      const r = this.db.all(
+        `UPDATE sessions SET status = 3, summary = ?, verdict = ?, updated_at = ? WHERE sid = ? AND status = 2 RETURNING sid`,
+        JSON.stringify(summary), verdict, now, sid,
+      );
+      if (r.length !== 1) return false;
+      // evidence is kept only while a person may need to look at it
+      this.db.all(`DELETE FROM evidence WHERE sid = ?`, sid);
+      return true;
+    });
+  }
+
+  getEvidence(sid: string, n: number): Uint8Array | null {
+    const r = this.db.all(`SELECT bytes FROM evidence WHERE sid = ? AND n = ?`, sid, n)[0];
+    return r && r.bytes instanceof Uint8Array ? r.bytes : null;
+  }
+
+  recordEvent(sid: string, status: number, id: string, body: string, now: number): boolean {
+    const r = this.db.all(
+      `INSERT INTO events (sid, status, id, body, delivered, updated_at) VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING RETURNING id`,
+      sid, status, id, body, now,
+    );
+    return r.length === 1;
+  }
+
+  markEventDelivered(id: string, delivered: boolean, now: number): void {
+    this.db.all(`UPDATE events SET delivered = ?, updated_at = ? WHERE id = ?`, delivered ? 1 : -1, now, id);
+  }
+}

@@ -1,0 +1,72 @@
+import type { ErrorCode, Operation, VerdictClaims } from '../../protocol/index.ts';
+
+/** What the verifier records about a session's outcome (no images, no templates, no tokens). */
+export interface VerdictSummary {
+  liveness: number;
+  match?: VerdictClaims['match'];
+  candidates?: VerdictClaims['candidates'];
+  response?: 200 | 201;
+  hasBiometry: boolean;
+  reasons: string[];
+  /** index of the frame used for matching, among the stored evidence (review enrolment) */
+  bestFrame?: number;
+}
+
+export interface SessionRecord {
+  sid: string;
+  integrator: string;
+  op: Operation;
+  sub: string;
+  /** the nonce the next capture must sign (single use) */
+  nonce: string;
+  status: 1 | 2 | 3 | 4 | 5;
+  attempts: number;
+  failed: number;
+  maxAttempts: number;
+  createdAt: number;
+  expiresAt: number;
+  updatedAt: number;
+  summary: VerdictSummary | null;
+  /** latest verdict JWT (status 2, 3 or 5) */
+  verdict: string | null;
+  evidenceCount: number;
+}
+
+export type NewSession = Pick<SessionRecord, 'sid' | 'integrator' | 'op' | 'sub' | 'nonce' | 'maxAttempts' | 'createdAt' | 'expiresAt'>;
+
+/** Result of the atomic check-and-set on a nonce: errors are data so they cross the DO RPC boundary. */
+export type ClaimResult =
+  | { ok: true; attempt: number; failedBefore: number }
+  | { ok: false; code: ErrorCode };
+
+export interface Finalize {
+  status: 2 | 3 | 5;
+  summary: VerdictSummary;
+  verdict: string;
+  /** evidence frames kept for review (status 2 only) */
+  evidence?: Uint8Array[];
+}
+
+/**
+ * The verifier's durable state. Node: better-sqlite3 (embedded); Workers: one Durable Object with
+ * SQLite storage. Every mutation is a single atomic check-and-set.
+ */
+export interface VerifierStore {
+  createSession(s: NewSession): Promise<void>;
+  getSession(sid: string): Promise<SessionRecord | null>;
+  listSessions(integrator: string, limit: number): Promise<SessionRecord[]>;
+  /** Consumes `nonce` for `sid` iff the session is pending, under the cap, and `nonce` is current and unused. */
+  claimAttempt(sid: string, nonce: string, now: number): Promise<ClaimResult>;
+  /** Undoes a claim after an upstream (temporary) failure: the nonce and the attempt become usable again. */
+  releaseAttempt(sid: string, nonce: string, now: number): Promise<boolean>;
+  /** Records a failed, retryable attempt and installs the fresh nonce for the next one. */
+  retryAttempt(sid: string, nonce: string, nextNonce: string, summary: VerdictSummary, now: number): Promise<boolean>;
+  /** Ends a pending session (only the holder of its current nonce can). */
+  finalize(sid: string, nonce: string, f: Finalize, now: number): Promise<boolean>;
+  /** Review decision: status 2 → 3 (conditional), evidence dropped. */
+  review(sid: string, summary: VerdictSummary, verdict: string, now: number): Promise<boolean>;
+  getEvidence(sid: string, n: number): Promise<Uint8Array | null>;
+  /** Inserts the (session, status) event once; false if it already exists (webhook idempotency). */
+  recordEvent(sid: string, status: number, id: string, body: string, now: number): Promise<boolean>;
+  markEventDelivered(id: string, delivered: boolean, now: number): Promise<void>;
+}

@@ -1,0 +1,77 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeStrict, encodeCbor } from '../../protocol/index.ts';
+
+/**
+ * A small real HTTP matcher for tests (127.0.0.1, CBOR). Behaviour is chosen by a marker inside
+ * the frame bytes (see fakeJpeg): SPOOF → liveness 10; NOMATCH → score −80 / no candidates;
+ * REVIEW → score 20; RECAP → score 0; DUP → identify finds `someone-else`; NOFACE → 400 NO_FACE;
+ * DOWN → 503. Otherwise: liveness 95, verify +80, identify `person-1` at +85.
+ */
+export interface FakeMatcher {
+  url: string;
+  calls: { method: string; path: string }[];
+  /** answer 503 to everything while true */
+  down: boolean;
+  close(): Promise<void>;
+}
+
+function has(frames: Uint8Array[], marker: string): boolean {
+  const m = Buffer.from(marker);
+  return frames.some((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength).includes(m));
+}
+
+export async function startFakeMatcher(opts: { delayMs?: number; constant?: boolean } = {}): Promise<FakeMatcher> {
+  const state: FakeMatcher = { url: '', calls: [], down: false, close: async () => undefined };
+  const constLiveness = encodeCbor({ liveness: 95, live: true, reasons: [], signals: { moire: 0.1 } });
+  const constVerify = encodeCbor({ similarity: 0.97, score: 80, band: 'APPROVE', identity: 'YES' });
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const send = (status: number, body: unknown) => {
+        const bytes = body instanceof Uint8Array ? body : encodeCbor(body);
+        res.writeHead(status, { 'content-type': 'application/cbor', 'content-length': bytes.byteLength });
+        res.end(bytes);
+      };
+      const path = (req.url ?? '').split('?')[0];
+      if (!opts.constant) state.calls.push({ method: req.method ?? '', path });
+      const answer = () => {
+        if (opts.constant) return send(200, path === '/liveness' ? constLiveness : constVerify);
+        if (state.down) return send(503, { code: 'NOT_READY', message: 'down' });
+        let body: Record<string, unknown>;
+        try {
+          body = decodeStrict(new Uint8Array(Buffer.concat(chunks))) as Record<string, unknown>;
+        } catch {
+          return send(400, { code: 'MALFORMED_BODY', message: 'bad cbor' });
+        }
+        const frames = (body.frames ?? body.images ?? (body.image ? [body.image] : [])) as Uint8Array[];
+        if (has(frames, 'DOWN')) return send(503, { code: 'NOT_READY', message: 'down' });
+        if (has(frames, 'NOFACE')) return send(400, { code: 'NO_FACE', message: 'no face' });
+        if (req.method === 'POST' && path === '/liveness') {
+          const spoof = has(frames, 'SPOOF');
+          return send(200, { liveness: spoof ? 10 : 95, live: !spoof, reasons: spoof ? ['SCREEN_MOIRE'] : [], signals: { moire: spoof ? 0.9 : 0.1 } });
+        }
+        if (req.method === 'POST' && /^\/persons\/[^/]+\/verify$/.test(path)) {
+          const score = has(frames, 'NOMATCH') ? -80 : has(frames, 'REVIEW') ? 20 : has(frames, 'RECAP') ? 0 : 80;
+          return send(200, { similarity: 0.5 + score / 200, score, band: 'x', identity: 'x' });
+        }
+        if (req.method === 'POST' && path === '/identify') {
+          if (has(frames, 'NOMATCH')) return send(200, { candidates: [], coverage: 1 });
+          if (has(frames, 'DUP')) return send(200, { candidates: [{ id: 'someone-else', similarity: 0.95, score: 90 }], coverage: 1 });
+          if (has(frames, 'REVIEW')) return send(200, { candidates: [{ id: 'person-1', similarity: 0.6, score: 20 }], coverage: 1 });
+          if (has(frames, 'ENROL')) return send(200, { candidates: [], coverage: 1 });
+          return send(200, { candidates: [{ id: 'person-1', similarity: 0.95, score: 85 }, { id: 'person-2', similarity: 0.4, score: -30 }], coverage: 1 });
+        }
+        if (req.method === 'PUT' && /^\/persons\/[^/]+$/.test(path)) return send(201, { id: path.split('/')[2] });
+        return send(404, { code: 'NOT_FOUND', message: 'no route' });
+      };
+      if (opts.delayMs) setTimeout(answer, opts.delayMs);
+      else answer();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+  return state;
+}

@@ -1,0 +1,46 @@
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Bundles the Workers entry (edge-verifier/worker.ts) the way wrangler would: ESM, workerd conditions. */
+export async function bundleWorker(): Promise<string> {
+  const r = await build({
+    entryPoints: [path.join(here, '..', 'worker.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['module', 'main'],
+    external: ['cloudflare:workers'],
+    write: false,
+    logLevel: 'silent',
+  });
+  return r.outputFiles[0].text;
+}
+
+/**
+ * Runs the verifier's Workers entry under workerd (Miniflare), with the Durable Object store on
+ * SQLite storage and `vars` as string bindings. `fetch(path)` dispatches into the worker.
+ */
+export async function startWorkerdVerifier(vars: Record<string, string>): Promise<{
+  fetch(p: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}> {
+  const script = await bundleWorker();
+  const mf = new Miniflare({
+    modules: true,
+    script,
+    compatibilityDate: '2025-04-01',
+    durableObjects: { VERIFIER_STORE: { className: 'VerifierStoreDO', useSQLite: true } },
+    bindings: vars,
+  });
+  await mf.ready;
+  return {
+    fetch: async (p, init) => (await mf.dispatchFetch(`http://verifier.test${p}`, init as never)) as unknown as Response,
+    close: () => mf.dispose(),
+  };
+}
