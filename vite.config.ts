@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoApiPlugin } from './demo/server/vite-plugin.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 
@@ -9,6 +10,8 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 export default defineConfig({
   root: path.join(root, 'demo'),
   publicDir: path.join(root, 'models', 'dist'),
+  // the demo integrator backend (API key, review proxy, webhook receiver) at /demo-api/
+  plugins: [demoApiPlugin()],
   server: {
     host: '127.0.0.1',
     port: Number(process.env.DEMO_PORT ?? 5173),
@@ -21,7 +24,20 @@ export default defineConfig({
     outDir: path.join(root, 'dist', 'demo'),
     emptyOutDir: true,
     rollupOptions: {
-      input: { index: path.join(root, 'demo', 'index.html') },
+      input: {
+        index: path.join(root, 'demo', 'index.html'),
+        pipeline: path.join(root, 'demo', 'pipeline.html'),
+        capture: path.join(root, 'demo', 'capture.html'),
+        iframe: path.join(root, 'demo', 'iframe.html'),
+        host: path.join(root, 'demo', 'host.html'),
+        return: path.join(root, 'demo', 'return.html'),
+        enrol: path.join(root, 'demo', 'enrol.html'),
+        verify: path.join(root, 'demo', 'verify.html'),
+        identify: path.join(root, 'demo', 'identify.html'),
+        update: path.join(root, 'demo', 'update.html'),
+        console: path.join(root, 'demo', 'console.html'),
+        camera: path.join(root, 'demo', 'camera.html'),
+      },
     },
   },
 });

@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{protocol,web-component,edge-verifier,matcher,models,scripts}/**/*.test.ts'],
+          include: ['{protocol,vision,pad,web-component,edge-verifier,matcher,models,scripts,demo}/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/dist/**'],
           environment: 'node',
           testTimeout: 60_000,

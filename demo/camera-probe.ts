@@ -1,5 +1,5 @@
-// Minimal camera page: opens the front camera, draws frames and reports their size and mean
-// luminance (BT.601). The browser tests compare it with the fixture clip fed as the webcam.
+// Camera check page (camera.html): opens the front camera, draws frames and reports their size and
+// mean luminance (BT.601). The browser tests compare it with the fixture clip fed as the webcam.
 const video = document.getElementById('preview') as HTMLVideoElement;
 const status = document.getElementById('camera-status')!;
 const sizeEl = document.getElementById('frame-size')!;

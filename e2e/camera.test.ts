@@ -25,7 +25,7 @@ describe('fake camera in Debian Chromium', () => {
     const file = y4mStats(cam);
     expect(file.frames).toBeGreaterThan(10);
     const page = await browser.newPage();
-    await page.goto(`${demo.url}/index.html`);
+    await page.goto(`${demo.url}/camera.html`);
     await page.waitForFunction(() => (window.__probe?.frames ?? 0) >= 10, null, { timeout: 30_000 });
     const probe = await page.evaluate(() => window.__probe!);
     console.log(`camera frame ${probe.width}x${probe.height}, page luma ${probe.luma.toFixed(2)}, file luma ${file.lumaMeans[0].toFixed(2)}`);

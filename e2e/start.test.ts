@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './lib/browser.ts';
 import { fixture, makeY4m, ROOT } from './lib/fixtures.ts';
@@ -11,12 +14,21 @@ describe('npm start', () => {
   let url: string;
   let browser: Browser;
   let output = '';
+  let dataDir: string;
 
   beforeAll(async () => {
-    const [demo, verifier, matcher] = [await freePort(), await freePort(), await freePort()];
+    const [demo, host, verifier, matcher] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    dataDir = mkdtempSync(path.join(tmpdir(), 'lk-start-'));
     proc = spawn('npm', ['start', '--silent'], {
       cwd: ROOT,
-      env: { ...process.env, DEMO_PORT: String(demo), VERIFIER_PORT: String(verifier), MATCHER_PORT: String(matcher) },
+      env: {
+        ...process.env,
+        DEMO_PORT: String(demo),
+        HOST_PORT: String(host),
+        VERIFIER_PORT: String(verifier),
+        MATCHER_PORT: String(matcher),
+        DEMO_DATA_DIR: dataDir,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
@@ -39,13 +51,21 @@ describe('npm start', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (proc?.pid) process.kill(-proc.pid, 'SIGTERM');
+    if (proc?.pid && proc.exitCode === null) {
+      const exited = new Promise((r) => proc.once('exit', r));
+      process.kill(-proc.pid, 'SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('serves the demo page, which opens the camera', async () => {
+  it('serves the demo page, whose camera check opens the camera', async () => {
     const page = await browser.newPage();
     const res = await page.goto(url);
     expect(res?.status()).toBe(200);
+    expect(await page.title()).toContain('Liveness kit');
+    // the home page is navigation; the camera probe lives on camera.html, linked from it
+    await Promise.all([page.waitForURL('**/camera.html'), page.click('main a[href="./camera.html"]')]);
     expect(await page.title()).toContain('Liveness kit');
     await page.waitForFunction(() => document.getElementById('camera-status')?.textContent === 'Camera on', null, { timeout: 30_000 });
   });

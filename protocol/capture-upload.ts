@@ -1,6 +1,6 @@
 import * as v from 'valibot';
-import { MAX_EVIDENCE_FRAMES, MAX_FRAME_BYTES } from './claims.ts';
-import { OPERATIONS } from './operations.ts';
+import { MAX_EVIDENCE_FRAMES, MAX_FRAME_BYTES, type VerdictClaims } from './claims.ts';
+import { OPERATIONS, type Operation } from './operations.ts';
 
 /**
  * Body of `POST /v1/captures` (Content-Type: application/cbor): the capture JWT, the session token
@@ -34,6 +34,39 @@ export interface CaptureResponse {
   verdict?: string;
   response?: 200 | 201;
   retry?: { nonce: string; attemptsLeft: number; code: string };
+  /**
+   * One-time result code (status 2 or 3 only): ≥ 128 random bits, base64url, single use, valid
+   * ≤ 5 minutes, bound to the session and its integrator. The iframe page passes it to the return
+   * URL as `code`; the integrator's backend exchanges it at `POST /v1/codes/exchange`.
+   */
+  code?: string;
+}
+
+/** Body of `POST /v1/codes/exchange` (integrator backend, JSON, API key). */
+export const CodeExchangeRequestSchema = v.strictObject({
+  code: v.pipe(v.string(), v.minLength(1), v.maxLength(256)),
+});
+export type CodeExchangeRequest = v.InferOutput<typeof CodeExchangeRequestSchema>;
+
+/**
+ * Answer of `POST /v1/codes/exchange`: the session's current verdict JWT (a status-2 session that
+ * was reviewed before the exchange answers its status-3 verdict) and its summary.
+ */
+export interface CodeExchangeResponse {
+  sessionId: string;
+  operation: Operation;
+  subject: string;
+  status: 2 | 3;
+  verdict: string;
+  response?: 200 | 201;
+  summary: {
+    liveness: number;
+    match?: VerdictClaims['match'];
+    candidates?: VerdictClaims['candidates'];
+    response?: 200 | 201;
+    hasBiometry: boolean;
+    reasons: string[];
+  };
 }
 
 /** Body of `POST /v1/sessions` (integrator backend, JSON, API key). */

@@ -33,6 +33,8 @@ export const ERRORS = {
   ATTEMPTS_EXCEEDED: 400,
   ORIGIN_NOT_ALLOWED: 403,
   RETURN_URL_NOT_ALLOWED: 400,
+  /** one-time result code unknown, expired, already exchanged or another integrator's */
+  CODE_INVALID: 400,
   /** retryable capture outcomes: matcher score 0 (no usable evidence) / 1:N without a match */
   RECAPTURE_NEEDED: 400,
   NO_MATCH: 400,

@@ -1,47 +1,187 @@
 // `npm start`: the whole demo on embedded defaults — matcher (embedded store), edge verifier
-// (Node) and the demo site (vite). Ctrl-C stops everything.
+// (Node), the demo site with its integrator backend (vite + /demo-api/), and a second origin for
+// the iframe host page. Prints `demo ready: <url>` once every service answers. Ctrl-C stops everything.
+//
+// Environment (all optional):
+//   DEMO_PORT (5173)  HOST_PORT (DEMO_PORT+1)  VERIFIER_PORT (8787)  MATCHER_PORT (8788)
+//   MATCHER_URL       use a matcher already running there instead of starting one
+//   DEMO_DATA_DIR     (.data) embedded stores: <dir>/matcher/matcher.db, <dir>/verifier/
+//   DEMO_API_KEY, DEMO_WEBHOOK_SECRET   the demo integrator's credentials (demo defaults)
+//   START_TIMEOUT_MS  (180000) how long to wait for the services before giving up
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const env = process.env;
+
+const DEMO_PORT = Number(env.DEMO_PORT ?? 5173);
+const HOST_PORT = Number(env.HOST_PORT ?? DEMO_PORT + 1);
+const VERIFIER_PORT = Number(env.VERIFIER_PORT ?? 8787);
+const MATCHER_PORT = Number(env.MATCHER_PORT ?? 8788);
+const DATA_DIR = path.resolve(root, env.DEMO_DATA_DIR ?? '.data');
+const START_TIMEOUT_MS = Number(env.START_TIMEOUT_MS ?? 180_000);
+const API_KEY = env.DEMO_API_KEY ?? 'demo-key';
+const WEBHOOK_SECRET = env.DEMO_WEBHOOK_SECRET ?? 'demo-webhook-secret-change-me';
+
+const demoUrl = `http://127.0.0.1:${DEMO_PORT}`;
+const hostUrl = `http://127.0.0.1:${HOST_PORT}`;
+const verifierUrl = `http://127.0.0.1:${VERIFIER_PORT}`;
+const externalMatcher = env.MATCHER_URL;
+const matcherUrl = externalMatcher ?? `http://127.0.0.1:${MATCHER_PORT}`;
+const returnUrl = `${demoUrl}/return.html`;
+
+// The demo integrator, registered for the ports actually in use (the verifier's built-in default
+// only knows 5173/5174) and pointing its webhooks at the demo backend.
+const integrator = {
+  id: 'demo',
+  apiKey: API_KEY,
+  origins: [demoUrl, `http://localhost:${DEMO_PORT}`, hostUrl],
+  returnUrls: [returnUrl, `http://localhost:${DEMO_PORT}/return.html`],
+  webhookUrl: `${demoUrl}/demo-api/webhooks`,
+  webhookSecret: WEBHOOK_SECRET,
+};
+
 const children = [];
-
-function startService(name, entry, env) {
-  const file = path.join(root, entry);
-  if (!existsSync(file)) return;
-  const child = spawn(process.execPath, ['--import', 'tsx', file], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  child.on('exit', (code, sig) => {
-    if (!stopping) {
-      console.error(`${name} exited (${code ?? sig}); stopping the demo`);
-      stop(1);
-    }
-  });
-  children.push(child);
-  console.log(`${name}: starting (${entry})`);
-}
-
 let stopping = false;
+
 function stop(code = 0) {
   stopping = true;
-  for (const c of children) c.kill('SIGTERM');
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   process.exit(code);
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-const MATCHER_PORT = process.env.MATCHER_PORT ?? '8788';
-const VERIFIER_PORT = process.env.VERIFIER_PORT ?? '8787';
-startService('matcher', 'matcher/server.ts', { PORT: MATCHER_PORT });
-startService('verifier', 'edge-verifier/node.ts', { PORT: VERIFIER_PORT, MATCHER_URL: `http://127.0.0.1:${MATCHER_PORT}` });
+function fail(message) {
+  console.error(`\nnpm start failed: ${message}`);
+  stop(1);
+}
 
-const demo = await createServer({ configFile: path.join(root, 'vite.config.ts') });
-await demo.listen();
-const addr = demo.httpServer.address();
-console.log(`\ndemo ready: http://127.0.0.1:${addr.port}/  (verifier :${VERIFIER_PORT}, matcher :${MATCHER_PORT})`);
+function startService(name, entry, childEnv) {
+  const file = path.join(root, entry);
+  if (!existsSync(file)) {
+    console.warn(`${name}: ${entry} is missing; not started`);
+    return false;
+  }
+  const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    cwd: root,
+    env: { ...env, ...childEnv },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, sig) => {
+    if (!stopping) fail(`${name} exited (${code ?? sig})`);
+  });
+  children.push(child);
+  console.log(`${name}: starting (${entry})`);
+  return true;
+}
+
+/** Polls `url` until it answers 200, or throws after the deadline naming what did not come up. */
+async function waitFor(name, url, deadline) {
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.ok) return;
+      last = `HTTP ${res.status}`;
+    } catch (e) {
+      last = e?.cause?.code ?? e?.name ?? 'error';
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} did not become ready at ${url} within ${START_TIMEOUT_MS / 1000}s (last: ${last})`);
+}
+
+/**
+ * The second origin (HOST_PORT): the same site seen from another origin, as a third-party page
+ * embedding the capture iframe. It never exposes the integrator backend.
+ */
+function startHostOrigin() {
+  const server = http.createServer((req, res) => {
+    if ((req.url ?? '').startsWith('/demo-api')) {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"code":"NOT_FOUND","message":"not here"}');
+      return;
+    }
+    const up = http.request(
+      { host: '127.0.0.1', port: DEMO_PORT, method: req.method, path: req.url, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => res.headersSent ? res.destroy() : res.writeHead(502).end());
+    req.pipe(up);
+  });
+  // vite's HMR websocket
+  server.on('upgrade', (req, socket, head) => {
+    const up = net.connect(DEMO_PORT, '127.0.0.1', () => {
+      up.write(`${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
+      if (head.length) up.write(head);
+      socket.pipe(up).pipe(socket);
+    });
+    up.on('error', () => socket.destroy());
+    socket.on('error', () => up.destroy());
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(HOST_PORT, '127.0.0.1', () => resolve(server));
+  });
+}
+
+const deadline = Date.now() + START_TIMEOUT_MS;
+const waits = [];
+/** Awaited after vite starts; the no-op catch keeps an early failure from being an unhandled rejection. */
+function track(p) {
+  p.catch(() => undefined);
+  waits.push(p);
+}
+
+if (!externalMatcher) {
+  if (startService('matcher', 'matcher/server.ts', { PORT: String(MATCHER_PORT), MATCHER_STORE: `sqlite:${path.join(DATA_DIR, 'matcher', 'matcher.db')}` })) {
+    track(waitFor('matcher', `${matcherUrl}/ready`, deadline));
+  }
+} else {
+  console.log(`matcher: using ${externalMatcher}`);
+}
+if (
+  startService('verifier', 'edge-verifier/node.ts', {
+    PORT: String(VERIFIER_PORT),
+    MATCHER_URL: matcherUrl,
+    VERIFIER_ISSUER: verifierUrl,
+    VERIFIER_DATA_DIR: path.join(DATA_DIR, 'verifier'),
+    VERIFIER_INTEGRATORS: JSON.stringify([integrator]),
+  })
+) {
+  track(waitFor('verifier', `${verifierUrl}/.well-known/jwks.json`, deadline));
+}
+
+// the demo backend (vite plugin, demo/server/) reads these when the dev server starts
+Object.assign(process.env, {
+  DEMO_VERIFIER_URL: verifierUrl,
+  DEMO_VERIFIER_ISSUER: verifierUrl,
+  DEMO_INTEGRATOR_ID: integrator.id,
+  DEMO_API_KEY: API_KEY,
+  DEMO_WEBHOOK_SECRET: WEBHOOK_SECRET,
+  DEMO_RETURN_URL: returnUrl,
+  DEMO_HOST_ORIGIN: hostUrl,
+});
+
+try {
+  const demo = await createServer({ configFile: path.join(root, 'vite.config.ts'), server: { port: DEMO_PORT, strictPort: true } });
+  await demo.listen();
+  await startHostOrigin();
+  await Promise.all(waits);
+} catch (e) {
+  fail(e instanceof Error ? e.message : String(e));
+}
+
+console.log(`
+demo ready: ${demoUrl}/  (verifier ${verifierUrl}, matcher ${matcherUrl})
+  pages: index · enrol · verify · identify · update · console · camera  (.html)
+  iframe host page (second origin): ${hostUrl}/host.html`);

@@ -1,0 +1,31 @@
+import { getRequestListener } from '@hono/node-server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Plugin } from 'vite';
+import { DEMO_API_BASE, createDemoApi, type DemoApiOptions } from './app.ts';
+import { demoApiConfigFromEnv } from './config.ts';
+
+/**
+ * Mounts the demo integrator backend at `/demo-api/` on the vite dev and preview servers.
+ * Config comes from `DEMO_*` env at server start (scripts/start.mjs sets them); the API key stays
+ * in this process.
+ */
+export function demoApiPlugin(opts: DemoApiOptions = {}): Plugin {
+  const mount = (use: (fn: (req: IncomingMessage, res: ServerResponse, next: () => void) => void) => void): void => {
+    const api = createDemoApi({ config: opts.config ?? demoApiConfigFromEnv(), fetch: opts.fetch });
+    const listener = getRequestListener(api.app.fetch);
+    use((req, res, next) => {
+      const url = req.url ?? '';
+      if (url === DEMO_API_BASE || url.startsWith(`${DEMO_API_BASE}/`) || url.startsWith(`${DEMO_API_BASE}?`)) void listener(req, res);
+      else next();
+    });
+  };
+  return {
+    name: 'liveness-demo-api',
+    configureServer(server) {
+      mount((fn) => server.middlewares.use(fn));
+    },
+    configurePreviewServer(server) {
+      mount((fn) => server.middlewares.use(fn));
+    },
+  };
+}

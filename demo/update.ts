@@ -1,0 +1,3 @@
+import { mountOperationPage } from './app/operation-page.ts';
+
+mountOperationPage({ operation: 'IMAGE_UPDATE' });

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import * as T from '../testing/images.ts';
+import { DEFAULT_CONFIG, resolveConfig } from '../config.ts';
+import { distanceCheck, estimateDistanceCm, focalPx } from './distance.ts';
+import type { FaceGeometry } from './geometry.ts';
+
+const frame = (clip: string): T.Rgb => T.videoFrames(`video/live/${clip}.mp4`, 1, 1)[0];
+
+describe('distance check', () => {
+  it.each(['d0', 'd3', 'd10', 'd11', 'd14', 'd18', 'd19', 'd20'])('%s: original passes, scaled to 45% → TOO_FAR', async (clip) => {
+    const img = frame(clip);
+    const r = await (await T.analyzer()).analyze(img, 0, { heavy: true });
+    expect(r.checks.distance).toMatchObject({ pass: true });
+    const f = await (await T.analyzer()).analyze(await T.far(img, 0.45), 0, { heavy: true });
+    expect(f.checks.distance).toMatchObject({ pass: false, code: 'TOO_FAR' });
+    expect(f.checks.distance.value).toBeGreaterThan(r.checks.distance.value * 1.8);
+  });
+
+  it.each(['d0', 'd3', 'd10', 'd11', 'd14', 'd18'])('%s: centre 55% cropped up → TOO_CLOSE', async (clip) => {
+    const r = await (await T.analyzer()).analyze(await T.near(frame(clip), 0.55), 0, { heavy: true });
+    expect(r.checks.distance).toMatchObject({ pass: false, code: 'TOO_CLOSE' });
+  });
+
+  it('pinhole maths and the device-class table', () => {
+    expect(focalPx(480, 60)).toBeCloseTo(240 / Math.tan(Math.PI / 6), 6);
+    const g = { faceWidthPx: 200 } as FaceGeometry;
+    const d = DEFAULT_CONFIG.distance;
+    expect(estimateDistanceCm(g, 480, d)).toBeCloseTo((14.5 * focalPx(480, 60)) / 200, 6);
+    // a wider lens sees the same face smaller: the same pixels mean closer
+    const phone = resolveConfig({ distance: { deviceClass: 'phone' } }).distance;
+    expect(estimateDistanceCm(g, 480, phone)).toBeLessThan(estimateDistanceCm(g, 480, d));
+    const corrected = resolveConfig({ distance: { devices: { desktop: { hfovDeg: 60, correction: 1.2 } } } }).distance;
+    expect(estimateDistanceCm(g, 480, corrected)).toBeCloseTo(1.2 * estimateDistanceCm(g, 480, d), 6);
+    expect(distanceCheck(null, 480, d)).toMatchObject({ pass: false, code: 'TOO_FAR' });
+  });
+});

@@ -1,0 +1,314 @@
+/**
+ * Runs one capture for a host element: session → camera → pipeline → flow → evidence → signed
+ * capture token → verifier → verdict. Everything stateful lives here so the element only renders.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { decodeJwt } from 'jose';
+import {
+  KitError, isErrorCode, type CameraSignals, type CheckName, type CheckResult, type ErrorCode, type Evidence, type SessionClaims,
+} from '../../protocol/index.ts';
+import { EvidenceCollector } from '../capture/evidence-collector.ts';
+import { generatePopKey } from '../capture/pop-key.ts';
+import { sha256B64url } from '../capture/sha256.ts';
+import { signCaptureToken } from '../capture/sign-capture.ts';
+import { uploadCapture } from '../capture/upload.ts';
+import { CameraController } from './camera-controller.ts';
+import { CaptureFlow, DEFAULT_FLOW_CONFIG, type FlowConfig, type FlowView } from './capture-flow.ts';
+import type { FaceGeometry, FrameResult, PipelineFactory, PipelinePort } from './pipeline-port.ts';
+import { readSessionToken } from './session-token.ts';
+
+export type CaptureState = 'idle' | 'starting' | 'capturing' | 'uploading' | 'complete' | 'error' | 'cancelled';
+
+export interface ProgressDetail {
+  state: CaptureState;
+  phase: FlowView['phase'];
+  code: ErrorCode;
+  message: string;
+  /** 0–1 */
+  progress: number;
+  checks: Partial<Record<CheckName, CheckResult>>;
+}
+
+export interface CompleteDetail {
+  /** the verdict JWT; relying parties verify it against the verifier's JWKS */
+  verdict: string;
+  sessionId: string;
+  status: 1 | 2 | 3 | 4 | 5;
+  response?: 200 | 201;
+  /** one-time code for redirects, when the verifier issues one */
+  code?: string;
+  /** unverified decoded verdict payload, for display only */
+  claims: Record<string, unknown>;
+}
+
+export interface ErrorDetail {
+  code: ErrorCode;
+  message: string;
+  /** the user can press retry */
+  retryable: boolean;
+}
+
+/** What the controller needs from its element. */
+export interface CaptureHost extends ReactiveControllerHost {
+  readonly session: string | null;
+  readonly verifier: string | null;
+  readonly evidenceCount: number;
+  readonly jpegQuality: number;
+  readonly flowConfig: Partial<FlowConfig>;
+  readonly config: Record<string, unknown> | undefined;
+  readonly modelBase: string;
+  readonly wasmBase: string;
+  readonly pipelineFactory: PipelineFactory;
+  readonly refuseVirtualCamera: boolean;
+  videoElement(): Promise<HTMLVideoElement>;
+  message(code: ErrorCode | string): string;
+  emitProgress(d: ProgressDetail): void;
+  emitComplete(d: CompleteDetail): void;
+  emitError(d: ErrorDetail): void;
+  emitCancel(): void;
+}
+
+const NOT_RETRYABLE = new Set<ErrorCode>(['SESSION_TOKEN_INVALID', 'SESSION_EXPIRED', 'SESSION_USED', 'ATTEMPTS_EXCEEDED', 'ORIGIN_NOT_ALLOWED', 'NONCE_REUSED']);
+
+export class CaptureController implements ReactiveController {
+  state: CaptureState = 'idle';
+  view: FlowView = { phase: 'passive', code: 'FACE_NOT_FOUND', progress: 0 };
+  error: ErrorDetail | null = null;
+  checks: Partial<Record<CheckName, CheckResult>> = {};
+  claims: SessionClaims | null = null;
+
+  private readonly camera: CameraController;
+  private pipeline: PipelinePort | null = null;
+  private pipelineKey = '';
+  private pipelineFactory: PipelineFactory | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private flow: CaptureFlow | null = null;
+  private collector: EvidenceCollector | null = null;
+  private nonce = '';
+  private nonceSession: string | null = null;
+  private t0 = 0;
+  private farChecks: Partial<Record<CheckName, CheckResult>> = {};
+  private pipelineSignals: Partial<CameraSignals> = {};
+  private lastEmit = { code: '', phase: '', progress: -1, t: 0 };
+  private run = 0;
+  private abort: AbortController | null = null;
+
+  constructor(private readonly host: CaptureHost) {
+    this.camera = new CameraController(host, { refuseVirtual: host.refuseVirtualCamera });
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.stop();
+    this.pipeline?.dispose?.();
+    this.pipeline = null;
+  }
+
+  /** preview aspect ratio "w / h" once the camera is open */
+  get aspect(): string | null {
+    const s = this.camera.signals;
+    return s?.width && s?.height ? `${s.width} / ${s.height}` : null;
+  }
+
+  get busy(): boolean {
+    return this.state === 'starting' || this.state === 'capturing' || this.state === 'uploading';
+  }
+
+  /** Starts (or restarts) a capture. */
+  async start(): Promise<void> {
+    if (this.busy) return;
+    const run = ++this.run;
+    this.error = null;
+    this.set('starting');
+    try {
+      this.claims = readSessionToken(this.host.session);
+      if (!this.host.verifier) throw new KitError('BAD_REQUEST', 'verifier URL missing');
+      // a retryable server answer replaces the nonce for the same session; a new session resets it
+      if (this.nonceSession !== this.host.session) {
+        this.nonce = this.claims.nonce;
+        this.nonceSession = this.host.session;
+      }
+      const video = await this.host.videoElement();
+      const track = await this.camera.open(video);
+      if (run !== this.run) return;
+      const oval = this.claims.challenge.oval;
+      const options = {
+        modelBase: this.host.modelBase,
+        wasmBase: this.host.wasmBase,
+        // the session's oval is the guide the face check measures against
+        config: { ...(this.host.config ?? {}), face: { ...((this.host.config?.face as object) ?? {}), guide: oval } },
+      };
+      const key = JSON.stringify(options);
+      if (this.pipeline && (key !== this.pipelineKey || this.host.pipelineFactory !== this.pipelineFactory)) {
+        this.pipeline.dispose?.();
+        this.pipeline = null;
+      }
+      if (!this.pipeline) {
+        this.pipelineFactory = this.host.pipelineFactory;
+        this.pipelineKey = key;
+        this.pipeline = await this.pipelineFactory(options);
+      }
+      if (run !== this.run) return;
+      const flowCfg = { ...DEFAULT_FLOW_CONFIG, ...this.host.flowConfig };
+      this.flow = new CaptureFlow(this.claims.challenge, flowCfg);
+      this.collector = new EvidenceCollector({ count: this.host.evidenceCount, minFacePx: flowCfg.minEvidenceFacePx });
+      this.t0 = performance.now();
+      this.unsubscribe?.();
+      this.unsubscribe = this.pipeline.onResult((r) => this.onFrame(run, r));
+      await this.pipeline.start(video, track);
+      if (run !== this.run) return;
+      this.set('capturing');
+    } catch (e) {
+      if (run === this.run) this.fail(e);
+    }
+  }
+
+  /** Stops camera and pipeline; no event. */
+  stop(): void {
+    this.run++;
+    this.abort?.abort();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    // the pipeline (workers, loaded models) is kept for a retry; disposed on disconnect
+    this.pipeline?.stop();
+    this.camera.close();
+  }
+
+  cancel(): void {
+    const was = this.state;
+    this.stop();
+    this.set('cancelled');
+    if (was !== 'cancelled') this.host.emitCancel();
+  }
+
+  async retry(): Promise<void> {
+    this.stop();
+    this.state = 'idle';
+    await this.start();
+  }
+
+  private set(s: CaptureState): void {
+    this.state = s;
+    this.host.requestUpdate();
+  }
+
+  /** Puts the element in the error state with `code` (e.g. the embed page refusing its parent). */
+  failWith(code: ErrorCode): void {
+    this.fail(new KitError(code));
+  }
+
+  private fail(e: unknown): void {
+    const err = e instanceof KitError ? e : new KitError('INTERNAL', 'capture failed');
+    const code = isErrorCode(err.code) ? err.code : 'INTERNAL';
+    this.stop();
+    this.error = { code, message: this.host.message(code), retryable: !NOT_RETRYABLE.has(code) };
+    this.set('error');
+    this.host.emitError(this.error);
+  }
+
+  private onFrame(run: number, r: FrameResult): void {
+    if (run !== this.run || this.state !== 'capturing' || !this.flow) return;
+    const t = r.t - this.t0 >= 0 ? r.t - this.t0 : r.t;
+    const frame = { ...r, t };
+    this.checks = { ...this.checks, ...r.checks };
+    if (r.camera) this.pipelineSignals = { ...this.pipelineSignals, ...r.camera };
+    const action = this.flow.push(frame);
+    this.view = this.flow.view;
+    this.maybeEmitProgress(t);
+    this.host.requestUpdate();
+    if (action.kind === 'restart') this.collector?.clear();
+    if (action.kind !== 'grab') return;
+    if (action.role === 'far') this.farChecks = { ...this.checks };
+    const geometry = r.geometry;
+    void this.grab(run, action, geometry);
+  }
+
+  private maybeEmitProgress(t: number): void {
+    const v = this.view;
+    const e = this.lastEmit;
+    if (v.code === e.code && v.phase === e.phase && Math.abs(v.progress - e.progress) < 0.05 && t - e.t < 500) return;
+    this.lastEmit = { code: v.code, phase: v.phase, progress: v.progress, t };
+    this.host.emitProgress({ state: this.state, phase: v.phase, code: v.code, message: this.host.message(v.code), progress: v.progress, checks: this.checks });
+  }
+
+  private async grab(
+    run: number,
+    a: { role: 'far' | 'near' | 'candidate'; t: number; quality: number; faceWidthPx: number; phase: 'passive' | 'approach' },
+    geometry: FaceGeometry | undefined,
+  ): Promise<void> {
+    const pipeline = this.pipeline;
+    if (!pipeline || !this.collector) return;
+    try {
+      const jpeg = await pipeline.captureJpeg(this.host.jpegQuality);
+      if (run !== this.run || !this.collector) return;
+      this.collector.add({ ...jpeg, t: Math.round(a.t), quality: a.quality, faceWidthPx: a.faceWidthPx, phase: a.phase, role: a.role });
+      if (a.role === 'near' && geometry) await this.finish(run, this.flow!.approachEvidence(geometry));
+    } catch (e) {
+      if (run === this.run) this.fail(e);
+    }
+  }
+
+  private async finish(run: number, approach: { scaleGain: number; ratioChange: number }): Promise<void> {
+    const claims = this.claims!;
+    this.set('uploading');
+    this.host.emitProgress({ state: 'uploading', phase: 'done', code: 'HOLD_STILL', message: this.host.message('HOLD_STILL'), progress: 1, checks: this.checks });
+    const frames = this.collector!.select();
+    const evidence: Evidence[] = [];
+    for (const f of frames) evidence.push({ role: f.evidenceRole, sha256: await sha256B64url(f.bytes), w: f.w, h: f.h, t: f.t });
+    const camera: CameraSignals = {
+      virtual: false,
+      nonCamera: false,
+      timingAnomaly: false,
+      ...this.camera.signals,
+      ...this.pipelineSignals,
+    };
+    // a key per capture: nothing links two captures of the same device
+    const key = await generatePopKey();
+    const token = await signCaptureToken(key, {
+      audience: claims.iss,
+      sid: claims.sid,
+      nonce: this.nonce,
+      evidence,
+      checks: this.farChecks,
+      camera,
+      approach,
+    });
+    this.abort = new AbortController();
+    const outcome = await uploadCapture(
+      this.host.verifier!,
+      { token, session: this.host.session!, frames: frames.map((f) => f.bytes) },
+      { signal: this.abort.signal },
+    );
+    if (run !== this.run) return;
+    if (outcome.kind === 'retry') {
+      this.nonce = outcome.nonce;
+      if (outcome.attemptsLeft <= 0) throw new KitError('ATTEMPTS_EXCEEDED');
+      // show why, then run the capture again in the same camera session
+      this.collector!.clear();
+      this.flow!.reset();
+      const code = isErrorCode(outcome.code) ? outcome.code : 'RECAPTURE_NEEDED';
+      this.view = { phase: 'passive', code, progress: 0 };
+      this.set('capturing');
+      this.host.emitProgress({ state: 'capturing', phase: 'passive', code, message: this.host.message(code), progress: 0, checks: this.checks });
+      return;
+    }
+    const r = outcome.response;
+    let decoded: Record<string, unknown> = {};
+    try {
+      decoded = decodeJwt(r.verdict) as Record<string, unknown>;
+    } catch {
+      throw new KitError('MALFORMED_BODY', 'verdict is not a JWT');
+    }
+    const otc = (r as { code?: unknown }).code;
+    this.stop();
+    this.set('complete');
+    this.host.emitComplete({
+      verdict: r.verdict,
+      sessionId: r.sessionId,
+      status: r.status,
+      ...(r.response ? { response: r.response } : {}),
+      ...(typeof otc === 'string' ? { code: otc } : {}),
+      claims: decoded,
+    });
+  }
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { CaptureFlow, ratioChange, type FlowConfig } from './capture-flow.ts';
+import type { FrameResult } from './pipeline-port.ts';
+
+const pass = { pass: true, value: 1 };
+const checks = { face: pass, eyes: pass, phone: pass, lighting: pass, distance: pass, liveness: pass };
+const challenge = { oval: { cx: 0.5, cy: 0.45, w: 0.5, h: 0.65 }, approach: { minScaleGain: 1.25 } };
+const cfg: FlowConfig = { stableWindowMs: 1000, approachTimeoutMs: 5000, seqIntervalMs: 200, minEvidenceFacePx: 160, instructionHoldMs: 0 };
+
+function f(t: number, width = 200, o: Partial<FrameResult> = {}): FrameResult {
+  return { t, faces: 1, checks, geometry: { faceWidthPx: width, interOcularPx: width * 0.4, cx: 0.5, cy: 0.5, ratios: [1, 1.3] }, quality: 0.5, ...o };
+}
+
+describe('CaptureFlow', () => {
+  it('runs passive → approach → near grab, with candidates in between', () => {
+    const flow = new CaptureFlow(challenge, cfg);
+    const roles: string[] = [];
+    for (let t = 0; t <= 1000; t += 40) {
+      const a = flow.push(f(t));
+      if (a.kind === 'grab') roles.push(a.role);
+    }
+    expect(flow.view.phase).toBe('approach');
+    expect(flow.view.code).toBe('MOVE_CLOSER_STEP');
+    expect(roles.at(-1)).toBe('far');
+    expect(roles.filter((r) => r === 'candidate').length).toBeGreaterThanOrEqual(4);
+    let near = null;
+    for (let t = 1040, w = 200; t < 3000 && !near; t += 40, w += 4) {
+      const a = flow.push(f(t, w));
+      if (a.kind === 'grab' && a.role === 'near') near = a;
+    }
+    expect(near).not.toBeNull();
+    expect(flow.view.phase).toBe('done');
+    const ev = flow.approachEvidence({ faceWidthPx: 250, interOcularPx: 100, cx: 0.5, cy: 0.5, ratios: [1.1, 1.3] });
+    expect(ev.scaleGain).toBe(1.25);
+    expect(ev.ratioChange).toBeCloseTo(0.05, 3);
+  });
+
+  it('restarts the stable window when a check fails', () => {
+    const flow = new CaptureFlow(challenge, cfg);
+    for (let t = 0; t < 800; t += 40) flow.push(f(t));
+    flow.push(f(800, 200, { checks: { ...checks, lighting: { pass: false, value: 30, code: 'TOO_DARK' } } }));
+    expect(flow.view.code).toBe('TOO_DARK');
+    expect(flow.view.progress).toBe(0);
+    for (let t = 840; t < 1800; t += 40) flow.push(f(t));
+    expect(flow.view.phase).toBe('passive');
+    flow.push(f(1900));
+    expect(flow.view.phase).toBe('approach');
+  });
+
+  it('never completes in the dark', () => {
+    const flow = new CaptureFlow(challenge, cfg);
+    for (let t = 0; t < 20_000; t += 40) {
+      const a = flow.push(f(t, 200, { faces: 0, checks: { ...checks, face: { pass: false, value: 0 }, lighting: { pass: false, value: 20, code: 'TOO_DARK' } } }));
+      expect(a.kind).toBe('none');
+    }
+    expect(flow.view.code).toBe('TOO_DARK');
+  });
+
+  it('times out the approach back to the passive phase', () => {
+    const flow = new CaptureFlow(challenge, cfg);
+    for (let t = 0; t <= 1000; t += 40) flow.push(f(t));
+    expect(flow.view.phase).toBe('approach');
+    for (let t = 1040; t < 6200; t += 40) flow.push(f(t));
+    expect(flow.view.phase).toBe('passive');
+  });
+
+  it('ratioChange is the mean relative change', () => {
+    const g = (r: number[]) => ({ faceWidthPx: 1, interOcularPx: 1, cx: 0, cy: 0, ratios: r });
+    expect(ratioChange(g([1, 2]), g([1.1, 2.2]))).toBeCloseTo(0.1);
+    expect(ratioChange(g([]), g([1]))).toBe(0);
+  });
+
+  it('starts over when a phone appears during the approach', () => {
+    const flow = new CaptureFlow(challenge, cfg);
+    for (let t = 0; t <= 1000; t += 40) flow.push(f(t));
+    expect(flow.view.phase).toBe('approach');
+    const a = flow.push(f(1040, 220, { checks: { ...checks, phone: { pass: false, value: 0.4, code: 'PHONE_IN_FRAME' } } }));
+    expect(a.kind).toBe('restart');
+    expect(flow.view).toMatchObject({ phase: 'passive', code: 'PHONE_IN_FRAME', progress: 0 });
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * What the element needs from the vision pipeline (issue 3). The real `VisionPipeline` is adapted
+ * to this port in `vision-adapter.ts`; tests and integrators may pass their own factory.
+ */
+import type { CameraSignals, CheckName, CheckResult } from '../../protocol/index.ts';
+
+/** Face geometry of one frame, in video pixels (unmirrored). */
+export interface FaceGeometry {
+  /** face box width in pixels */
+  faceWidthPx: number;
+  /** distance between the eye centres in pixels (0 when unknown) */
+  interOcularPx: number;
+  /** face box centre as a fraction of the frame (0–1) */
+  cx: number;
+  cy: number;
+  /**
+   * scale-free landmark ratios (e.g. nose-length / inter-ocular, face-height / face-width); under a
+   * perspective approach these change, under a flat photo scaled up they do not
+   */
+  ratios: number[];
+}
+
+/** Per-frame result of the pipeline: plain data. */
+export interface FrameResult {
+  /** ms, monotonic (performance.now or video time) */
+  t: number;
+  /** number of faces seen */
+  faces: number;
+  /** per-check results; a check absent from the record has not run yet for this frame */
+  checks: Partial<Record<CheckName, CheckResult>>;
+  geometry?: FaceGeometry;
+  /** 0–1 image quality (sharpness/exposure) of this frame, higher is better */
+  quality?: number;
+  /** camera provenance risk signals from frame timing etc. */
+  camera?: Partial<CameraSignals>;
+}
+
+export interface JpegFrame {
+  bytes: Uint8Array;
+  w: number;
+  h: number;
+}
+
+export interface PipelinePort {
+  start(video: HTMLVideoElement, track: MediaStreamTrack): Promise<void>;
+  /** stops analysing; the pipeline can be started again */
+  stop(): void;
+  /** releases workers and models (the element calls it when disconnected) */
+  dispose?(): void;
+  /** subscribes to per-frame results; returns the unsubscribe function */
+  onResult(cb: (r: FrameResult) => void): () => void;
+  /** JPEG of the most recent frame, encoded off the main thread */
+  captureJpeg(quality: number): Promise<JpegFrame>;
+}
+
+export interface PipelineOptions {
+  /** base URL of the models (e.g. "/models") */
+  modelBase: string;
+  /** base URL of the tfjs wasm files (e.g. "/wasm/") */
+  wasmBase: string;
+  /** thresholds forwarded to the pipeline's config (opaque to the element) */
+  config?: Record<string, unknown>;
+}
+
+export type PipelineFactory = (o: PipelineOptions) => Promise<PipelinePort>;

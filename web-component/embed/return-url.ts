@@ -1,0 +1,52 @@
+/**
+ * Return-URL rule: redirect only when the requested URL equals the session's registered
+ * `return_url` exactly after parsing — absolute http(s), no userinfo, same origin, path, query.
+ * Anything else (`//evil`, `https://good.example.evil`, `javascript:`) never redirects.
+ */
+
+function parseStrict(x: string): URL | null {
+  // absolute URLs only: no base, so scheme-relative `//evil` and relative paths do not parse
+  if (!/^https?:\/\//i.test(x)) return null;
+  let u: URL;
+  try {
+    u = new URL(x);
+  } catch {
+    return null;
+  }
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
+  if (u.username || u.password) return null;
+  return u;
+}
+
+/** The registered URL to redirect to, or null when `requested` does not match it exactly. */
+export function allowedReturnUrl(requested: string | null | undefined, registered: string | null | undefined): URL | null {
+  if (!requested || !registered) return null;
+  const a = parseStrict(requested);
+  const b = parseStrict(registered);
+  if (!a || !b) return null;
+  if (a.origin !== b.origin || a.pathname !== b.pathname || a.search !== b.search || a.hash !== b.hash) return null;
+  return b;
+}
+
+export interface RedirectResult {
+  date: string;
+  /** 200 recognised / 201 registered; absent when the capture did not conclude so */
+  response?: number;
+  message: string;
+  card?: string | null;
+  confidence?: number;
+  /** one-time code issued by the verifier (exchanged server-side for the verdict) */
+  code?: string;
+}
+
+/** The redirect target: the registered URL plus the result parameters (never a token). */
+export function redirectUrl(base: URL, r: RedirectResult): string {
+  const u = new URL(base.href);
+  u.searchParams.set('date', r.date);
+  if (r.response !== undefined) u.searchParams.set('response', String(r.response));
+  u.searchParams.set('message', r.message);
+  if (r.card) u.searchParams.set('card', r.card);
+  if (r.confidence !== undefined) u.searchParams.set('confidence', String(r.confidence));
+  if (r.code) u.searchParams.set('code', r.code);
+  return u.href;
+}

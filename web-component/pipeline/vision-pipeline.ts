@@ -1,0 +1,273 @@
+/**
+ * VisionPipeline: the main-thread half of the on-device vision. Owns the vision and phone workers,
+ * the frame pump (requestVideoFrameCallback → createImageBitmap → transferred to the worker; one
+ * frame in flight + one queued, a newer frame replaces the queued one: drop, don't lag), the
+ * scheduler (face models every frame in the worker, heavy models every k-th frame there, phone
+ * detector at ~2 Hz in its own worker), merges phone results and camera signals into each
+ * FrameResult and hands it to the onResult callbacks.
+ *
+ * Usage:
+ *   const p = new VisionPipeline({ modelBase: '/models', wasmBase: '/wasm/' });
+ *   const off = p.onResult((r) => render(r));
+ *   await p.start(video, stream.getVideoTracks()[0]);
+ *   const jpeg = await p.captureJpeg(0.92);
+ *   p.stop();   // p.dispose() also terminates the workers
+ */
+import * as Comlink from 'comlink';
+import type { CameraSignals } from '../../protocol/index.ts';
+import type { DetectedObject } from '../../vision/types.ts';
+import { resolveConfig, type ConfigOverride, type VisionConfig } from '../config.ts';
+import { cameraSignals, FrameTimingTracker, type TrackInfo } from '../checks/camera.ts';
+import { PhoneDebouncer, phoneCheck, screenObjects } from '../checks/phone.ts';
+import type { CheckResult } from '../../protocol/index.ts';
+import type { FrameMeta, FrameResult, JpegFrame } from './types.ts';
+import type { VisionWorkerApi } from './vision-worker.ts';
+import type { PhoneWorkerApi } from './phone-worker.ts';
+
+export interface VisionPipelineOptions {
+  /** same-origin base URL of the graph models (default "/models") */
+  modelBase?: string;
+  /** base URL of tfjs-backend-wasm{,-simd}.wasm (default "/wasm/") */
+  wasmBase?: string;
+  /** threshold overrides, validated against the schema in config.ts (throws on bad input) */
+  config?: ConfigOverride | Record<string, unknown>;
+  /** run the phone detector worker (default true) */
+  phone?: boolean;
+}
+
+/** Pump counters since start(). */
+export interface PipelineStats {
+  /** frames offered by rVFC */
+  frames: number;
+  /** FrameResults emitted */
+  processed: number;
+  /** frames dropped because a newer one replaced them in the queue */
+  dropped: number;
+  /** phone detector runs */
+  phoneRuns: number;
+}
+
+type ResultCallback = (r: FrameResult) => void;
+
+interface Queued {
+  bmp: ImageBitmap;
+  meta: FrameMeta;
+}
+
+export class VisionPipeline {
+  readonly config: VisionConfig;
+  private readonly opts: Required<Omit<VisionPipelineOptions, 'config'>>;
+  private visionWorker?: Worker;
+  private phoneWorker?: Worker;
+  private vision?: Comlink.Remote<VisionWorkerApi>;
+  private phone?: Comlink.Remote<PhoneWorkerApi>;
+  private ready?: Promise<void>;
+  private video?: HTMLVideoElement;
+  private track?: MediaStreamTrack;
+  private running = false;
+  private rvfcHandle = 0;
+  private inFlight = 0;
+  private queued: Queued | null = null;
+  private phoneBusy = false;
+  private lastPhoneAt = -Infinity;
+  private lastPhoneMs = 0;
+  private phoneResult: { objects: DetectedObject[]; check: CheckResult; t: number } | null = null;
+  private phoneDebounce: PhoneDebouncer;
+  private timing = new FrameTimingTracker();
+  private callbacks = new Set<ResultCallback>();
+  private counters: PipelineStats = { frames: 0, processed: 0, dropped: 0, phoneRuns: 0 };
+
+  constructor(o: VisionPipelineOptions = {}) {
+    this.config = resolveConfig(o.config ?? {});
+    this.phoneDebounce = new PhoneDebouncer(this.config.phone);
+    this.opts = { modelBase: o.modelBase ?? '/models', wasmBase: o.wasmBase ?? '/wasm/', phone: o.phone ?? true };
+  }
+
+  /** Creates the workers and loads the models (start() calls it; call it early to preload). */
+  init(): Promise<void> {
+    this.ready ??= (async () => {
+      const base = { modelBase: this.opts.modelBase, wasmBase: this.opts.wasmBase };
+      this.visionWorker = new Worker(new URL('./vision-worker.ts', import.meta.url), { type: 'module', name: 'vision' });
+      this.vision = Comlink.wrap<VisionWorkerApi>(this.visionWorker);
+      const jobs: Promise<void>[] = [this.vision.init({ ...base, config: this.config })];
+      if (this.opts.phone) {
+        this.phoneWorker = new Worker(new URL('./phone-worker.ts', import.meta.url), { type: 'module', name: 'phone' });
+        this.phone = Comlink.wrap<PhoneWorkerApi>(this.phoneWorker);
+        jobs.push(this.phone.init({ ...base, labels: this.config.phone.labels }));
+      }
+      await Promise.all(jobs);
+    })();
+    return this.ready;
+  }
+
+  /** Starts analysing `video` (already playing `track`). Resolves once the models are loaded. */
+  async start(video: HTMLVideoElement, track: MediaStreamTrack): Promise<void> {
+    await this.init();
+    this.stop();
+    this.video = video;
+    this.track = track;
+    this.timing = new FrameTimingTracker();
+    this.counters = { frames: 0, processed: 0, dropped: 0, phoneRuns: 0 };
+    this.phoneResult = null;
+    this.phoneDebounce.reset();
+    this.lastPhoneAt = -Infinity;
+    await this.vision!.reset();
+    this.running = true;
+    this.rvfcHandle = video.requestVideoFrameCallback(this.onFrame);
+  }
+
+  /** Stops the pump (workers stay loaded for a later start()). */
+  stop(): void {
+    this.running = false;
+    if (this.video && this.rvfcHandle) this.video.cancelVideoFrameCallback(this.rvfcHandle);
+    this.rvfcHandle = 0;
+    this.queued?.bmp.close();
+    this.queued = null;
+  }
+
+  /** Stops and terminates both workers. */
+  dispose(): void {
+    this.stop();
+    this.visionWorker?.terminate();
+    this.phoneWorker?.terminate();
+    this.ready = undefined;
+    this.callbacks.clear();
+  }
+
+  /** Subscribes to per-frame results; returns the unsubscribe function. */
+  onResult(cb: ResultCallback): () => void {
+    this.callbacks.add(cb);
+    return () => this.callbacks.delete(cb);
+  }
+
+  /** JPEG of the most recently analysed frame, encoded in the vision worker. */
+  async captureJpeg(quality = 0.92): Promise<JpegFrame> {
+    await this.init();
+    return this.vision!.captureJpeg(quality);
+  }
+
+  /** Camera provenance risk signals for the current track (virtual label, non-camera, timing). */
+  camera(): CameraSignals | undefined {
+    return this.track ? cameraSignals(trackInfo(this.track), this.timing) : undefined;
+  }
+
+  /** Pump counters since start(). */
+  get stats(): PipelineStats {
+    return { ...this.counters };
+  }
+
+  /** Diagnostics for the bench: per-step latency history of both workers. */
+  async workerTimings(): Promise<{ vision: Record<string, number[]>; phone: number[] }> {
+    await this.init();
+    return { vision: await this.vision!.timings(), phone: this.phone ? await this.phone.timings() : [] };
+  }
+
+  /** Diagnostics for the bench: round-trip ms of n empty calls and of n transferred-bitmap calls. */
+  async measureTransfer(n: number): Promise<{ emptyMs: number[]; bitmapMs: number[]; createMs: number[] }> {
+    await this.init();
+    if (!this.video) throw new Error('start() first');
+    const emptyMs: number[] = [];
+    const bitmapMs: number[] = [];
+    const createMs: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let t = performance.now();
+      await this.vision!.ping();
+      emptyMs.push(performance.now() - t);
+      t = performance.now();
+      const bmp = await createImageBitmap(this.video);
+      createMs.push(performance.now() - t);
+      t = performance.now();
+      await this.vision!.echo(Comlink.transfer(bmp, [bmp]));
+      bitmapMs.push(performance.now() - t);
+    }
+    return { emptyMs, bitmapMs, createMs };
+  }
+
+  private onFrame = (_now: number, m: VideoFrameCallbackMetadata): void => {
+    if (!this.running || !this.video) return;
+    const video = this.video;
+    this.rvfcHandle = video.requestVideoFrameCallback(this.onFrame);
+    this.counters.frames++;
+    this.timing.update(m.mediaTime, m.presentedFrames);
+    const meta: FrameMeta = { t: performance.now(), mediaTime: m.mediaTime, presentedFrames: m.presentedFrames };
+    this.maybeRunPhone(video, meta.t);
+    createImageBitmap(video).then(
+      (bmp) => {
+        if (!this.running) return bmp.close();
+        if (this.inFlight < this.config.scheduler.maxInFlight) return this.send({ bmp, meta });
+        if (this.queued) {
+          this.queued.bmp.close();
+          this.counters.dropped++;
+        }
+        this.queued = { bmp, meta };
+      },
+      () => undefined, // the video had no frame (ended/resized): skip
+    );
+  };
+
+  private send(q: Queued): void {
+    this.inFlight++;
+    this.vision!.process(Comlink.transfer(q.bmp, [q.bmp]), q.meta).then(
+      (r) => {
+        this.inFlight--;
+        this.pumpQueued();
+        if (this.running) this.emit(r);
+      },
+      (e: unknown) => {
+        this.inFlight--;
+        this.pumpQueued();
+        console.error('vision worker failed on a frame', e);
+      },
+    );
+  }
+
+  private pumpQueued(): void {
+    if (this.queued && this.running) {
+      const q = this.queued;
+      this.queued = null;
+      this.send(q);
+    }
+  }
+
+  private maybeRunPhone(video: HTMLVideoElement, t: number): void {
+    // on a busy CPU the detector never takes more than ~1/3 of a core from the guidance loop
+    if (!this.phone || this.phoneBusy || t - this.lastPhoneAt < Math.max(this.config.phone.periodMs, 3 * this.lastPhoneMs)) return;
+    this.phoneBusy = true;
+    this.lastPhoneAt = t;
+    createImageBitmap(video)
+      .then((bmp) => this.phone!.detect(Comlink.transfer(bmp, [bmp])))
+      .then(
+        ({ objects, ms }) => {
+          this.lastPhoneMs = ms;
+          const { videoWidth: w, videoHeight: h } = video;
+          this.phoneResult = { objects: screenObjects(objects, w, h, this.config.phone), check: this.phoneDebounce.update(phoneCheck(objects, w, h, this.config.phone)), t };
+          this.counters.phoneRuns++;
+        },
+        (e: unknown) => console.error('phone worker failed', e),
+      )
+      .finally(() => {
+        this.phoneBusy = false;
+      });
+  }
+
+  private emit(r: FrameResult): void {
+    this.counters.processed++;
+    const p = this.phoneResult;
+    const staleMs = Math.max(this.config.phone.staleMs, 2.5 * Math.max(this.config.phone.periodMs, 3 * this.lastPhoneMs));
+    if (p && r.t - p.t <= staleMs) {
+      r.checks.phone = p.check;
+      r.objects = p.objects;
+    }
+    r.camera = this.camera();
+    for (const cb of this.callbacks) cb(r);
+  }
+}
+
+function trackInfo(t: MediaStreamTrack): TrackInfo {
+  const s = t.getSettings();
+  return {
+    kind: t.kind,
+    label: t.label,
+    settings: { deviceId: s.deviceId, groupId: s.groupId, width: s.width, height: s.height, frameRate: s.frameRate, facingMode: s.facingMode },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * The vision worker: receives transferred ImageBitmaps, runs blazeface + facemesh every frame and
+ * iris + antispoof every k-th frame (FrameAnalyzer), returns plain FrameResults. Also encodes the
+ * latest frame as JPEG off the main thread. Exposed with comlink.
+ */
+import * as Comlink from 'comlink';
+import { initTf } from '../../vision/tf.ts';
+import { urlModelSource } from '../../vision/load-url.ts';
+import { resolveConfig } from '../config.ts';
+import { FrameAnalyzer, loadDetectors } from './analyze.ts';
+import type { FrameMeta, FrameResult, JpegFrame, Timings } from './types.ts';
+
+export interface VisionWorkerInit {
+  /** same-origin base of the graph models, e.g. "/models" */
+  modelBase: string;
+  /** base of the tfjs wasm files, e.g. "/wasm/" */
+  wasmBase: string;
+  /** threshold overrides (validated by resolveConfig) */
+  config?: unknown;
+}
+
+let analyzer: FrameAnalyzer | undefined;
+let canvas: OffscreenCanvas | undefined;
+let ctx: OffscreenCanvasRenderingContext2D | undefined;
+const history: Record<string, number[]> = {};
+
+function record(t: Timings): void {
+  for (const [k, v] of Object.entries(t)) {
+    if (v === undefined) continue;
+    (history[k] ??= []).push(v);
+    if (history[k].length > 2000) history[k].shift();
+  }
+}
+
+const api = {
+  /** Loads tfjs wasm and the face models; resolves when ready. */
+  async init(o: VisionWorkerInit): Promise<void> {
+    await initTf({ wasmPaths: o.wasmBase });
+    const det = await loadDetectors(urlModelSource(o.modelBase));
+    analyzer = new FrameAnalyzer(det, resolveConfig(o.config));
+  },
+
+  /** Analyses one frame; the bitmap must be transferred and is closed here. */
+  async process(frame: ImageBitmap, meta: FrameMeta): Promise<FrameResult> {
+    if (!analyzer) {
+      frame.close();
+      throw new Error('vision worker: init() first');
+    }
+    const t0 = performance.now();
+    const { width: w, height: h } = frame;
+    if (!canvas || canvas.width !== w || canvas.height !== h) {
+      canvas = new OffscreenCanvas(w, h);
+      ctx = canvas.getContext('2d', { willReadFrequently: true }) ?? undefined;
+    }
+    if (!ctx) throw new Error('vision worker: no 2d context');
+    ctx.drawImage(frame, 0, 0);
+    frame.close();
+    const { data } = ctx.getImageData(0, 0, w, h);
+    const decode = performance.now() - t0;
+    const r = await analyzer.analyze({ data, width: w, height: h, channels: 4 }, meta.t);
+    r.timings.decode = decode;
+    r.timings.total = performance.now() - t0;
+    record(r.timings);
+    return r;
+  },
+
+  /** JPEG of the most recently processed frame (the buffer is transferred back). */
+  async captureJpeg(quality = 0.92): Promise<JpegFrame> {
+    if (!canvas) throw new Error('vision worker: no frame yet');
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality });
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    return Comlink.transfer({ bytes, w: canvas.width, h: canvas.height }, [bytes.buffer]);
+  },
+
+  /** Forgets blink/motion history (a new capture session). */
+  reset(): void {
+    analyzer?.reset();
+  },
+
+  /** Per-step latency history in ms (bench / diagnostics). */
+  timings(): Record<string, number[]> {
+    return history;
+  },
+
+  /** Empty round trip (transfer-overhead baseline). */
+  ping(): number {
+    return 0;
+  },
+
+  /** Round trip of a transferred bitmap that is closed unread (transfer overhead). */
+  echo(frame: ImageBitmap): number {
+    const w = frame.width;
+    frame.close();
+    return w;
+  },
+};
+
+export type VisionWorkerApi = typeof api;
+Comlink.expose(api);
