@@ -51,6 +51,8 @@ export const ConfigSchema = v.object({
   identifyMaxResults: v.optional(v.pipe(posInt, v.maxValue(100)), 5),
   sessionTtlS: v.optional(v.pipe(posInt, v.maxValue(300)), 300),
   verdictTtlS: v.optional(posInt, 600),
+  /** lifetime of the one-time result code of a concluded capture (≤ 5 min) */
+  codeTtlS: v.optional(v.pipe(posInt, v.maxValue(300)), 300),
   webhook: v.optional(
     v.object({
       maxAttempts: v.optional(v.pipe(posInt, v.maxValue(10)), 5),
@@ -104,6 +106,7 @@ export function configFromEnv(env: EnvLike): Record<string, unknown> {
   if (integrators !== undefined) out.integrators = integrators;
   if (env.MATCHER_URL) out.matcherUrl = env.MATCHER_URL;
   if (env.VERIFIER_LIVENESS_THRESHOLD) out.livenessThreshold = Number(env.VERIFIER_LIVENESS_THRESHOLD);
+  if (env.VERIFIER_CODE_TTL_S) out.codeTtlS = Number(env.VERIFIER_CODE_TTL_S);
   const webhook = json('VERIFIER_WEBHOOK', env.VERIFIER_WEBHOOK);
   if (webhook !== undefined) out.webhook = webhook;
   const rateLimits = json('VERIFIER_RATE_LIMITS', env.VERIFIER_RATE_LIMITS);

@@ -7,6 +7,7 @@ import { verifySessionToken } from '../tokens/verify-session.ts';
 import { bestFrameIndex, runBiometry } from './biometry.ts';
 import { mintVerdict, notify } from './conclude.ts';
 import { managerMode, riskReasons, type Outcome } from './decide.ts';
+import { newCode } from './one-time-code.ts';
 
 /**
  * One capture attempt, in order: session token → origin → capture token (PoP) → session binding →
@@ -78,13 +79,23 @@ export async function processCapture(
     await s.store.releaseAttempt(session.sid, claims.nonce, s.now());
     throw e instanceof KitError ? e : new KitError('INTERNAL', 'verdict signing failed');
   }
+  // a concluded session (2 review / 3 completed) gets a one-time code for the redirect integration,
+  // recorded in the same transaction as the transition; only its hash is stored
+  const finishedAt = s.now();
+  const code = status === 2 || status === 3 ? await newCode(finishedAt, s.config.codeTtlS) : undefined;
   const done = await s.store.finalize(
     session.sid,
     claims.nonce,
-    { status, summary, verdict, ...(status === 2 ? { evidence: upload.frames } : {}) },
-    s.now(),
+    { status, summary, verdict, ...(status === 2 ? { evidence: upload.frames } : {}), ...(code ? { code: code.stored } : {}) },
+    finishedAt,
   );
   if (!done) throw new KitError('SESSION_USED');
   notify(s, integrator, session.sid, status, verdict, background);
-  return { sessionId: session.sid, status, verdict, ...(summary.response ? { response: summary.response } : {}) };
+  return {
+    sessionId: session.sid,
+    status,
+    verdict,
+    ...(summary.response ? { response: summary.response } : {}),
+    ...(code ? { code: code.code } : {}),
+  };
 }

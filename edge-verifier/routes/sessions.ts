@@ -14,7 +14,8 @@ import { reviewRoutes } from './review.ts';
 
 const MAX_JSON_BYTES = 16 * 1024;
 
-async function jsonBody<T>(req: { json(): Promise<unknown> }, schema: v.GenericSchema<unknown, T>): Promise<T> {
+/** Parses a JSON body against `schema` (MALFORMED_BODY / SCHEMA_VIOLATION naming the path, never values). */
+export async function jsonBody<T>(req: { json(): Promise<unknown> }, schema: v.GenericSchema<unknown, T>): Promise<T> {
   let raw: unknown;
   try {
     raw = await req.json();

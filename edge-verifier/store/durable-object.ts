@@ -39,6 +39,7 @@ export class VerifierStoreDO extends DurableObject {
   releaseAttempt(sid: string, n: string, now: number): boolean { return this.store.releaseAttempt(sid, n, now); }
   retryAttempt(sid: string, n: string, next: string, s: VerdictSummary, now: number): boolean { return this.store.retryAttempt(sid, n, next, s, now); }
   finalize(sid: string, n: string, f: Finalize, now: number): boolean { return this.store.finalize(sid, n, f, now); }
+  redeemCode(h: string, i: string, now: number): string | null { return this.store.redeemCode(h, i, now); }
   review(sid: string, s: VerdictSummary, v: string, now: number): boolean { return this.store.review(sid, s, v, now); }
   getEvidence(sid: string, n: number): Uint8Array | null { return this.store.getEvidence(sid, n); }
   recordEvent(sid: string, st: number, id: string, body: string, now: number): boolean { return this.store.recordEvent(sid, st, id, body, now); }
@@ -60,6 +61,10 @@ export function durableObjectStore(ns: DurableObjectNamespaceLike<StoreStub>): V
     releaseAttempt: async (sid, n, now) => (await stub().releaseAttempt(sid, n, now)) === true,
     retryAttempt: async (sid, n, next, s, now) => (await stub().retryAttempt(sid, n, next, s, now)) === true,
     finalize: async (sid, n, f, now) => (await stub().finalize(sid, n, f, now)) === true,
+    redeemCode: async (h, i, now) => {
+      const sid = await stub().redeemCode(h, i, now);
+      return typeof sid === 'string' ? sid : null;
+    },
     review: async (sid, s, v, now) => (await stub().review(sid, s, v, now)) === true,
     getEvidence: async (sid, n) => (await stub().getEvidence(sid, n)) as Uint8Array | null,
     recordEvent: async (sid, st, id, body, now) => (await stub().recordEvent(sid, st, id, body, now)) === true,

@@ -24,6 +24,11 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS events (
      sid TEXT NOT NULL, status INTEGER NOT NULL, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
      delivered INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL, PRIMARY KEY (sid, status))`,
+  // one-time result codes: only their SHA-256 is kept; rows go once expired (used or not)
+  `CREATE TABLE IF NOT EXISTS codes (
+     hash TEXT PRIMARY KEY, sid TEXT NOT NULL, integrator TEXT NOT NULL,
+     expires_at INTEGER NOT NULL, used_at INTEGER)`,
+  `CREATE INDEX IF NOT EXISTS codes_by_expiry ON codes(expires_at)`,
 ];
 
 function num(x: SqlValue): number {
@@ -128,8 +133,25 @@ export class SqlStore {
       );
       if (r.length !== 1) return false;
       (f.evidence ?? []).forEach((bytes, n) => this.db.all(`INSERT OR REPLACE INTO evidence (sid, n, bytes) VALUES (?, ?, ?)`, sid, n, bytes));
+      if (f.code) {
+        // expired codes are useless either way: sweep them here rather than on a timer
+        this.db.all(`DELETE FROM codes WHERE expires_at <= ?`, now);
+        this.db.all(
+          `INSERT INTO codes (hash, sid, integrator, expires_at) SELECT ?, sid, integrator, ? FROM sessions WHERE sid = ?`,
+          f.code.hash, f.code.expiresAt, sid,
+        );
+      }
       return true;
     });
+  }
+
+  redeemCode(hash: string, integrator: string, now: number): string | null {
+    // the check-and-set is this one statement: exactly one caller gets the row back
+    const r = this.db.all(
+      `UPDATE codes SET used_at = ? WHERE hash = ? AND integrator = ? AND used_at IS NULL AND expires_at > ? RETURNING sid`,
+      now, hash, integrator, now,
+    )[0];
+    return r ? String(r.sid) : null;
   }
 
   review(sid: string, summary: VerdictSummary, verdict: string, now: number): boolean {

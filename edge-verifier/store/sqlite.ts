@@ -45,6 +45,7 @@ export function openSqliteStore(file: string): VerifierStore & { close(): void }
     releaseAttempt: async (sid, n, now) => s.releaseAttempt(sid, n, now),
     retryAttempt: async (sid, n, next, sum, now) => s.retryAttempt(sid, n, next, sum, now),
     finalize: async (sid, n, f, now) => s.finalize(sid, n, f, now),
+    redeemCode: async (h, i, now) => s.redeemCode(h, i, now),
     review: async (sid, sum, v, now) => s.review(sid, sum, v, now),
     getEvidence: async (sid, n) => s.getEvidence(sid, n),
     recordEvent: async (sid, st, id, body, now) => s.recordEvent(sid, st, id, body, now),

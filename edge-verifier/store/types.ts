@@ -45,6 +45,8 @@ export interface Finalize {
   verdict: string;
   /** evidence frames kept for review (status 2 only) */
   evidence?: Uint8Array[];
+  /** one-time result code to record with the transition (status 2/3): its SHA-256, never the code */
+  code?: { hash: string; expiresAt: number };
 }
 
 /**
@@ -61,8 +63,14 @@ export interface VerifierStore {
   releaseAttempt(sid: string, nonce: string, now: number): Promise<boolean>;
   /** Records a failed, retryable attempt and installs the fresh nonce for the next one. */
   retryAttempt(sid: string, nonce: string, nextNonce: string, summary: VerdictSummary, now: number): Promise<boolean>;
-  /** Ends a pending session (only the holder of its current nonce can). */
+  /** Ends a pending session (only the holder of its current nonce can); records `f.code` in the same transaction. */
   finalize(sid: string, nonce: string, f: Finalize, now: number): Promise<boolean>;
+  /**
+   * Atomic single use of a one-time code (by its hash): marks it used and answers its session id
+   * iff it exists, belongs to `integrator`, is unused and `now < expiresAt`; otherwise null and
+   * nothing changes (another integrator's attempt does not burn it).
+   */
+  redeemCode(hash: string, integrator: string, now: number): Promise<string | null>;
   /** Review decision: status 2 → 3 (conditional), evidence dropped. */
   review(sid: string, summary: VerdictSummary, verdict: string, now: number): Promise<boolean>;
   getEvidence(sid: string, n: number): Promise<Uint8Array | null>;

@@ -2,6 +2,10 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { VerifierStore } from '../store/types.ts';
+
+/** The Durable Object store as seen over RPC from the test (plain results; objects come back as proxies). */
+export type DurableStoreStub = { [K in keyof VerifierStore]: (...a: Parameters<VerifierStore[K]>) => Promise<unknown> };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -28,6 +32,8 @@ export async function bundleWorker(): Promise<string> {
  */
 export async function startWorkerdVerifier(vars: Record<string, string>): Promise<{
   fetch(p: string, init?: RequestInit): Promise<Response>;
+  /** the worker's own VerifierStoreDO instance, called directly (e.g. with an injected `now`) */
+  store(): Promise<DurableStoreStub>;
   close(): Promise<void>;
 }> {
   const script = await bundleWorker();
@@ -41,6 +47,10 @@ export async function startWorkerdVerifier(vars: Record<string, string>): Promis
   await mf.ready;
   return {
     fetch: async (p, init) => (await mf.dispatchFetch(`http://verifier.test${p}`, init as never)) as unknown as Response,
+    store: async () => {
+      const ns = await mf.getDurableObjectNamespace('VERIFIER_STORE');
+      return ns.get(ns.idFromName('verifier-store')) as unknown as DurableStoreStub;
+    },
     close: () => mf.dispose(),
   };
 }
