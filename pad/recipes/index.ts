@@ -1,0 +1,8 @@
+/** Synthesized presentation attacks (deterministic recipes over frame sequences). */
+export { printAttack, printTexture } from './print.ts';
+export { screenAttack, videoReplayAttack, screenTexture, randomLook, type ScreenLook } from './screen.ts';
+export { phoneInFrameAttack } from './phone.ts';
+export { stillCameraAttack } from './still.ts';
+export { SCHEDULE, CANVAS, handHeld, handPose, type RecipeFrame, type Role } from './schedule.ts';
+export { scene } from './scene.ts';
+export { rng } from './rng.ts';

@@ -1,0 +1,88 @@
+/**
+ * Straight bezel or paper edges around the face: a print or a device held to the camera puts a
+ * long straight edge on several sides of the face; a room rarely frames a face on three sides.
+ * A tiny Hough search: near-vertical lines left/right of the face, near-horizontal above/below.
+ */
+import type { Box, ImageInput } from '../types.ts';
+import { cropArea } from './image-ops.ts';
+
+const SIDE = 160;
+const ANGLES = [-0.17, -0.09, 0, 0.09, 0.17]; // tan of about ±10°, ±5°, 0°
+
+export interface EdgeStats {
+  /** best line support on each side (left, right, top, bottom): share of the segment on a strong edge */
+  sides: [number, number, number, number];
+  /** mean of the three strongest sides: high when the face is framed by straight edges */
+  frame: number;
+}
+
+/** Straight-edge evidence around `face` (image pixels) in the whole frame. */
+export function straightEdges(img: ImageInput, face: Box, minGrad = 10): EdgeStats {
+  const k = SIDE / Math.max(img.width, img.height);
+  const w = Math.max(8, Math.round(img.width * k));
+  const h = Math.max(8, Math.round(img.height * k));
+  // area-averaged luma at ≤160 px on the long side (a square thumbnail resampled to w×h)
+  const sq = cropArea(img, { x: 0, y: 0, w: img.width, h: img.height }, SIDE, true);
+  const g = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) g[y * w + x] = sq[Math.min(SIDE - 1, Math.floor((y / h) * SIDE)) * SIDE + Math.min(SIDE - 1, Math.floor((x / w) * SIDE))];
+  const gx = new Float32Array(w * h);
+  const gy = new Float32Array(w * h);
+  for (let y = 1; y < h - 1; y++)
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      gx[i] = (g[i - w + 1] + 2 * g[i + 1] + g[i + w + 1] - g[i - w - 1] - 2 * g[i - 1] - g[i + w - 1]) / 4;
+      gy[i] = (g[i + w - 1] + 2 * g[i + w] + g[i + w + 1] - g[i - w - 1] - 2 * g[i - w] - g[i - w + 1]) / 4;
+    }
+  const fx = face.x * k;
+  const fy = face.y * k;
+  const fw = face.w * k;
+  const fh = face.h * k;
+  const strong = (i: number, vertical: boolean) => {
+    const a = Math.abs(gx[i]);
+    const b = Math.abs(gy[i]);
+    return vertical ? a >= minGrad && a > b : b >= minGrad && b > a;
+  };
+  // vertical line x = x0 + (y - yc)·t over the face's vertical extent (±30%), clipped
+  const vline = (x0: number, t: number) => {
+    const ya = Math.max(1, Math.round(fy - 0.3 * fh));
+    const yb = Math.min(h - 2, Math.round(fy + 1.3 * fh));
+    const yc = fy + fh / 2;
+    let on = 0;
+    let n = 0;
+    for (let y = ya; y <= yb; y++) {
+      const x = Math.round(x0 + (y - yc) * t);
+      if (x < 1 || x > w - 2) continue;
+      n++;
+      if (strong(y * w + x, true) || strong(y * w + x + (x0 < fx ? 1 : -1), true)) on++;
+    }
+    return n >= 0.5 * (yb - ya + 1) ? on / (yb - ya + 1) : 0;
+  };
+  const hline = (y0: number, t: number) => {
+    const xa = Math.max(1, Math.round(fx - 0.3 * fw));
+    const xb = Math.min(w - 2, Math.round(fx + 1.3 * fw));
+    const xc = fx + fw / 2;
+    let on = 0;
+    let n = 0;
+    for (let x = xa; x <= xb; x++) {
+      const y = Math.round(y0 + (x - xc) * t);
+      if (y < 1 || y > h - 2) continue;
+      n++;
+      if (strong(y * w + x, false) || strong((y + (y0 < fy ? 1 : -1)) * w + x, false)) on++;
+    }
+    return n >= 0.5 * (xb - xa + 1) ? on / (xb - xa + 1) : 0;
+  };
+  const margin = 0.05;
+  let left = 0;
+  let right = 0;
+  let top = 0;
+  let bottom = 0;
+  for (const t of ANGLES) {
+    for (let x = 1; x < fx - margin * fw; x++) left = Math.max(left, vline(x, t));
+    for (let x = Math.ceil(fx + (1 + margin) * fw); x < w - 1; x++) right = Math.max(right, vline(x, t));
+    for (let y = 1; y < fy - margin * fh; y++) top = Math.max(top, hline(y, t));
+    for (let y = Math.ceil(fy + (1 + margin) * fh); y < h - 1; y++) bottom = Math.max(bottom, hline(y, t));
+  }
+  const sides: [number, number, number, number] = [left, right, top, bottom];
+  const s = [...sides].sort((a, b) => b - a);
+  return { sides, frame: (s[0] + s[1] + s[2]) / 3 };
+}

@@ -1,0 +1,65 @@
+/**
+ * padFromFrames: the PAD decision over decoded evidence frames. The matcher's POST /liveness calls
+ * it with the JPEG evidence frames (and landmarks it extracted itself); the element calls the same
+ * function on device for early feedback. Signals the frames cannot show are simply absent.
+ */
+import type { PadReason } from '../../protocol/pad-reasons.ts';
+import type { DetectedObject } from '../types.ts';
+import type { CameraRiskInput } from './camera.ts';
+import { extractFeatures, type FeatureOptions, type PadFrame } from './features.ts';
+import { FEATURE_REASON, fuse, type FusionResult, type Features, type PadWeights } from './fusion.ts';
+import trained from './weights.json' with { type: 'json' };
+
+export type { PadFrame } from './features.ts';
+
+/** The committed model produced by pad/train.ts. */
+export const PAD_WEIGHTS = trained as PadWeights;
+
+export interface PadOptions extends FeatureOptions {
+  weights?: PadWeights;
+  /** client-reported camera signals: only ever lower the score */
+  camera?: CameraRiskInput;
+  /** without a far/near pair whose face grows ≥ minScaleGain, the capture is not live (default true) */
+  requireApproach?: boolean;
+}
+
+export interface PadResult {
+  /** 0–100, ≥ 50 at the operating threshold */
+  liveness: number;
+  live: boolean;
+  /** reason codes of the signals that pulled the score down, strongest first */
+  reasons: PadReason[];
+  /** raw signal values, their weighted log-odds, and the approach pair's face growth */
+  signals: { features: Features; contributions: FusionResult['contributions']; scaleGain: number; screenObject?: number };
+}
+
+/** Computes every signal the frames allow and fuses them with the trained weights. */
+export function padFromFrames(frames: readonly PadFrame[], objects?: readonly DetectedObject[], o: PadOptions = {}): PadResult {
+  const w = o.weights ?? PAD_WEIGHTS;
+  const ex = extractFeatures(frames, objects, o);
+  const r = fuse(ex.features, w, { screenObject: ex.screenObject, camera: o.camera });
+  const byWeight = (a: PadReason, b: PadReason) => weightOf(r, a) - weightOf(r, b);
+  const reasons = [...r.reasons].sort(byWeight);
+  let { liveness, live } = r;
+  if (ex.faces === 0) {
+    reasons.unshift('PAD_NO_FACE');
+    live = false;
+    liveness = 0;
+  } else if ((o.requireApproach ?? true) && !ex.approach) {
+    reasons.push('PAD_APPROACH_MISSING');
+    live = false;
+    liveness = Math.min(liveness, 49);
+  }
+  return { liveness, live, reasons, signals: { features: ex.features, contributions: r.contributions, scaleGain: ex.scaleGain, screenObject: ex.screenObject } };
+}
+
+function weightOf(r: FusionResult, code: PadReason): number {
+  for (const [k, v] of Object.entries(r.contributions)) if (v !== undefined && reasonOf(k) === code) return v;
+  return 0;
+}
+
+function reasonOf(k: string): PadReason | undefined {
+  if (k === 'screenObject') return 'PAD_SCREEN_OBJECT';
+  if (k === 'camera') return 'PAD_CAMERA_RISK';
+  return (FEATURE_REASON as Record<string, PadReason>)[k];
+}
