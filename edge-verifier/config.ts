@@ -33,6 +33,14 @@ export const IntegratorSchema = v.object({
   managerModeAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 5),
   /** attempts per session, manager-mode attempt included */
   maxAttempts: v.optional(posInt, 6),
+  /**
+   * client-reported camera risk reasons that send an otherwise approved capture to review
+   * (status 2). Risk signals never raise a score; this only decides whether they block.
+   */
+  reviewOnRisk: v.optional(v.pipe(v.array(v.picklist(['CAMERA_VIRTUAL', 'CAMERA_NON_CAMERA', 'CAMERA_TIMING_ANOMALY'])), v.maxLength(3)), [
+    'CAMERA_VIRTUAL',
+    'CAMERA_NON_CAMERA',
+  ]),
 });
 export type Integrator = v.InferOutput<typeof IntegratorSchema>;
 

@@ -28,8 +28,10 @@ export async function runBiometry(args: {
   risk: string[];
   livenessThreshold: number;
   identifyMaxResults: number;
+  /** risk reasons that send an otherwise approved capture to review */
+  reviewOnRisk: readonly string[];
 }): Promise<Outcome> {
-  const { matcher, op, subject, claims, frames, risk } = args;
+  const { matcher, op, subject, claims, frames, risk, reviewOnRisk } = args;
   let liveness = 0;
   try {
     const lr = await matcher.liveness(frames, claims.evidence.map((e) => e.role), claims.evidence.map((e) => e.t));
@@ -39,23 +41,23 @@ export async function runBiometry(args: {
     const best = frames[bestFrameIndex(claims)];
     switch (op) {
       case 'VERIFICATION':
-        return fromVerify(liveness, await matcher.verify(subject, best), risk);
+        return fromVerify(liveness, await matcher.verify(subject, best), risk, false, reviewOnRisk);
       case 'IMAGE_UPDATE': {
-        const o = fromVerify(liveness, await matcher.verify(subject, best), risk, true);
+        const o = fromVerify(liveness, await matcher.verify(subject, best), risk, true, reviewOnRisk);
         if (o.kind === 'final' && o.status === 3 && o.summary.response === 201) await matcher.enrol(subject, best);
         return o;
       }
       case 'REGISTRATION': {
         const dup = registrationDuplicate(liveness, await matcher.identify(best, args.identifyMaxResults), subject, risk);
         if (dup) return dup;
-        if (holdsEnrolment(risk)) {
+        if (holdsEnrolment(risk, reviewOnRisk)) {
           return { kind: 'final', status: 2, summary: { liveness, hasBiometry: true, reasons: ['ENROLMENT_HELD', ...risk] } };
         }
         await matcher.enrol(subject, best);
         return registered(liveness, risk);
       }
       case 'IDENTIFICATION':
-        return fromIdentify(liveness, await matcher.identify(best, args.identifyMaxResults), risk);
+        return fromIdentify(liveness, await matcher.identify(best, args.identifyMaxResults), risk, reviewOnRisk);
     }
   } catch (e) {
     if (!(e instanceof MatcherRejection)) throw e;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureClaims, Challenge } from '../../protocol/index.ts';
-import { fromIdentify, fromVerify, livenessGate, registrationDuplicate, riskReasons } from './decide.ts';
+import { fromIdentify, fromVerify, holdsEnrolment, livenessGate, registrationDuplicate, riskReasons } from './decide.ts';
 
 const challenge: Challenge = { oval: { cx: 0.5, cy: 0.5, w: 0.5, h: 0.6 }, approach: { minScaleGain: 1.3 } };
 const vr = (score: number) => ({ similarity: 0, score, band: 'ignored', identity: 'ignored' });
@@ -46,5 +46,20 @@ describe('decide', () => {
       approach: { scaleGain: 1.1, ratioChange: 0 },
     } as unknown as CaptureClaims;
     expect(riskReasons(claims, challenge)).toEqual(['CAMERA_VIRTUAL', 'CAMERA_TIMING_ANOMALY', 'CLIENT_PHONE_FAIL', 'APPROACH_INSUFFICIENT']);
+  });
+});
+
+describe('per-integrator review-on-risk policy', () => {
+  const approve = { similarity: 0.99, score: 90, band: 'APPROVE', identity: 'YES' };
+  it('sends an approval with a blocking camera risk to review by default', () => {
+    const o = fromVerify(90, approve, ['CAMERA_NON_CAMERA']);
+    expect(o.kind === 'final' && o.status).toBe(2);
+  });
+  it('records but does not block the risks an integrator does not list', () => {
+    const o = fromVerify(90, approve, ['CAMERA_NON_CAMERA'], false, ['CAMERA_VIRTUAL']);
+    expect(o.kind === 'final' && o.status).toBe(3);
+    expect(o.summary.reasons).toContain('CAMERA_NON_CAMERA');
+    expect(holdsEnrolment(['CAMERA_NON_CAMERA'], ['CAMERA_VIRTUAL'])).toBe(false);
+    expect(holdsEnrolment(['CAMERA_VIRTUAL'], ['CAMERA_VIRTUAL'])).toBe(true);
   });
 });

@@ -23,8 +23,12 @@ export function riskReasons(claims: CaptureClaims, challenge: Challenge): string
   return out;
 }
 
-/** Risk reasons that forbid an automatic approval (a person looks at it instead). */
-const BLOCKING = new Set(['CAMERA_VIRTUAL', 'CAMERA_NON_CAMERA']);
+/** Risk reasons that, by default, forbid an automatic approval (a person looks at it instead). */
+export const DEFAULT_REVIEW_ON_RISK: readonly string[] = ['CAMERA_VIRTUAL', 'CAMERA_NON_CAMERA'];
+
+function blocks(risk: string[], reviewOn: readonly string[]): boolean {
+  return risk.some((x) => reviewOn.includes(x));
+}
 
 function match(score: number): NonNullable<VerdictClaims['match']> {
   const s = Math.max(-100, Math.min(100, Math.round(score)));
@@ -40,20 +44,20 @@ export function livenessGate(liveness: number, threshold: number, serverReasons:
 }
 
 /** 1:1 (VERIFICATION, and the first half of IMAGE_UPDATE). `enrolled` marks an IMAGE_UPDATE that stored the image. */
-export function fromVerify(liveness: number, r: VerifyResult, risk: string[], enrolled = false): Outcome {
+export function fromVerify(liveness: number, r: VerifyResult, risk: string[], enrolled = false, reviewOn = DEFAULT_REVIEW_ON_RISK): Outcome {
   const m = match(r.score);
   const base = { liveness: clampLiveness(liveness), match: m, hasBiometry: true, reasons: [...risk] };
   if (m.band === 'RECAPTURE') return { kind: 'retry', code: 'RECAPTURE_NEEDED', summary: { ...base, reasons: ['RECAPTURE_NEEDED', ...risk] } };
   if (m.band === 'DENY') return { kind: 'final', status: 3, summary: base };
   if (m.band === 'APPROVE') {
-    if (risk.some((x) => BLOCKING.has(x))) return { kind: 'final', status: 2, summary: base };
+    if (blocks(risk, reviewOn)) return { kind: 'final', status: 2, summary: base };
     return { kind: 'final', status: 3, summary: { ...base, response: enrolled ? 201 : 200 } };
   }
   return { kind: 'final', status: 2, summary: base };
 }
 
 /** 1:N identification: approve on a candidate ≥ +50, review on +1…+49, otherwise retry (no match). */
-export function fromIdentify(liveness: number, r: IdentifyResult, risk: string[]): Outcome {
+export function fromIdentify(liveness: number, r: IdentifyResult, risk: string[], reviewOn = DEFAULT_REVIEW_ON_RISK): Outcome {
   const sorted = [...r.candidates].sort((a, b) => b.score - a.score);
   const top = sorted[0];
   const l = clampLiveness(liveness);
@@ -63,7 +67,7 @@ export function fromIdentify(liveness: number, r: IdentifyResult, risk: string[]
   const m = match(top.score);
   const candidates = sorted.filter((c) => Math.round(c.score) >= 1).slice(0, 20).map((c) => ({ id: c.id, score: Math.round(c.score) }));
   const base = { liveness: l, match: m, candidates, hasBiometry: true, reasons: [...risk] };
-  if (m.band === 'APPROVE' && !risk.some((x) => BLOCKING.has(x))) return { kind: 'final', status: 3, summary: { ...base, response: 200 } };
+  if (m.band === 'APPROVE' && !blocks(risk, reviewOn)) return { kind: 'final', status: 3, summary: { ...base, response: 200 } };
   return { kind: 'final', status: 2, summary: base };
 }
 
@@ -91,8 +95,8 @@ export function registered(liveness: number, risk: string[]): Outcome {
 }
 
 /** True when a risk signal forbids storing a face without a person looking first. */
-export function holdsEnrolment(risk: string[]): boolean {
-  return risk.some((x) => BLOCKING.has(x));
+export function holdsEnrolment(risk: string[], reviewOn = DEFAULT_REVIEW_ON_RISK): boolean {
+  return blocks(risk, reviewOn);
 }
 
 /** Manager mode: after N failed attempts the capture is accepted without biometry, for review. */

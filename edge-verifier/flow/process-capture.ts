@@ -55,6 +55,7 @@ export async function processCapture(
             risk,
             livenessThreshold: s.config.livenessThreshold,
             identifyMaxResults: s.config.identifyMaxResults,
+            reviewOnRisk: integrator.reviewOnRisk,
           });
   } catch (e) {
     await s.store.releaseAttempt(session.sid, claims.nonce, s.now());

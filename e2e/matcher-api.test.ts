@@ -1,0 +1,281 @@
+/**
+ * Every matcher endpoint and error path, over HTTP, on both stores (embedded sqlite and a private
+ * throwaway PostgreSQL). A handful of LFW images only: extraction is ~60–200 ms each.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExtractor, type Extractor } from '../matcher/extraction/extractor.ts';
+import { DLIB_MODEL } from '../matcher/extraction/embed-dlib.ts';
+import { startMatcher, type RunningMatcher } from '../matcher/server.ts';
+import { call, randomTemplate } from '../matcher/testing/client.ts';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../matcher/testing/postgres-server.ts';
+import { fixture } from './lib/fixtures.ts';
+
+const lfw = (p: string) => new Uint8Array(readFileSync(fixture(`faces/lfw/${p}`)));
+const AL1 = lfw('Al_Pacino/Al_Pacino_0001.jpg');
+const AL2 = lfw('Al_Pacino/Al_Pacino_0002.jpg');
+const AA1 = lfw('Aaron_Peirsol/Aaron_Peirsol_0001.jpg');
+const AA2 = lfw('Aaron_Peirsol/Aaron_Peirsol_0002.jpg');
+let BLANK: Uint8Array;
+let extractor: Extractor;
+const tmp = mkdtempSync(path.join(tmpdir(), 'matcher-api-'));
+let pgServer: ThrowawayPostgres | undefined;
+
+beforeAll(async () => {
+  extractor = await createExtractor();
+  BLANK = new Uint8Array(await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 128, g: 128, b: 128 } } }).jpeg().toBuffer());
+});
+afterAll(() => {
+  pgServer?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+interface StoreCase {
+  name: string;
+  spec: () => Promise<string>;
+  /** overwrite one stored image's bytes behind the matcher's back */
+  corruptImage: (spec: string, id: string) => Promise<void>;
+}
+
+const cases: StoreCase[] = [
+  {
+    name: 'sqlite',
+    spec: async () => `sqlite:${path.join(tmp, 'api.db')}`,
+    corruptImage: async (spec, id) => {
+      const db = new Database(spec.slice(7));
+      db.prepare('UPDATE images SET data = ? WHERE person_id = ?').run(Buffer.from([0xff, 0xd8, 0, 1, 2]), id);
+      db.close();
+    },
+  },
+  {
+    name: 'postgres',
+    spec: async () => {
+      pgServer ??= await startThrowawayPostgres();
+      return pgServer.url;
+    },
+    corruptImage: async (spec, id) => {
+      const c = new pg.Client({ connectionString: spec });
+      await c.connect();
+      await c.query('UPDATE images SET data = $1 WHERE person_id = $2', [Buffer.from([0xff, 0xd8, 0, 1, 2]), id]);
+      await c.end();
+    },
+  },
+];
+
+describe.each(cases)('matcher API on $name', (sc) => {
+  let m: RunningMatcher;
+  let spec: string;
+  let url: string;
+  const err = (r: { status: number; body: any }, status: number, code: string) => {
+    expect(r.status).toBe(status);
+    expect(r.body).toMatchObject({ code });
+    expect(typeof r.body.message).toBe('string');
+  };
+
+  beforeAll(async () => {
+    spec = await sc.spec();
+    m = await startMatcher({ port: 0, store: spec, extractor, loadCache: false, concurrency: 2, maxQueue: 8 });
+    url = m.url;
+  });
+  afterAll(async () => { await m?.close(); });
+
+  it('is live at once, and not ready (503 + Retry-After) until the cache is loaded', async () => {
+    expect((await call(url, 'GET', '/live')).status).toBe(200);
+    const r = await call(url, 'GET', '/ready');
+    err(r, 503, 'NOT_READY');
+    expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
+    err(await call(url, 'POST', '/identify', { template: randomTemplate(DLIB_MODEL, 1) }), 503, 'NOT_READY');
+    expect((await call(url, 'GET', '/cluster-ready?capacity=1&coverage=1')).status).toBe(503);
+    await m.service.loadCache();
+    expect((await call(url, 'GET', '/ready')).status).toBe(200);
+  });
+
+  it('PUT adds (201) then replaces (200) a person from images; GET returns it; 404 empty when absent', async () => {
+    const a = await call(url, 'PUT', '/persons/al', { images: [AL1], metadata: { name: 'Al', n: 1, vip: true } });
+    expect(a.status).toBe(201);
+    expect(a.body.templates).toBe(1);
+    expect(a.body.quality[0]).toMatchObject({ faces: expect.any(Number), interEyePx: expect.any(Number), sharpness: expect.any(Number), eyeOpenness: expect.any(Number), yaw: expect.any(Number) });
+    const b = await call(url, 'PUT', '/persons/al', { images: [AL1], metadata: { name: 'Al P.' } });
+    expect(b.status).toBe(200);
+    const g = await call(url, 'GET', '/persons/al');
+    expect(g.status).toBe(200);
+    expect(g.body).toMatchObject({ id: 'al', metadata: { name: 'Al P.' }, galleries: ['default'], images: 1 });
+    expect(g.body.templates[0]).toMatchObject({ model: DLIB_MODEL.model, version: DLIB_MODEL.version, dims: 128, dtype: 'f32' });
+    const none = await call(url, 'GET', '/persons/nobody');
+    expect(none.status).toBe(404);
+    expect(none.raw.length).toBe(0);
+  });
+
+  it('enrols from templates, in named galleries, and records duplicates', async () => {
+    expect((await call(url, 'PUT', '/persons/aaron', { images: [AA1] })).status).toBe(201);
+    const t = await call(url, 'PUT', '/persons/watch-1', { templates: [randomTemplate(DLIB_MODEL, 7)], galleries: ['watch'] });
+    expect(t.status).toBe(201);
+    const d = await call(url, 'PUT', '/persons/aaron-again', { images: [AA2] });
+    expect(d.status).toBe(201);
+    expect(d.body.duplicates.map((x: { id: string }) => x.id)).toContain('aaron');
+    const list = await call(url, 'GET', '/duplicates');
+    expect(list.body.duplicates.find((x: { id: string }) => x.id === 'aaron-again')).toBeTruthy();
+    expect((await call(url, 'GET', '/persons/aaron-again')).body.duplicates[0].id).toBe('aaron');
+  });
+
+  it('accepts and returns JSON when asked', async () => {
+    const r = await call(url, 'PUT', '/persons/json-1', { templates: [randomTemplate(DLIB_MODEL, 9)] }, { json: true });
+    expect(r.status).toBe(201);
+    expect(r.headers.get('content-type')).toContain('application/json');
+    const g = await call(url, 'GET', '/persons/json-1', undefined, { accept: 'application/json' });
+    expect(g.headers.get('content-type')).toContain('application/json');
+    expect(typeof g.body.templates[0].data).toBe('string');
+    err(await call(url, 'POST', '/identify', undefined, { raw: new TextEncoder().encode('{"template":'), contentType: 'application/json' }), 400, 'MALFORMED_BODY');
+  });
+
+  it('rejects bad PUT bodies with stable 4xx codes', async () => {
+    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xa1, 0x61]) }), 400, 'MALFORMED_BODY');
+    // duplicate map keys {"images": [], "images": []}
+    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xa2, 0x66, ...Buffer.from('images'), 0x80, 0x66, ...Buffer.from('images'), 0x80]) }), 400, 'MALFORMED_BODY');
+    // unknown tag 1(0)
+    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xc1, 0x00]) }), 400, 'MALFORMED_BODY');
+    // {"__proto__": {}}
+    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xa1, 0x69, ...Buffer.from('__proto__'), 0xa0]) }), 400, 'MALFORMED_BODY');
+    // nesting deeper than the limit
+    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([...Array(40).fill(0x81), 0x00]) }), 400, 'MALFORMED_BODY');
+    err(await call(url, 'PUT', '/persons/x', { images: [AL1], extra: 1 }), 400, 'SCHEMA_VIOLATION');
+    err(await call(url, 'PUT', '/persons/x', {}), 400, 'SCHEMA_VIOLATION');
+    err(await call(url, 'PUT', '/persons/bad%20id', { images: [AL1] }), 400, 'SCHEMA_VIOLATION');
+    err(await call(url, 'PUT', '/persons/x', { images: [new Uint8Array([1, 2, 3, 4])] }), 400, 'IMAGE_UNDECODABLE');
+    err(await call(url, 'PUT', '/persons/x', { images: [BLANK] }), 400, 'NO_FACE');
+    err(await call(url, 'PUT', '/persons/x', { templates: [randomTemplate({ model: 'other', version: '1', dims: 128 }, 1)] }), 400, 'TEMPLATE_MODEL_MISMATCH');
+    err(await call(url, 'PUT', '/persons/x', { templates: [{ ...randomTemplate(DLIB_MODEL, 1), data: new Uint8Array(10) }] }), 400, 'SCHEMA_VIOLATION');
+    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array(11 * 1024 * 1024) }), 413, 'BODY_TOO_LARGE');
+    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xa0]), contentType: 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect((await call(url, 'GET', '/persons/x')).status).toBe(404);
+  });
+
+  it('verifies 1:1 against an enrolled person, with band and a CBOR float similarity', async () => {
+    const g = await call(url, 'POST', '/persons/al/verify', { image: AL2 });
+    expect(g.status).toBe(200);
+    expect(g.body.score).toBeGreaterThanOrEqual(50);
+    expect(g.body).toMatchObject({ band: 'APPROVE', identity: 'YES' });
+    expect(g.body.similarity).toBeGreaterThan(0.9);
+    expect(Number.isInteger(g.body.similarity)).toBe(false);
+    const i = await call(url, 'POST', '/persons/aaron/verify', { image: AL2 });
+    expect(i.body.score).toBeLessThan(50);
+    const nf = await call(url, 'POST', '/persons/al/verify', { image: BLANK });
+    expect(nf.body).toMatchObject({ score: 0, band: 'RECAPTURE' });
+    const tpl = (await call(url, 'GET', '/persons/watch-1')).body.templates[0];
+    expect((await call(url, 'POST', '/persons/watch-1/verify', { template: tpl })).body.score).toBe(100);
+    err(await call(url, 'POST', '/persons/nobody/verify', { image: AL2 }), 404, 'PERSON_NOT_FOUND');
+    err(await call(url, 'POST', '/persons/al/verify', { image: AL2, template: tpl }), 400, 'SCHEMA_VIOLATION');
+    err(await call(url, 'POST', '/persons/al/verify', { template: randomTemplate({ model: 'x', version: '1', dims: 128 }, 2) }), 400, 'TEMPLATE_MODEL_MISMATCH');
+  });
+
+  it('verifies two submitted images without enrolment', async () => {
+    const r = await call(url, 'POST', '/verify', { a: AA1, b: AA2 });
+    expect(r.body.band).toBe('APPROVE');
+    expect((await call(url, 'POST', '/verify', { a: AA1, b: AL1 })).body.score).toBeLessThan(50);
+    expect((await call(url, 'POST', '/verify', { a: AA1, b: BLANK })).body.score).toBe(0);
+    err(await call(url, 'POST', '/verify', { a: AA1 }), 400, 'SCHEMA_VIOLATION');
+  });
+
+  it('identifies 1:N with max results, threshold, coverage and galleries', async () => {
+    const r = await call(url, 'POST', '/identify', { image: AL2, maxResults: 5, threshold: -100 });
+    expect(r.status).toBe(200);
+    expect(r.body.candidates[0].id).toBe('al');
+    expect(r.body.coverage).toBe(1);
+    expect(r.body.candidates.length).toBeLessThanOrEqual(5);
+    const one = await call(url, 'POST', '/identify', { image: AL2, maxResults: 1, threshold: -100 });
+    expect(one.body.candidates).toHaveLength(1);
+    const strict = await call(url, 'POST', '/identify', { image: AL2, threshold: 100 });
+    expect(strict.body.candidates).toHaveLength(0);
+    const tpl = (await call(url, 'GET', '/persons/watch-1')).body.templates[0];
+    const w = await call(url, 'POST', '/identify', { template: tpl, gallery: 'watch' });
+    expect(w.body.candidates.map((c: { id: string }) => c.id)).toEqual(['watch-1']);
+    expect((await call(url, 'POST', '/identify', { template: tpl })).body.candidates.map((c: { id: string }) => c.id)).not.toContain('watch-1');
+    err(await call(url, 'POST', '/identify', { template: tpl, gallery: 'nope' }), 404, 'GALLERY_NOT_FOUND');
+    expect((await call(url, 'POST', '/identify', { template: tpl, minCoverage: 1 })).status).toBe(200);
+    err(await call(url, 'POST', '/identify', { template: tpl, maxResults: 0 }), 400, 'SCHEMA_VIOLATION');
+    err(await call(url, 'POST', '/identify', { template: tpl, minCoverage: 2 }), 400, 'SCHEMA_VIOLATION');
+    err(await call(url, 'POST', '/identify', {}), 400, 'SCHEMA_VIOLATION');
+    expect((await call(url, 'POST', '/identify', { image: BLANK })).body.candidates).toEqual([]);
+  });
+
+  it('audits: recomputes templates and resyncs; 404 when absent; 400 when stored data is corrupt', async () => {
+    const a = await call(url, 'POST', '/persons/al/audit');
+    expect(a.status).toBe(200);
+    expect(a.body).toMatchObject({ id: 'al', recomputed: 1, templates: 1 });
+    err(await call(url, 'POST', '/persons/nobody/audit'), 404, 'PERSON_NOT_FOUND');
+    expect((await call(url, 'PUT', '/persons/corrupt-1', { images: [AA1] })).status).toBe(201);
+    await sc.corruptImage(spec, 'corrupt-1');
+    err(await call(url, 'POST', '/persons/corrupt-1/audit'), 400, 'STORED_DATA_CORRUPT');
+  });
+
+  it('scores liveness 0–100 from the frames themselves', async () => {
+    const real = new Uint8Array(readFileSync(fixture('spoof/real/sfas-T1.jpg')));
+    const r = await call(url, 'POST', '/liveness', { frames: [real, real] });
+    expect(r.status).toBe(200);
+    expect(r.body.liveness).toBeGreaterThanOrEqual(0);
+    expect(r.body.liveness).toBeLessThanOrEqual(100);
+    expect(r.body.signals.faceRatio).toBe(1);
+    // the same frame twice moves by the identity homography: flat, so not live
+    expect(r.body.reasons).toContain('PLANAR_MOTION');
+    expect(r.body.live).toBe(false);
+    const none = await call(url, 'POST', '/liveness', { frames: [BLANK] });
+    expect(none.body).toMatchObject({ liveness: 0, live: false });
+    expect(none.body.reasons).toContain('NO_FACE_IN_FRAME');
+    err(await call(url, 'POST', '/liveness', { frames: [] }), 400, 'SCHEMA_VIOLATION');
+  });
+
+  it('reports status (CBOR), cluster readiness and Prometheus metrics', async () => {
+    const s = await call(url, 'GET', '/status');
+    expect(s.headers.get('content-type')).toContain('application/cbor');
+    expect(s.body).toMatchObject({ ready: true, store: { kind: sc.name, up: true }, models: { embedding: `${DLIB_MODEL.model}@${DLIB_MODEL.version}` } });
+    expect(s.body.persons).toBeGreaterThanOrEqual(4);
+    expect(s.body.galleries.watch).toBe(1);
+    expect(s.body.queue).toMatchObject({ depth: 0, concurrency: 2, maxQueue: 8 });
+    expect((await call(url, 'GET', '/cluster-ready?capacity=1&coverage=1')).status).toBe(200);
+    expect((await call(url, 'GET', '/cluster-ready')).status).toBe(200);
+    err(await call(url, 'GET', '/cluster-ready?capacity=abc'), 400, 'BAD_REQUEST');
+    err(await call(url, 'GET', '/cluster-ready?coverage=1.5'), 400, 'BAD_REQUEST');
+    const p = await call(url, 'GET', '/prometheus');
+    expect(p.body).toContain('matcher_requests_total{');
+    expect(p.body).toContain('matcher_request_duration_seconds_bucket{');
+    expect(p.body).toMatch(/matcher_gallery_templates\{gallery="default"\} \d+/);
+    expect(p.body).toContain('matcher_queue_depth 0');
+    err(await call(url, 'GET', '/no-such-endpoint'), 404, 'NOT_FOUND');
+  });
+
+  it('deletes (204, no effect when absent) and drops the person from search', async () => {
+    expect((await call(url, 'DELETE', '/persons/aaron-again')).status).toBe(204);
+    expect((await call(url, 'DELETE', '/persons/aaron-again')).status).toBe(204);
+    expect((await call(url, 'GET', '/persons/aaron-again')).status).toBe(404);
+    const r = await call(url, 'POST', '/identify', { image: AA2, threshold: -100 });
+    expect(r.body.candidates.map((c: { id: string }) => c.id)).not.toContain('aaron-again');
+    expect(r.body.candidates[0].id).toBe('aaron');
+  });
+
+  it('answers 503 OVERLOADED with Retry-After when the FIFO is full, and serves in order otherwise', async () => {
+    const small = await startMatcher({ port: 0, store: spec, extractor, concurrency: 1, maxQueue: 1, waitReady: true });
+    try {
+      const rs = await Promise.all(Array.from({ length: 6 }, () => call(small.url, 'POST', '/verify', { a: AA1, b: AA2 })));
+      const over = rs.filter((r) => r.status === 503);
+      expect(rs.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(2);
+      expect(over.length).toBeGreaterThanOrEqual(1);
+      over.forEach((r) => { expect(r.body.code).toBe('OVERLOADED'); expect(r.headers.get('retry-after')).toMatch(/^\d+$/); });
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('answers 503 STORE_UNAVAILABLE when the store is down', async () => {
+    await m.service.store.close();
+    const r = await call(url, 'GET', '/persons/al');
+    err(r, 503, 'STORE_UNAVAILABLE');
+    expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
+    err(await call(url, 'PUT', '/persons/y', { templates: [randomTemplate(DLIB_MODEL, 3)] }), 503, 'STORE_UNAVAILABLE');
+    expect((await call(url, 'GET', '/status')).body.store.up).toBe(false);
+  });
+});

@@ -1,0 +1,61 @@
+import type { Hono } from 'hono';
+import { KitError } from '../../protocol/index.ts';
+import type { MatcherService } from '../service.ts';
+import { reply } from './body.ts';
+import type { Metrics } from './metrics.ts';
+
+function unitParam(raw: string | undefined, name: string): number {
+  if (raw === undefined || raw === '') return 0;
+  const x = Number(raw);
+  if (!Number.isFinite(x) || x < 0 || x > 1) throw new KitError('BAD_REQUEST', `${name} must be a number in 0…1`);
+  return x;
+}
+
+/** GET /live, /ready, /cluster-ready, /status, /duplicates, /prometheus. */
+export function healthRoutes(app: Hono, svc: MatcherService, metrics: Metrics): void {
+  app.get('/live', (c) => reply(c, 200, { live: true }));
+
+  app.get('/ready', (c) => {
+    if (!svc.ready) throw new KitError('NOT_READY', 'matcher cache is still loading');
+    return reply(c, 200, { ready: true });
+  });
+
+  // single node: capacity and coverage are 1 once the cache is loaded, 0 before
+  app.get('/cluster-ready', (c) => {
+    const capacity = unitParam(c.req.query('capacity'), 'capacity');
+    const coverage = unitParam(c.req.query('coverage'), 'coverage');
+    const have = svc.ready ? 1 : 0;
+    const ok = have >= capacity && have >= coverage && svc.ready;
+    return reply(c, ok ? 200 : 503, { ready: ok, capacity: have, coverage: have, nodes: 1 });
+  });
+
+  app.get('/status', async (c) => {
+    let persons: number | null = null;
+    let storeUp = true;
+    try { persons = await svc.store.count(); } catch { storeUp = false; }
+    return reply(c, 200, {
+      ready: svc.ready,
+      store: { kind: svc.store.kind, up: storeUp },
+      persons,
+      cachedPersons: svc.cache.persons,
+      galleries: svc.cache.sizes(),
+      queue: { depth: svc.queue.depth, active: svc.queue.active, concurrency: svc.queue.concurrency, maxQueue: svc.queue.maxQueue, rejected: svc.queue.rejected },
+      models: { embedding: `${svc.extractor.model}@${svc.extractor.version}`, dims: svc.extractor.dims, faceFinder: svc.extractor.finderSource },
+      cacheLoad: { templates: svc.loadStats.templates, ms: Math.round(svc.loadStats.ms), templatesPerSecond: Math.round(svc.loadStats.rate) },
+    });
+  });
+
+  app.get('/duplicates', async (c) => reply(c, 200, { duplicates: await svc.storeCall(() => svc.store.listDuplicates()) }));
+
+  app.get('/prometheus', (c) => {
+    const text = metrics.render({
+      matcher_ready: { help: '1 once the cache is loaded', values: [['', svc.ready ? 1 : 0]] },
+      matcher_gallery_templates: { help: 'templates cached per gallery', values: Object.entries(svc.cache.sizes()).map(([g, n]) => [`gallery="${g.replace(/[^A-Za-z0-9._:@-]/g, '_')}"`, n]) },
+      matcher_cached_persons: { help: 'persons in the RAM cache', values: [['', svc.cache.persons]] },
+      matcher_queue_depth: { help: 'jobs waiting in the FIFO', values: [['', svc.queue.depth]] },
+      matcher_queue_active: { help: 'jobs running', values: [['', svc.queue.active]] },
+      matcher_queue_rejected_total: { help: 'requests refused because the queue was full', values: [['', svc.queue.rejected]] },
+    });
+    return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4' });
+  });
+}

@@ -1,0 +1,63 @@
+import * as v from 'valibot';
+import { DEFAULT_QUALITY_THRESHOLDS } from './extraction/quality.ts';
+
+/**
+ * The matcher's whole configuration: one validated object. Every field has a documented default;
+ * `configFromEnv` reads the few deployment knobs from the environment.
+ */
+export const ConfigSchema = v.strictObject({
+  /** TCP port (0 = ephemeral) */
+  port: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(65535)), 8788),
+  /** listen address: loopback unless deployed behind a proxy */
+  host: v.optional(v.string(), '127.0.0.1'),
+  /** `sqlite:PATH` (embedded default) or `postgres://…` */
+  store: v.optional(v.pipe(v.string(), v.regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/)), 'sqlite:.data/matcher/matcher.db'),
+  /** extraction/search jobs running at once; the rest wait in FIFO order */
+  concurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(64)), 2),
+  /** waiting jobs beyond which requests get 503 OVERLOADED + Retry-After */
+  maxQueue: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(100_000)), 64),
+  /** seconds sent in Retry-After on 503 */
+  retryAfterSeconds: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(3600)), 2),
+  /** largest request body (bytes) */
+  maxBodyBytes: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1024), v.maxValue(64 * 1024 * 1024)), 10 * 1024 * 1024),
+  /** identify: default number of candidates */
+  defaultMaxResults: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100)), 10),
+  /** identify: default minimum score (−100…+100) for a candidate; +1 = better than FAR 1% */
+  defaultIdentifyThreshold: v.optional(v.pipe(v.number(), v.minValue(-100), v.maxValue(100)), 1),
+  /** enrolment de-duplication: other persons at or above this score are recorded as duplicates (+50 ≈ FAR 0.1%) */
+  duplicateThreshold: v.optional(v.pipe(v.number(), v.minValue(-100), v.maxValue(100)), 50),
+  /** POST /liveness: `live` when the placeholder liveness score reaches this (0–100) */
+  livenessThreshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100)), 50),
+  /** ICAO-style reference-image quality thresholds (reported, not enforced) */
+  quality: v.optional(
+    v.strictObject({
+      minInterEyePx: v.number(), maxYaw: v.number(), maxPitch: v.number(), maxRoll: v.number(),
+      minExposure: v.number(), maxExposure: v.number(), minSharpness: v.number(), minEyeOpenness: v.number(),
+    }),
+    DEFAULT_QUALITY_THRESHOLDS,
+  ),
+});
+
+export type MatcherConfigInput = v.InferInput<typeof ConfigSchema>;
+export type MatcherConfig = v.InferOutput<typeof ConfigSchema>;
+
+/** Validates a partial config and fills the defaults; throws with the offending path on error. */
+export function resolveConfig(input: MatcherConfigInput = {}): MatcherConfig {
+  const r = v.safeParse(ConfigSchema, input);
+  if (!r.success) {
+    const i = r.issues[0];
+    throw new Error(`invalid matcher config at ${v.getDotPath(i) ?? '(root)'}: ${i.message}`);
+  }
+  return r.output;
+}
+
+/** MATCHER_STORE, PORT, HOST, MATCHER_CONCURRENCY, MATCHER_MAX_QUEUE from the environment. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): MatcherConfig {
+  const input: MatcherConfigInput = {};
+  if (env.MATCHER_STORE) input.store = env.MATCHER_STORE;
+  if (env.PORT) input.port = Number(env.PORT);
+  if (env.HOST) input.host = env.HOST;
+  if (env.MATCHER_CONCURRENCY) input.concurrency = Number(env.MATCHER_CONCURRENCY);
+  if (env.MATCHER_MAX_QUEUE) input.maxQueue = Number(env.MATCHER_MAX_QUEUE);
+  return resolveConfig(input);
+}

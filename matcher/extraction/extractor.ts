@@ -1,0 +1,70 @@
+import { KitError } from '../../protocol/index.ts';
+import type { FaceDetection, FaceLandmarks, ImageInput } from '../../vision/types.ts';
+import { alignChip } from './align.ts';
+import { createDlibEmbedder, type Embedder } from './embed-dlib.ts';
+import { decodeImage } from './image-decode.ts';
+import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, type QualityReport, type QualityThresholds } from './quality.ts';
+import { createFaceFinder, type FaceFinder } from './vision-adapter.ts';
+
+export interface Extraction {
+  /** L2-normalised embedding */
+  embedding: Float32Array;
+  quality: QualityReport;
+}
+
+export interface FaceAnalysis {
+  image: ImageInput;
+  faces: FaceDetection[];
+  /** the largest face and its mesh, when one was found */
+  face?: FaceDetection;
+  landmarks?: FaceLandmarks | null;
+}
+
+/** Image bytes → decoded, detected, landmarked, aligned, embedded. */
+export interface Extractor {
+  readonly model: string;
+  readonly version: string;
+  readonly dims: number;
+  readonly finderSource: string;
+  analyse(bytes: Uint8Array): Promise<FaceAnalysis>;
+  extract(bytes: Uint8Array): Promise<Extraction>;
+}
+
+const largest = (faces: FaceDetection[]) => faces.reduce((a, b) => (b.box.w * b.box.h > a.box.w * a.box.h ? b : a));
+
+export async function createExtractor(o: { quality?: QualityThresholds; finder?: FaceFinder; embedder?: Embedder } = {}): Promise<Extractor> {
+  const finder = o.finder ?? (await createFaceFinder());
+  const embedder = o.embedder ?? (await createDlibEmbedder());
+  const thresholds = o.quality ?? DEFAULT_QUALITY_THRESHOLDS;
+  // tfjs on wasm is single-threaded: serialise model calls so concurrent requests do not interleave tensors
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = chain.then(fn, fn);
+    chain = p.catch(() => undefined);
+    return p;
+  };
+  async function analyse(bytes: Uint8Array): Promise<FaceAnalysis> {
+    const image = await decodeImage(bytes);
+    return serial(async () => {
+      const faces = await finder.detector.detect(image);
+      if (!faces.length) return { image, faces };
+      const face = largest(faces);
+      const landmarks = await finder.landmarker.landmarks(image, face);
+      return { image, faces, face, landmarks };
+    });
+  }
+  return {
+    model: embedder.model,
+    version: embedder.version,
+    dims: embedder.dims,
+    finderSource: finder.source,
+    analyse,
+    async extract(bytes: Uint8Array): Promise<Extraction> {
+      const a = await analyse(bytes);
+      if (!a.face || !a.landmarks) throw new KitError('NO_FACE', 'no usable face found in the image');
+      const chip = alignChip(a.image, a.landmarks);
+      const embedding = await serial(() => embedder.embed(chip));
+      return { embedding, quality: assessQuality(a.image, a.faces, a.face, a.landmarks, chip, thresholds) };
+    },
+  };
+}

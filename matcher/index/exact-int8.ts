@@ -1,0 +1,165 @@
+/**
+ * Exact top-k cosine search over one contiguous matrix per gallery: an int8 scan (one global
+ * scale) picks the best `rerank` rows, an exact float32 re-rank orders them (TOOLCHAIN.md: this
+ * restores the float32 top-10). Rows are templates; results are unique per person.
+ */
+import { instantiateDot, type DotKernel } from './int8-dot-wasm.ts';
+
+export interface Hit { id: string; similarity: number }
+
+/** Byte offset of the int8 matrix inside the wasm memory; the int16 query sits below it. */
+const MATRIX_AT = 8192;
+const PAGE = 65536;
+
+export class ExactInt8Index {
+  readonly dims: number;
+  /** int8 units per 1.0: components of an L2-normalised vector rarely exceed 4/√dims */
+  readonly scale: number;
+  private f32: Float32Array;
+  private i8: Int8Array;
+  private owner: string[] = [];
+  private rowsOf = new Map<string, number[]>();
+  private n = 0;
+  private cap: number;
+  private mem?: WebAssembly.Memory;
+  private kernel: DotKernel | null = null;
+
+  /** `simd` (default true): scan with the WebAssembly SIMD kernel when dims is a multiple of 16. */
+  constructor(dims: number, capacity = 1024, o: { simd?: boolean } = {}) {
+    this.dims = dims;
+    this.scale = (127 * Math.sqrt(dims)) / 4;
+    this.cap = Math.max(1, capacity);
+    this.f32 = new Float32Array(this.cap * dims);
+    if ((o.simd ?? true) && dims % 16 === 0 && dims * 2 <= MATRIX_AT) {
+      this.mem = new WebAssembly.Memory({ initial: Math.ceil(this.wasmBytes(this.cap) / PAGE) });
+      this.kernel = instantiateDot(this.mem);
+      if (!this.kernel) this.mem = undefined;
+    }
+    this.i8 = this.mem ? new Int8Array(this.mem.buffer, MATRIX_AT, this.cap * dims) : new Int8Array(this.cap * dims);
+  }
+
+  /** Which scan runs: 'wasm-simd' or 'js'. */
+  get scan(): 'wasm-simd' | 'js' { return this.kernel ? 'wasm-simd' : 'js'; }
+
+  /** query (int16) · matrix (int8) · scores (int32), each 16-byte aligned */
+  private wasmBytes(cap: number): number { return this.scoresAt(cap) + cap * 4; }
+  private scoresAt(cap: number): number { return MATRIX_AT + Math.ceil((cap * this.dims) / 16) * 16; }
+
+  get size(): number { return this.n; }
+  get persons(): number { return this.rowsOf.size; }
+  get bytes(): number { return this.n * this.dims * 5; }
+
+  has(id: string): boolean { return this.rowsOf.has(id); }
+
+  private grow(min: number): void {
+    let cap = this.cap;
+    if (min <= cap) return;
+    while (cap < min) cap *= 2;
+    const f = new Float32Array(cap * this.dims); f.set(this.f32.subarray(0, this.n * this.dims));
+    this.f32 = f;
+    if (this.mem) {
+      // the matrix keeps its offset, so growing the memory preserves it; only the views change
+      const need = Math.ceil(this.wasmBytes(cap) / PAGE) - this.mem.buffer.byteLength / PAGE;
+      if (need > 0) this.mem.grow(need);
+      this.i8 = new Int8Array(this.mem.buffer, MATRIX_AT, cap * this.dims);
+    } else {
+      const q = new Int8Array(cap * this.dims); q.set(this.i8.subarray(0, this.n * this.dims));
+      this.i8 = q;
+    }
+    this.cap = cap;
+  }
+
+  quantise<T extends Int8Array | Int16Array | Int32Array>(v: Float32Array, out: T, off = 0): T {
+    for (let i = 0; i < v.length; i++) {
+      const x = Math.round(v[i] * this.scale);
+      out[off + i] = x > 127 ? 127 : x < -127 ? -127 : x;
+    }
+    return out;
+  }
+
+  /** Appends normalised vectors (row-major, n×dims) for one person each (ids[i] owns row i). */
+  addMany(ids: string[], vectors: Float32Array): void {
+    const d = this.dims;
+    this.grow(this.n + ids.length);
+    for (let r = 0; r < ids.length; r++) {
+      const row = this.n++;
+      const v = vectors.subarray(r * d, (r + 1) * d);
+      this.f32.set(v, row * d);
+      this.quantise(v, this.i8, row * d);
+      this.owner[row] = ids[r];
+      const rows = this.rowsOf.get(ids[r]);
+      if (rows) rows.push(row); else this.rowsOf.set(ids[r], [row]);
+    }
+  }
+
+  add(id: string, v: Float32Array): void { this.addMany([id], v); }
+
+  /** Removes every row of a person (swap with the last row, so the matrix stays contiguous). */
+  remove(id: string): boolean {
+    const rows = this.rowsOf.get(id);
+    if (!rows) return false;
+    for (const row of [...rows].sort((a, b) => b - a)) {
+      const last = --this.n;
+      const d = this.dims;
+      if (row !== last) {
+        this.f32.copyWithin(row * d, last * d, (last + 1) * d);
+        this.i8.copyWithin(row * d, last * d, (last + 1) * d);
+        const mover = this.owner[last];
+        this.owner[row] = mover;
+        const mr = this.rowsOf.get(mover)!;
+        mr[mr.indexOf(last)] = row;
+      }
+      this.owner.length = this.n;
+    }
+    this.rowsOf.delete(id);
+    return true;
+  }
+
+  /** Exact top-k persons by cosine; `rerank` int8 candidates are re-scored in float32. */
+  search(q: Float32Array, k: number, rerank = 32): Hit[] {
+    const d = this.dims, n = this.n;
+    if (n === 0) return [];
+    const R = Math.min(n, Math.max(rerank, k * 4));
+    const topS = new Int32Array(R).fill(-2147483648);
+    const topR = new Int32Array(R).fill(-1);
+    let minS = -2147483648, minAt = 0;
+    let scores: Int32Array | null = null;
+    let qi: Int32Array | null = null;
+    if (this.kernel && this.mem) {
+      this.quantise(q, new Int16Array(this.mem.buffer, 0, d));
+      const at = this.scoresAt(this.cap);
+      this.kernel(0, MATRIX_AT, n, d, at);
+      scores = new Int32Array(this.mem.buffer, at, n);
+    } else {
+      qi = this.quantise(q, new Int32Array(d));
+    }
+    // keep the R best int8 scores (a tiny unsorted buffer; replacing its minimum is rare after warm-up)
+    const consider = (r: number, sc: number) => {
+      topS[minAt] = sc; topR[minAt] = r;
+      minS = topS[0]; minAt = 0;
+      for (let j = 1; j < R; j++) if (topS[j] < minS) { minS = topS[j]; minAt = j; }
+    };
+    if (scores) {
+      for (let r = 0; r < n; r++) if (scores[r] > minS) consider(r, scores[r]);
+    } else {
+      const m = this.i8;
+      for (let r = 0; r < n; r++) {
+        let sc = 0;
+        const o = r * d;
+        for (let i = 0; i < d; i++) sc += qi![i] * m[o + i];
+        if (sc > minS) consider(r, sc);
+      }
+    }
+    const best = new Map<string, number>();
+    for (let j = 0; j < R; j++) {
+      const r = topR[j];
+      if (r < 0) continue;
+      let s = 0;
+      const o = r * d;
+      for (let i = 0; i < d; i++) s += q[i] * this.f32[o + i];
+      const id = this.owner[r];
+      if ((best.get(id) ?? -Infinity) < s) best.set(id, s);
+    }
+    return [...best].map(([id, similarity]) => ({ id, similarity })).sort((a, b) => b.similarity - a.similarity).slice(0, k);
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Node entry of the matcher: `startMatcher(opts)` → { url, close }, or run as a script
+ * (`node --import tsx matcher/server.ts`, configured by MATCHER_STORE / PORT / HOST).
+ */
+import { serve } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { createApp } from './api/app.ts';
+import { configFromEnv, resolveConfig, type MatcherConfig, type MatcherConfigInput } from './config.ts';
+import { createExtractor, type Extractor } from './extraction/extractor.ts';
+import { MatcherService } from './service.ts';
+import { openStore } from './store/open.ts';
+
+export interface StartOptions extends MatcherConfigInput {
+  /** reuse an extractor (tests share one per process: model load is the slow part) */
+  extractor?: Extractor;
+  /** resolve only once the cache is loaded (default false: /ready answers 503 meanwhile) */
+  waitReady?: boolean;
+  /** load the cache at start (default true); tests set false to observe the not-ready state */
+  loadCache?: boolean;
+}
+
+export interface RunningMatcher {
+  url: string;
+  service: MatcherService;
+  close(): Promise<void>;
+}
+
+export async function startMatcher(opts: StartOptions = {}): Promise<RunningMatcher> {
+  const { extractor: given, waitReady, loadCache = true, ...input } = opts;
+  const config: MatcherConfig = resolveConfig(input);
+  const store = await openStore(config.store);
+  const extractor = given ?? (await createExtractor({ quality: config.quality }));
+  const service = new MatcherService(store, extractor, config);
+  const { app } = createApp(service);
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const loading = (loadCache ? service.loadCache() : Promise.resolve()).catch(() => {
+    // store down at start-up: stay not-ready and retry, so the process never exits on a DB blip
+    const retry = setInterval(() => service.loadCache().then(() => clearInterval(retry), () => undefined), 2000);
+    retry.unref();
+  });
+  if (waitReady) await loading;
+  return {
+    url: `http://${config.host}:${port}`,
+    service,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close().catch(() => undefined);
+    },
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const config = configFromEnv();
+  startMatcher(config).then(
+    (m) => {
+      console.log(`matcher listening on ${m.url} (store ${m.service.store.kind})`);
+      const stop = () => m.close().finally(() => process.exit(0));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    },
+    (e) => {
+      console.error('matcher failed to start:', e instanceof Error ? e.message : e);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,254 @@
+import * as v from 'valibot';
+import {
+  bandOf, identityOf, KitError, TemplateSchema,
+  type IdentifyResult, type Person, type Template, type VerifyResult,
+} from '../protocol/index.ts';
+import type { MatcherConfig } from './config.ts';
+import type { Extractor } from './extraction/extractor.ts';
+import { DEFAULT_GALLERY, GalleryCache } from './index/gallery-cache.ts';
+import { Fifo } from './queue/fifo.ts';
+import { scoreOf } from './score-calibration.ts';
+import { sha256hex, type MatcherStore, type PersonRecord, type StoredTemplate } from './store/store.ts';
+import { cosine, fromTemplate, sameModel, toTemplate, type ModelId, type TemplateLike } from './template.ts';
+
+/** What a 2xx PUT returns: counts and the per-image quality, never the biometric data. */
+export interface EnrolResult {
+  id: string;
+  created: boolean;
+  templates: number;
+  quality: unknown[];
+  duplicates: { id: string; similarity: number; score: number }[];
+}
+
+export interface AuditResult {
+  id: string;
+  templates: number;
+  recomputed: number;
+  /** submitted templates of another model: kept in the store, left out of search */
+  staleTemplates: number;
+  quality: unknown[];
+}
+
+/** The matcher's core, independent of HTTP: enrolment, audit, 1:1, 1:N, cache load. */
+export class MatcherService {
+  readonly cache: GalleryCache;
+  readonly queue: Fifo;
+  ready = false;
+  loadStats = { templates: 0, ms: 0, rate: 0 };
+  private locks = new Map<string, Promise<unknown>>();
+
+  /** Serialises writes per person id, so the store and the cache see them in the same order. */
+  private async exclusive<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.locks.get(id) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    this.locks.set(id, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(id) === tail) this.locks.delete(id);
+    }
+  }
+
+  constructor(readonly store: MatcherStore, readonly extractor: Extractor, readonly config: MatcherConfig) {
+    this.cache = new GalleryCache(extractor.dims);
+    this.queue = new Fifo({ concurrency: config.concurrency, maxQueue: config.maxQueue });
+  }
+
+  get modelId(): ModelId { return { model: this.extractor.model, version: this.extractor.version, dims: this.extractor.dims }; }
+
+  /** Loads every stored template of our model into RAM; the database is the truth. */
+  async loadCache(): Promise<void> {
+    const t0 = performance.now();
+    const perPerson = new Map<string, { galleries: string[]; vs: Float32Array[] }>();
+    const n = await this.storeCall(() => this.store.scanTemplates((rows) => {
+      for (const r of rows) {
+        if (!sameModel(r.template, this.modelId)) continue;
+        let e = perPerson.get(r.id);
+        if (!e) perPerson.set(r.id, (e = { galleries: r.galleries, vs: [] }));
+        try { e.vs.push(fromTemplate(r.template, this.modelId)); } catch { /* corrupt row: audit reports it */ }
+      }
+    }));
+    this.cache.bulkLoad([...perPerson].map(([id, e]) => ({ id, galleries: e.galleries, vectors: e.vs })));
+    const ms = performance.now() - t0;
+    this.loadStats = { templates: n, ms, rate: ms > 0 ? (n / ms) * 1000 : 0 };
+    this.ready = true;
+  }
+
+  requireReady(): void {
+    if (!this.ready) throw new KitError('NOT_READY', 'matcher cache is still loading');
+  }
+
+  /** Store failures are temporary (503), never a leak of SQL or driver text. */
+  async storeCall<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof KitError) throw e;
+      throw new KitError('STORE_UNAVAILABLE', 'store unavailable');
+    }
+  }
+
+  /** Extracts every image (400 NO_FACE names the image index) and validates every template. */
+  private async templatesOf(images: Uint8Array[], templates: TemplateLike[]) {
+    const out: { vec: Float32Array; stored: StoredTemplate }[] = [];
+    const quality: unknown[] = [];
+    for (const [i, img] of images.entries()) {
+      let ex;
+      try {
+        ex = await this.extractor.extract(img);
+      } catch (e) {
+        if (e instanceof KitError) throw new KitError(e.code, `images[${i}]: ${e.message}`);
+        throw e;
+      }
+      quality.push(ex.quality);
+      const t = toTemplate(this.modelId, ex.embedding);
+      out.push({ vec: ex.embedding, stored: { ...t, source: 'image', imageIndex: i, sha256: sha256hex(t.data) } });
+    }
+    for (const t of templates) {
+      const vec = fromTemplate(t, this.modelId);
+      out.push({ vec, stored: { ...t, source: 'submitted', imageIndex: null, sha256: sha256hex(t.data) } });
+    }
+    return { out, quality };
+  }
+
+  private duplicatesOf(id: string, galleries: string[], vecs: Float32Array[]) {
+    const best = new Map<string, number>();
+    for (const g of new Set([...galleries, DEFAULT_GALLERY])) {
+      for (const q of vecs) {
+        for (const h of this.cache.search(g, q, 5)) {
+          if (h.id === id) continue;
+          if (scoreOf(h.similarity) >= this.config.duplicateThreshold && (best.get(h.id) ?? -1) < h.similarity) best.set(h.id, h.similarity);
+        }
+      }
+    }
+    return [...best].map(([pid, similarity]) => ({ id: pid, similarity, score: scoreOf(similarity) })).sort((a, b) => b.similarity - a.similarity);
+  }
+
+  /** PUT /persons/{id}: extract, de-duplicate, commit, then update the cache. */
+  async enrol(id: string, p: Person): Promise<EnrolResult> {
+    this.requireReady();
+    const images = p.images ?? [];
+    const templates = p.templates ?? [];
+    if (!images.length && !templates.length) throw new KitError('SCHEMA_VIOLATION', 'a person needs at least one image or template');
+    const galleries = p.galleries?.length ? [...new Set(p.galleries)] : [DEFAULT_GALLERY];
+    return this.queue.run(() => this.exclusive(id, async () => {
+      const { out, quality } = await this.templatesOf(images, templates);
+      const vecs = out.map((o) => o.vec);
+      const duplicates = this.duplicatesOf(id, galleries, vecs);
+      const existed = this.cache.has(id) || (await this.storeCall(() => this.store.get(id))) !== null;
+      const rec: PersonRecord = {
+        id, galleries, metadata: p.metadata ?? {}, templates: out.map((o) => o.stored), quality,
+        duplicates: duplicates.map(({ id: d, similarity }) => ({ id: d, similarity })), imageCount: images.length, updatedAt: Date.now(),
+      };
+      await this.storeCall(() => this.store.put(rec, images));
+      this.cache.upsert(id, galleries, vecs);
+      return { id, created: !existed, templates: out.length, quality, duplicates };
+    }));
+  }
+
+  async getPerson(id: string): Promise<PersonRecord | null> {
+    return this.storeCall(() => this.store.get(id));
+  }
+
+  async deletePerson(id: string): Promise<void> {
+    await this.exclusive(id, async () => {
+      await this.storeCall(() => this.store.delete(id));
+      this.cache.remove(id);
+    });
+  }
+
+  /** Re-checks checksums, re-extracts templates from the stored images, resyncs the cache. */
+  async audit(id: string): Promise<AuditResult> {
+    this.requireReady();
+    return this.queue.run(() => this.exclusive(id, async () => {
+      const rec = await this.storeCall(() => this.store.get(id));
+      if (!rec) throw new KitError('PERSON_NOT_FOUND', 'no such person');
+      const images = await this.storeCall(() => this.store.images(id));
+      if (images.length !== rec.imageCount) throw new KitError('STORED_DATA_CORRUPT', 'stored image count does not match the person record');
+      for (const [i, img] of images.entries()) {
+        if (sha256hex(img.data) !== img.sha256) throw new KitError('STORED_DATA_CORRUPT', `stored image ${i} fails its checksum`);
+      }
+      for (const [i, t] of rec.templates.entries()) {
+        if (sha256hex(t.data) !== t.sha256 || !v.is(TemplateSchema, { model: t.model, version: t.version, dims: t.dims, dtype: t.dtype, data: t.data })) {
+          throw new KitError('STORED_DATA_CORRUPT', `stored template ${i} fails its checksum`);
+        }
+      }
+      const submitted = rec.templates.filter((t) => t.source === 'submitted');
+      const current = submitted.filter((t) => sameModel(t, this.modelId));
+      let extracted;
+      try {
+        extracted = await this.templatesOf(images.map((x) => x.data), current.map(({ model, version, dims, dtype, data }) => ({ model, version, dims, dtype, data })));
+      } catch (e) {
+        if (e instanceof KitError && (e.code === 'IMAGE_UNDECODABLE' || e.code === 'SCHEMA_VIOLATION')) throw new KitError('STORED_DATA_CORRUPT', e.message);
+        throw e;
+      }
+      const stale = submitted.filter((t) => !sameModel(t, this.modelId));
+      const next: PersonRecord = { ...rec, templates: [...extracted.out.map((o) => o.stored), ...stale], quality: extracted.quality, updatedAt: Date.now() };
+      await this.storeCall(() => this.store.put(next, images.map((x) => x.data)));
+      this.cache.upsert(id, rec.galleries, extracted.out.map((o) => o.vec));
+      return { id, templates: next.templates.length, recomputed: images.length, staleTemplates: stale.length, quality: extracted.quality };
+    }));
+  }
+
+  /** A probe vector from an image or a template; null when the image holds no usable face. */
+  private async probe(image?: Uint8Array, template?: Template): Promise<Float32Array | null> {
+    if (!!image === !!template) throw new KitError('SCHEMA_VIOLATION', 'send exactly one of image or template');
+    if (template) return fromTemplate(template, this.modelId);
+    try {
+      return (await this.extractor.extract(image!)).embedding;
+    } catch (e) {
+      if (e instanceof KitError && e.code === 'NO_FACE') return null;
+      throw e;
+    }
+  }
+
+  private result(sim: number | null): VerifyResult {
+    const score = sim === null ? 0 : scoreOf(sim);
+    const band = bandOf(score);
+    return { similarity: sim ?? 0, score, band, identity: identityOf(band) };
+  }
+
+  /** 1:1 against an enrolled person (best of its templates). */
+  async verify(id: string, image?: Uint8Array, template?: Template): Promise<VerifyResult> {
+    this.requireReady();
+    return this.queue.run(async () => {
+      const rec = await this.storeCall(() => this.store.get(id));
+      if (!rec) throw new KitError('PERSON_NOT_FOUND', 'no such person');
+      const q = await this.probe(image, template);
+      if (!q) return this.result(null);
+      const refs = rec.templates.filter((t) => sameModel(t, this.modelId));
+      if (!refs.length) throw new KitError('TEMPLATE_MODEL_MISMATCH', 'the person has no template of this matcher\'s model; run audit');
+      let best = -1;
+      for (const t of refs) best = Math.max(best, cosine(q, fromTemplate(t, this.modelId)));
+      return this.result(best);
+    });
+  }
+
+  /** 1:1 between two submitted images, nothing enrolled. */
+  async verifyPair(a: Uint8Array, b: Uint8Array): Promise<VerifyResult> {
+    return this.queue.run(async () => {
+      const qa = await this.probe(a), qb = qa ? await this.probe(b) : null;
+      return this.result(qa && qb ? cosine(qa, qb) : null);
+    });
+  }
+
+  /** 1:N over one gallery's in-RAM matrix. */
+  async identify(r: { image?: Uint8Array; template?: Template; maxResults?: number; threshold?: number; minCoverage?: number; gallery?: string }): Promise<IdentifyResult & { score: number }> {
+    this.requireReady();
+    const coverage = 1; // single node: every person is cached here
+    if ((r.minCoverage ?? 1) > coverage) throw new KitError('COVERAGE_INSUFFICIENT', 'gallery coverage below the requested minimum');
+    const gallery = r.gallery ?? DEFAULT_GALLERY;
+    if (gallery !== DEFAULT_GALLERY && !this.cache.has(gallery)) throw new KitError('GALLERY_NOT_FOUND', 'no such gallery');
+    return this.queue.run(async () => {
+      const q = await this.probe(r.image, r.template);
+      if (!q) return { candidates: [], coverage, score: 0 };
+      const k = r.maxResults ?? this.config.defaultMaxResults;
+      const threshold = r.threshold ?? this.config.defaultIdentifyThreshold;
+      const candidates = this.cache.search(gallery, q, k)
+        .map((h) => ({ id: h.id, similarity: h.similarity, score: scoreOf(h.similarity) }))
+        .filter((c) => c.score >= threshold);
+      return { candidates, coverage, score: candidates[0]?.score ?? -100 };
+    });
+  }
+}

@@ -1,0 +1,112 @@
+import pg from 'pg';
+import { sha256hex, type Duplicate, type MatcherStore, type PersonRecord, type StoredImage, type StoredTemplate, type TemplateRow } from './store.ts';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS persons (
+  id TEXT PRIMARY KEY, galleries JSONB NOT NULL, metadata JSONB NOT NULL, quality JSONB NOT NULL,
+  duplicates JSONB NOT NULL, image_count INTEGER NOT NULL, updated_at BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS templates (
+  person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+  model TEXT NOT NULL, version TEXT NOT NULL, dims INTEGER NOT NULL, dtype TEXT NOT NULL,
+  data BYTEA NOT NULL, source TEXT NOT NULL, image_index INTEGER, sha256 TEXT NOT NULL,
+  PRIMARY KEY (person_id, idx));
+CREATE TABLE IF NOT EXISTS images (
+  person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
+  data BYTEA NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (person_id, idx));
+`;
+
+interface TplRow { person_id: string; idx: number; model: string; version: string; dims: number; dtype: 'f32' | 'i8'; data: Buffer; source: 'image' | 'submitted'; image_index: number | null; sha256: string; galleries?: string[] }
+
+const u8 = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+const tpl = (r: TplRow): StoredTemplate => ({ model: r.model, version: r.version, dims: r.dims, dtype: r.dtype, data: u8(r.data), source: r.source, imageIndex: r.image_index, sha256: r.sha256 });
+
+/** PostgreSQL store (`pg`): same interface and test suite as the embedded one; commit = durable. */
+export async function openPostgresStore(url: string, o: { max?: number } = {}): Promise<MatcherStore> {
+  const pool = new pg.Pool({ connectionString: url, max: o.max ?? 4, connectionTimeoutMillis: 5000 });
+  // a dropped idle connection must not crash the process: errors surface on the next query
+  pool.on('error', () => undefined);
+  await pool.query(SCHEMA);
+  async function tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      const r = await fn(c);
+      await c.query('COMMIT');
+      return r;
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  }
+  return {
+    kind: 'postgres',
+    async put(p: PersonRecord, images: Uint8Array[]) {
+      await tx(async (c) => {
+        await c.query(
+          `INSERT INTO persons (id, galleries, metadata, quality, duplicates, image_count, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7)
+           ON CONFLICT (id) DO UPDATE SET galleries=EXCLUDED.galleries, metadata=EXCLUDED.metadata, quality=EXCLUDED.quality,
+           duplicates=EXCLUDED.duplicates, image_count=EXCLUDED.image_count, updated_at=EXCLUDED.updated_at`,
+          [p.id, JSON.stringify(p.galleries), JSON.stringify(p.metadata), JSON.stringify(p.quality), JSON.stringify(p.duplicates), p.imageCount, p.updatedAt],
+        );
+        await c.query('DELETE FROM templates WHERE person_id = $1', [p.id]);
+        await c.query('DELETE FROM images WHERE person_id = $1', [p.id]);
+        // one multi-row INSERT per table: fewer round trips inside the transaction
+        if (p.templates.length) {
+          const params: unknown[] = [];
+          const rows = p.templates.map((t, i) => {
+            params.push(p.id, i, t.model, t.version, t.dims, t.dtype, Buffer.from(t.data), t.source, t.imageIndex, t.sha256);
+            return `(${Array.from({ length: 10 }, (_, k) => `$${i * 10 + k + 1}`).join(',')})`;
+          });
+          await c.query(`INSERT INTO templates (person_id, idx, model, version, dims, dtype, data, source, image_index, sha256) VALUES ${rows.join(',')}`, params);
+        }
+        if (images.length) {
+          const params: unknown[] = [];
+          const rows = images.map((b, i) => {
+            params.push(p.id, i, Buffer.from(b), sha256hex(b));
+            return `($${i * 4 + 1},$${i * 4 + 2},$${i * 4 + 3},$${i * 4 + 4})`;
+          });
+          await c.query(`INSERT INTO images (person_id, idx, data, sha256) VALUES ${rows.join(',')}`, params);
+        }
+      });
+    },
+    async get(id) {
+      const r = await pool.query('SELECT * FROM persons WHERE id = $1', [id]);
+      if (!r.rowCount) return null;
+      const p = r.rows[0];
+      const t = await pool.query<TplRow>('SELECT * FROM templates WHERE person_id = $1 ORDER BY idx', [id]);
+      return {
+        id: p.id, galleries: p.galleries, metadata: p.metadata, quality: p.quality, duplicates: p.duplicates,
+        imageCount: p.image_count, updatedAt: Number(p.updated_at), templates: t.rows.map(tpl),
+      };
+    },
+    async images(id): Promise<StoredImage[]> {
+      const r = await pool.query<{ data: Buffer; sha256: string }>('SELECT data, sha256 FROM images WHERE person_id = $1 ORDER BY idx', [id]);
+      return r.rows.map((x) => ({ data: u8(x.data), sha256: x.sha256 }));
+    },
+    async delete(id) { return ((await pool.query('DELETE FROM persons WHERE id = $1', [id])).rowCount ?? 0) > 0; },
+    async count() { return Number((await pool.query('SELECT COUNT(*)::int AS n FROM persons')).rows[0].n); },
+    async scanTemplates(onPage: (rows: TemplateRow[]) => void, pageSize = 5000) {
+      let lastId = '', lastIdx = -1, total = 0;
+      for (;;) {
+        const r = await pool.query<TplRow>(
+          `SELECT t.*, p.galleries FROM templates t JOIN persons p ON p.id = t.person_id
+           WHERE (t.person_id, t.idx) > ($1, $2) ORDER BY t.person_id, t.idx LIMIT $3`, [lastId, lastIdx, pageSize]);
+        if (!r.rows.length) break;
+        onPage(r.rows.map((x) => ({ id: x.person_id, galleries: x.galleries!, template: tpl(x) })));
+        total += r.rows.length;
+        const last = r.rows[r.rows.length - 1];
+        lastId = last.person_id; lastIdx = last.idx;
+        if (r.rows.length < pageSize) break;
+      }
+      return total;
+    },
+    async listDuplicates() {
+      const r = await pool.query<{ id: string; duplicates: Duplicate[] }>(`SELECT id, duplicates FROM persons WHERE duplicates <> '[]'::jsonb ORDER BY id`);
+      return r.rows;
+    },
+    async ping() { await pool.query('SELECT 1'); },
+    async close() { await pool.end(); },
+  };
+}

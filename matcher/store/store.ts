@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+
+/** A template as stored: the model header, the bytes, a checksum and where it came from. */
+export interface StoredTemplate {
+  model: string;
+  version: string;
+  dims: number;
+  dtype: 'f32' | 'i8';
+  data: Uint8Array;
+  /** 'image': extracted by us from images[imageIndex]; 'submitted': sent as a template */
+  source: 'image' | 'submitted';
+  imageIndex: number | null;
+  sha256: string;
+}
+
+export interface StoredImage { data: Uint8Array; sha256: string }
+
+export type Metadata = Record<string, string | number | boolean>;
+
+export interface Duplicate { id: string; similarity: number }
+
+/** Everything about a person except the image bytes (those live in their own table). */
+export interface PersonRecord {
+  id: string;
+  galleries: string[];
+  metadata: Metadata;
+  templates: StoredTemplate[];
+  /** per reference image, the ICAO-style quality report (opaque JSON to the store) */
+  quality: unknown[];
+  /** persons this one matched at enrolment (de-duplication search) */
+  duplicates: Duplicate[];
+  imageCount: number;
+  updatedAt: number;
+}
+
+export interface TemplateRow { id: string; galleries: string[]; template: StoredTemplate }
+
+/** One interface, two implementations (sqlite.ts embedded default, postgres.ts); same test suite. */
+export interface MatcherStore {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Atomic add-or-replace of a person and its images; resolves only once committed. */
+  put(person: PersonRecord, images: Uint8Array[]): Promise<void>;
+  get(id: string): Promise<PersonRecord | null>;
+  images(id: string): Promise<StoredImage[]>;
+  /** true when something was deleted */
+  delete(id: string): Promise<boolean>;
+  count(): Promise<number>;
+  /** Streams every template in pages (cache load); returns the number of rows. */
+  scanTemplates(onPage: (rows: TemplateRow[]) => void, pageSize?: number): Promise<number>;
+  /** Persons whose enrolment found duplicates. */
+  listDuplicates(): Promise<{ id: string; duplicates: Duplicate[] }[]>;
+  /** Throws when the store cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function sha256hex(b: Uint8Array): string {
+  return createHash('sha256').update(b).digest('hex');
+}

@@ -1,0 +1,47 @@
+import { KitError, type Template } from '../protocol/index.ts';
+
+/** The model a template was made by; compared field by field before any score is computed. */
+export interface ModelId { model: string; version: string; dims: number }
+
+export function sameModel(a: ModelId, b: ModelId): boolean {
+  return a.model === b.model && a.version === b.version && a.dims === b.dims;
+}
+
+/** A template header plus its bytes (wire or stored). */
+export interface TemplateLike extends ModelId { dtype: 'f32' | 'i8'; data: Uint8Array }
+
+/** Serialises an embedding as a wire/stored template (f32 little-endian). */
+export function toTemplate(m: ModelId, v: Float32Array): Template {
+  const data = new Uint8Array(v.length * 4);
+  const dv = new DataView(data.buffer);
+  for (let i = 0; i < v.length; i++) dv.setFloat32(i * 4, v[i], true);
+  return { model: m.model, version: m.version, dims: m.dims, dtype: 'f32', data };
+}
+
+/**
+ * Validates a template against the expected model and returns its L2-normalised vector.
+ * Throws TEMPLATE_MODEL_MISMATCH for another model, SCHEMA_VIOLATION for a malformed payload.
+ */
+export function fromTemplate(t: TemplateLike, expected: ModelId): Float32Array {
+  if (!sameModel(t, expected)) throw new KitError('TEMPLATE_MODEL_MISMATCH', `template is from ${t.model}@${t.version}/${t.dims}, this matcher uses ${expected.model}@${expected.version}/${expected.dims}`);
+  const bytesPer = t.dtype === 'f32' ? 4 : 1;
+  if (t.data.byteLength !== t.dims * bytesPer) throw new KitError('SCHEMA_VIOLATION', 'template data length does not match dims and dtype');
+  // copy the bytes into a fresh aligned buffer (little-endian hosts: every platform Node runs on)
+  const v = t.dtype === 'f32' ? new Float32Array(t.data.slice().buffer) : Float32Array.from(new Int8Array(t.data.buffer, t.data.byteOffset, t.dims), (x) => x / 127);
+  let s = 0;
+  for (let i = 0; i < t.dims; i++) {
+    const x = v[i];
+    if (!Number.isFinite(x)) throw new KitError('SCHEMA_VIOLATION', 'template contains a non-finite value');
+    s += x * x;
+  }
+  if (s === 0) throw new KitError('SCHEMA_VIOLATION', 'template is the zero vector');
+  const n = Math.sqrt(s);
+  for (let i = 0; i < t.dims; i++) v[i] /= n;
+  return v;
+}
+
+export function cosine(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
