@@ -59,14 +59,17 @@ export interface CodeExchangeResponse {
   status: 2 | 3;
   verdict: string;
   response?: 200 | 201;
-  summary: {
-    liveness: number;
-    match?: VerdictClaims['match'];
-    candidates?: VerdictClaims['candidates'];
-    response?: 200 | 201;
-    hasBiometry: boolean;
-    reasons: string[];
-  };
+  summary: VerdictSummary;
+}
+
+/** What the verifier records and reports about a session's outcome (no images, templates or tokens). */
+export interface VerdictSummary {
+  liveness: number;
+  match?: VerdictClaims['match'];
+  candidates?: VerdictClaims['candidates'];
+  response?: 200 | 201;
+  hasBiometry: boolean;
+  reasons: string[];
 }
 
 /** Body of `POST /v1/sessions` (integrator backend, JSON, API key). */

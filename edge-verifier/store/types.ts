@@ -1,13 +1,7 @@
-import type { ErrorCode, Operation, VerdictClaims } from '../../protocol/index.ts';
+import type { ErrorCode, Operation, VerdictSummary as ProtocolVerdictSummary } from '../../protocol/index.ts';
 
-/** What the verifier records about a session's outcome (no images, no templates, no tokens). */
-export interface VerdictSummary {
-  liveness: number;
-  match?: VerdictClaims['match'];
-  candidates?: VerdictClaims['candidates'];
-  response?: 200 | 201;
-  hasBiometry: boolean;
-  reasons: string[];
+/** The protocol's verdict summary plus what only the store needs. */
+export interface VerdictSummary extends ProtocolVerdictSummary {
   /** index of the frame used for matching, among the stored evidence (review enrolment) */
   bestFrame?: number;
 }

@@ -3,22 +3,13 @@
  * to this port in `vision-adapter.ts`; tests and integrators may pass their own factory.
  */
 import type { CameraSignals, CheckName, CheckResult } from '../../protocol/index.ts';
+import type { FaceGeometry as PipelineFaceGeometry } from '../checks/geometry.ts';
 
-/** Face geometry of one frame, in video pixels (unmirrored). */
-export interface FaceGeometry {
-  /** face box width in pixels */
-  faceWidthPx: number;
-  /** distance between the eye centres in pixels (0 when unknown) */
-  interOcularPx: number;
-  /** face box centre as a fraction of the frame (0–1) */
-  cx: number;
-  cy: number;
-  /**
-   * scale-free landmark ratios (e.g. nose-length / inter-ocular, face-height / face-width); under a
-   * perspective approach these change, under a flat photo scaled up they do not
-   */
-  ratios: number[];
-}
+/**
+ * The part of the pipeline's face geometry the element uses (face scale, centre and scale-free
+ * landmark ratios for the approach step), so fakes need only these fields.
+ */
+export type FaceGeometry = Pick<PipelineFaceGeometry, 'faceWidthPx' | 'interOcularPx' | 'cx' | 'cy' | 'ratios'>;
 
 /** Per-frame result of the pipeline: plain data. */
 export interface FrameResult {
