@@ -77,9 +77,17 @@ describe('CaptureController', () => {
       return new Response(JSON.stringify(answers.shift()), { status: 200 });
     });
   });
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
 
-  it('signs with the session nonce, retries with the fresh nonce from the verifier, then completes', async () => {
+  // The scripted frames carry their own clock (t from 1000), unrelated to performance.now(), which
+  // the controller reads when the pipeline starts. Pin it, including values inside the first
+  // attempt's frames (1200) and the retry's (2200), where a per-frame choice of time base used to
+  // make time jump backwards and the capture never complete.
+  it.each([0, 1_200, 2_200, 1_000_000])('signs with the session nonce, retries with the fresh nonce from the verifier, then completes (performance.now() = %i)', async (clock) => {
+    vi.spyOn(performance, 'now').mockReturnValue(clock);
     answers = [
       { sessionId: 'sid1', status: 1, retry: { nonce: 'nonce2', attemptsLeft: 2, code: 'FACE_NOT_LIVE' } },
       { sessionId: 'sid1', status: 3, response: 200, verdict: new UnsecuredJWT({ liveness: 88 }).encode() },

@@ -86,7 +86,10 @@ export class CaptureController implements ReactiveController {
   private collector: EvidenceCollector | null = null;
   private nonce = '';
   private nonceSession: string | null = null;
+  /** performance.now() when this run's pipeline was started */
   private t0 = 0;
+  /** what a frame's `t` is measured from in this run; fixed by the run's first frame (see `frameTime`) */
+  private timeOrigin: number | null = null;
   private farChecks: Partial<Record<CheckName, CheckResult>> = {};
   private pipelineSignals: Partial<CameraSignals> = {};
   private lastEmit = { code: '', phase: '', progress: -1, t: 0 };
@@ -153,6 +156,7 @@ export class CaptureController implements ReactiveController {
       this.flow = new CaptureFlow(this.claims.challenge, flowCfg);
       this.collector = new EvidenceCollector({ count: this.host.evidenceCount, minFacePx: flowCfg.minEvidenceFacePx });
       this.t0 = performance.now();
+      this.timeOrigin = null;
       this.unsubscribe?.();
       this.unsubscribe = this.pipeline.onResult((r) => this.onFrame(run, r));
       await this.pipeline.start(video, track);
@@ -208,7 +212,7 @@ export class CaptureController implements ReactiveController {
 
   private onFrame(run: number, r: FrameResult): void {
     if (run !== this.run || this.state !== 'capturing' || !this.flow) return;
-    const t = r.t - this.t0 >= 0 ? r.t - this.t0 : r.t;
+    const t = this.frameTime(r.t);
     const frame = { ...r, t };
     this.checks = { ...this.checks, ...r.checks };
     if (r.camera) this.pipelineSignals = { ...this.pipelineSignals, ...r.camera };
@@ -221,6 +225,18 @@ export class CaptureController implements ReactiveController {
     if (action.role === 'far') this.farChecks = { ...this.checks };
     const geometry = r.geometry;
     void this.grab(run, action, geometry);
+  }
+
+  /**
+   * A frame's time in ms since capture start. `FrameResult.t` is performance.now() (the vision
+   * pipeline: frames come after `t0`) or a clock of the pipeline's own (e.g. video time, which
+   * starts before `t0`). Which one is decided once, on the run's first frame: deciding per frame
+   * mixed the two bases whenever `t0` fell inside the frames' range, so time jumped backwards and
+   * the flow's stable window never filled.
+   */
+  private frameTime(t: number): number {
+    this.timeOrigin ??= t >= this.t0 ? this.t0 : t;
+    return Math.max(0, t - this.timeOrigin);
   }
 
   private maybeEmitProgress(t: number): void {
