@@ -17,9 +17,17 @@ export default defineConfig({
     port: Number(process.env.DEMO_PORT ?? 5173),
     strictPort: true,
     fs: { allow: [root] },
+    // transform the pages' modules at start-up so the first page load does not wait on them
+    warmup: { clientFiles: ['./*.ts'] },
   },
   preview: { host: '127.0.0.1', port: Number(process.env.DEMO_PORT ?? 5173) },
   worker: { format: 'es' },
+  // Pre-bundle every browser dependency (workers' included) when the server starts: a dependency
+  // discovered late makes vite reload the page, which would drop a capture in progress.
+  optimizeDeps: {
+    entries: ['*.html'],
+    include: ['lit', 'comlink', 'jose', 'valibot', 'cborg', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm'],
+  },
   build: {
     outDir: path.join(root, 'dist', 'demo'),
     emptyOutDir: true,

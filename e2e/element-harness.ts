@@ -1,10 +1,10 @@
 /**
  * Shared setup of the element's browser tests: the demo site (vite), the real edge verifier
- * (startVerifier, SQLite in a temp dir) and a FAKE matcher over HTTP that answers liveness 90 and
- * an approving 1:1 match for any frames. The fake matcher stands in until the real one is wired
- * into these tests; the real end-to-end flow is a later issue.
+ * (startVerifier, SQLite in a temp dir) and, by default, a FAKE matcher over HTTP that answers
+ * liveness 90 and an approving 1:1 match for any frames; the slice tests pass a real matcher's URL.
  */
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import type { Page } from 'playwright-core';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -58,14 +58,25 @@ export interface Stack {
   verifier: RunningVerifier;
   matcher: FakeMatcher;
   createSession(o?: { operation?: string; subject?: string; origins?: string[]; returnUrl?: string }): Promise<string>;
+  /** the integrator's view of a session (GET /v1/sessions/:id): status, summary, verdict */
+  getSession(sid: string): Promise<Record<string, unknown>>;
   verifyVerdict(jwt: string): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** a running matcher (e.g. the real one); default: a fake matcher started here (its `calls` stay empty otherwise) */
+  matcherUrl?: string;
+  /** the test integrator's risk reasons that send an approval to review (verifier default when absent) */
+  reviewOnRisk?: ('CAMERA_VIRTUAL' | 'CAMERA_NON_CAMERA' | 'CAMERA_TIMING_ANOMALY')[];
+  /** verifier → matcher timeout (the real matcher's PAD on 10 frames is slow on a loaded 2-core box) */
+  matcherTimeoutMs?: number;
+}
+
+export async function startStack(o: StackOptions = {}): Promise<Stack> {
   const demo = await startDemoServer();
   const demoAlt = demo.url.replace('127.0.0.1', 'localhost');
-  const matcher = await startFakeMatcher();
+  const matcher: FakeMatcher = o.matcherUrl ? { url: o.matcherUrl, calls: [], close: async () => undefined } : await startFakeMatcher();
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'lk-element-'));
   const issuer = `http://127.0.0.1:${port}`;
@@ -76,12 +87,14 @@ export async function startStack(): Promise<Stack> {
     config: {
       issuer,
       matcherUrl: matcher.url,
+      ...(o.matcherTimeoutMs ? { matcherTimeoutMs: o.matcherTimeoutMs } : {}),
       integrators: [
         {
           id: 'element-test',
           apiKey: API_KEY,
           origins: [demo.url, demoAlt],
           returnUrls: [`${demo.url}/return.html`],
+          ...(o.reviewOnRisk ? { reviewOnRisk: o.reviewOnRisk } : {}),
         },
       ],
       rateLimits: { session: { capacity: 50, refillPerSec: 5 } },
@@ -106,6 +119,11 @@ export async function startStack(): Promise<Stack> {
       });
       if (res.status !== 201) throw new Error(`session creation failed: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { sessionToken: string }).sessionToken;
+    },
+    async getSession(sid) {
+      const res = await fetch(`${verifier.url}/v1/sessions/${encodeURIComponent(sid)}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      if (res.status !== 200) throw new Error(`session lookup failed: ${res.status} ${await res.text()}`);
+      return (await res.json()) as Record<string, unknown>;
     },
     async verifyVerdict(jwt) {
       const { payload } = await jwtVerify(jwt, jwks, { algorithms: [ALG], typ: TYP.VERDICT, issuer, audience: 'element-test' });
@@ -164,3 +182,103 @@ export function installScriptedPipeline(): void {
   };
 }
 
+
+export interface CaptureRun {
+  sessionId: string;
+  /** 'complete' (verdict), 'retry' (the verifier asked for another capture, e.g. FACE_NOT_LIVE), 'error', 'timeout' */
+  end: 'complete' | 'retry' | 'error' | 'timeout';
+  /** the retry's or error's code */
+  code?: string;
+  /** liveness-complete's detail when complete */
+  complete?: Record<string, unknown>;
+  /** GET /v1/sessions/:id after the attempt */
+  session: Record<string, unknown>;
+  /** the client checks the page believed (results the pipeline reported; forged ones included) */
+  forged: number;
+}
+
+/**
+ * One capture attempt with <liveness-capture> on capture.html: creates the session, starts the
+ * element, and stops at the first verdict or error, or when the verifier has answered a capture
+ * with "retry" (a failed attempt, e.g. FACE_NOT_LIVE; the element would then capture again).
+ */
+export async function runCapture(page: Page, stack: Stack, o: { operation: string; subject: string; timeoutMs?: number }): Promise<CaptureRun> {
+  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+  await page.goto(`${stack.demo.url}/capture.html?locale=en`);
+  await page.waitForFunction(() => !!customElements.get('liveness-capture'));
+  const token = await stack.createSession({ operation: o.operation, subject: o.subject });
+  const sessionId = (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
+  await page.evaluate(
+    ([t, v]) => {
+      const el = document.querySelector('liveness-capture')!;
+      el.verifier = v;
+      el.session = t;
+      void el.start();
+    },
+    [token, stack.verifier.url],
+  );
+  type Ev = { type: string; detail: Record<string, unknown> };
+  const deadline = Date.now() + (o.timeoutMs ?? 120_000);
+  let events: Ev[] = [];
+  let session: Record<string, unknown> = {};
+  let end: CaptureRun['end'] = 'timeout';
+  while (Date.now() < deadline) {
+    events = (await page.evaluate(() => window.__lc?.events ?? [])) as Ev[];
+    session = await stack.getSession(sessionId);
+    if (events.some((e) => e.type === 'complete')) end = 'complete';
+    else if (events.some((e) => e.type === 'error')) end = 'error';
+    else if ((session.failedAttempts as number) > 0) end = 'retry';
+    if (end !== 'timeout') break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const forged = await page.evaluate(() => (window as unknown as { __forged?: number }).__forged ?? 0);
+  const complete = events.find((e) => e.type === 'complete');
+  const error = events.find((e) => e.type === 'error');
+  const summary = session.summary as { reasons?: string[] } | null | undefined;
+  const code = end === 'retry' ? summary?.reasons?.[0] : (error?.detail.code as string | undefined);
+  return { sessionId, end, code, complete: complete?.detail, session, forged };
+}
+
+/**
+ * Page init script (page.addInitScript): wraps the element's real vision pipeline so every frame
+ * result the page sees reports all client checks passing and on-device liveness 100 — what a
+ * tampered page would send. Geometry (face size, for the approach step) stays real.
+ */
+export function forgeClientChecks(): void {
+  const w = window as unknown as { __forged: number };
+  w.__forged = 0;
+  const patch = (el: Record<string, unknown>) => {
+    if (el.__forging) return;
+    el.__forging = true;
+    const real = el.pipelineFactory as (o: unknown) => Promise<Record<string, unknown> & { onResult(cb: (r: unknown) => void): () => void }>;
+    el.pipelineFactory = async (opts: unknown) => {
+      const p = await real(opts);
+      return {
+        ...p,
+        start: (p.start as (...a: unknown[]) => unknown).bind(p),
+        stop: (p.stop as () => void).bind(p),
+        captureJpeg: (p.captureJpeg as (q: number) => unknown).bind(p),
+        ...(p.dispose ? { dispose: (p.dispose as () => void).bind(p) } : {}),
+        onResult(cb: (r: unknown) => void) {
+          return p.onResult((r) => {
+            const x = r as { faces: number; checks: Record<string, { pass: boolean; value: number; code?: string }> };
+            const checks: Record<string, unknown> = {};
+            for (const [k, c] of Object.entries(x.checks)) checks[k] = { ...c, pass: true, code: undefined };
+            checks.liveness = { pass: true, value: 100 };
+            if (checks.phone) checks.phone = { pass: true, value: 0 };
+            w.__forged++;
+            cb({ ...x, faces: x.faces >= 1 ? 1 : x.faces, checks, objects: [], antispoof: 1 });
+          });
+        },
+      };
+    };
+  };
+  // patch upgraded elements only: a pre-upgrade own property would be replaced by the constructor's default
+  const scan = () => document.querySelectorAll('liveness-capture').forEach((el) => {
+    if (typeof (el as unknown as { pipelineFactory?: unknown }).pipelineFactory === 'function') patch(el as unknown as Record<string, unknown>);
+  });
+  void customElements.whenDefined('liveness-capture').then(() => {
+    scan();
+    new MutationObserver(scan).observe(document, { childList: true, subtree: true });
+  });
+}

@@ -213,19 +213,31 @@ describe.each(cases)('matcher API on $name', (sc) => {
     err(await call(url, 'POST', '/persons/corrupt-1/audit'), 400, 'STORED_DATA_CORRUPT');
   });
 
-  it('scores liveness 0–100 from the frames themselves', async () => {
+  it('decides liveness with the fused PAD from the frames themselves', async () => {
     const real = new Uint8Array(readFileSync(fixture('spoof/real/sfas-T1.jpg')));
-    const r = await call(url, 'POST', '/liveness', { frames: [real, real] });
-    expect(r.status).toBe(200);
-    expect(r.body.liveness).toBeGreaterThanOrEqual(0);
-    expect(r.body.liveness).toBeLessThanOrEqual(100);
-    expect(r.body.signals.faceRatio).toBe(1);
-    // the same frame twice moves by the identity homography: flat, so not live
-    expect(r.body.reasons).toContain('PLANAR_MOTION');
-    expect(r.body.live).toBe(false);
+    const meta = await sharp(real).metadata();
+    // the approach faked by a digital zoom of the same still: the face grows, the geometry stays flat
+    const [w, h] = [meta.width!, meta.height!];
+    const zoom = new Uint8Array(await sharp(real).extract({ left: Math.round(w * 0.13), top: Math.round(h * 0.13), width: Math.round(w * 0.74), height: Math.round(h * 0.74) }).resize(w, h).jpeg({ quality: 88 }).toBuffer());
+    const frames = [...Array.from({ length: 8 }, () => real), real, zoom];
+    const roles = [...Array.from({ length: 8 }, (_, i) => (i === 4 ? 'best' : 'seq')), 'far', 'near'];
+    const t = [...Array.from({ length: 8 }, (_, i) => i * 300), 2700, 3500];
+    const still = await call(url, 'POST', '/liveness', { frames, roles, t });
+    expect(still.status).toBe(200);
+    expect(still.body.signals.faceFrames).toBe(10);
+    expect(still.body.signals.scaleGain).toBeGreaterThanOrEqual(1.15);
+    Object.values(still.body.signals).forEach((x) => expect(Number.isFinite(x)).toBe(true));
+    expect(still.body).toMatchObject({ live: false });
+    expect(still.body.liveness).toBeLessThan(50);
+    expect(still.body.reasons.some((r: string) => ['PAD_PLANAR_MOTION', 'PAD_FROZEN_FRAMES', 'PAD_RIGID_FACE'].includes(r))).toBe(true);
+    // no approach (the same frame twice): never live, whatever the other signals say
+    const flat = await call(url, 'POST', '/liveness', { frames: [real, real] });
+    expect(flat.body).toMatchObject({ live: false });
+    expect(flat.body.liveness).toBeLessThanOrEqual(49);
+    expect(flat.body.reasons).toContain('PAD_APPROACH_MISSING');
     const none = await call(url, 'POST', '/liveness', { frames: [BLANK] });
     expect(none.body).toMatchObject({ liveness: 0, live: false });
-    expect(none.body.reasons).toContain('NO_FACE_IN_FRAME');
+    expect(none.body.reasons).toContain('PAD_NO_FACE');
     err(await call(url, 'POST', '/liveness', { frames: [] }), 400, 'SCHEMA_VIOLATION');
   });
 

@@ -52,7 +52,7 @@ export const ConfigSchema = v.object({
   integrators: v.pipe(v.array(IntegratorSchema), v.minLength(1)),
   matcherUrl: v.optional(url, 'http://127.0.0.1:8788'),
   /** matcher call timeout; a timeout answers 503 UPSTREAM_UNAVAILABLE and keeps the attempt */
-  matcherTimeoutMs: v.optional(posInt, 10_000),
+  matcherTimeoutMs: v.optional(posInt, 30_000),
   /** server-side liveness (0–100) needed to pass; client checks never raise it */
   livenessThreshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100)), 50),
   /** candidates asked of the matcher for 1:N */

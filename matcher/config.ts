@@ -26,8 +26,10 @@ export const ConfigSchema = v.strictObject({
   defaultIdentifyThreshold: v.optional(v.pipe(v.number(), v.minValue(-100), v.maxValue(100)), 1),
   /** enrolment de-duplication: other persons at or above this score are recorded as duplicates (+50 ≈ FAR 0.1%) */
   duplicateThreshold: v.optional(v.pipe(v.number(), v.minValue(-100), v.maxValue(100)), 50),
-  /** POST /liveness: `live` when the placeholder liveness score reaches this (0–100) */
+  /** POST /liveness: `live` when the PAD is live and its liveness reaches this (0–100; the model's operating point is 50) */
   livenessThreshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100)), 50),
+  /** POST /liveness: run the COCO detector on the `best` evidence frame (screen-object context signal) */
+  padObjects: v.optional(v.boolean(), true),
   /** ICAO-style reference-image quality thresholds (reported, not enforced) */
   quality: v.optional(
     v.strictObject({

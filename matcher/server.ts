@@ -44,7 +44,11 @@ export async function startMatcher(opts: StartOptions = {}): Promise<RunningMatc
     const retry = setInterval(() => service.loadCache().then(() => clearInterval(retry), () => undefined), 2000);
     retry.unref();
   });
-  if (waitReady) await loading;
+  // the PAD's object detector loads on first use: warm it now so the first POST /liveness stays fast
+  const warm = config.padObjects
+    ? extractor.detectObjects({ data: new Uint8Array(64 * 64 * 3), width: 64, height: 64, channels: 3 }).then(() => undefined, () => undefined)
+    : Promise.resolve();
+  if (waitReady) await Promise.all([loading, warm]);
   return {
     url: `http://${config.host}:${port}`,
     service,

@@ -90,3 +90,10 @@ export function y4mStats(file: string): Y4mFrameStats {
   }
   return { width, height, frames: lumaMeans.length, lumaMeans };
 }
+
+/**
+ * The "move closer" step on a 480×480 clip: 3.6 s at the still distance, then a 1.5 s zoom to
+ * 1.45×, held (the fake camera loops the clip). Append it to a filter chain.
+ */
+export const APPROACH_ZOOM =
+  "zoompan=z='if(lt(on\\,90)\\,1\\,min(1+(on-90)*0.012\\,1.45))':d=1:s=480x480:fps=25:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'";

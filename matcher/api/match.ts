@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { IdentifyRequestSchema, LivenessRequestSchema, VerifyPairRequestSchema } from '../../protocol/index.ts';
-import { scoreLiveness } from '../liveness/placeholder-pad.ts';
+import { scoreLiveness } from '../liveness/server-pad.ts';
 import type { MatcherService } from '../service.ts';
 import { readBody, reply } from './body.ts';
 
@@ -20,7 +20,7 @@ export function matchRoutes(app: Hono, svc: MatcherService): void {
 
   app.post('/liveness', async (c) => {
     const body = await readBody(c, LivenessRequestSchema, max);
-    const r = await svc.queue.run(() => scoreLiveness(svc.extractor, body.frames, svc.config.livenessThreshold));
+    const r = await svc.queue.run(() => scoreLiveness(svc.extractor, body, { threshold: svc.config.livenessThreshold, objects: svc.config.padObjects }));
     return reply(c, 200, r);
   });
 }

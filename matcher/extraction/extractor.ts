@@ -1,10 +1,10 @@
 import { KitError } from '../../protocol/index.ts';
-import type { FaceDetection, FaceLandmarks, ImageInput } from '../../vision/types.ts';
+import type { DetectedObject, FaceDetection, FaceLandmarks, ImageInput } from '../../vision/types.ts';
 import { alignChip } from './align.ts';
 import { createDlibEmbedder, type Embedder } from './embed-dlib.ts';
 import { decodeImage } from './image-decode.ts';
 import { assessQuality, DEFAULT_QUALITY_THRESHOLDS, type QualityReport, type QualityThresholds } from './quality.ts';
-import { createFaceFinder, type FaceFinder } from './vision-adapter.ts';
+import { createFaceFinder, createObjectFinder, type FaceFinder, type ObjectFinder } from './vision-adapter.ts';
 
 export interface Extraction {
   /** L2-normalised embedding */
@@ -28,11 +28,15 @@ export interface Extractor {
   readonly finderSource: string;
   analyse(bytes: Uint8Array): Promise<FaceAnalysis>;
   extract(bytes: Uint8Array): Promise<Extraction>;
+  /** COCO objects (screen-like classes) on a decoded image; the detector loads on first use */
+  detectObjects(image: ImageInput): Promise<DetectedObject[]>;
 }
 
 const largest = (faces: FaceDetection[]) => faces.reduce((a, b) => (b.box.w * b.box.h > a.box.w * a.box.h ? b : a));
 
-export async function createExtractor(o: { quality?: QualityThresholds; finder?: FaceFinder; embedder?: Embedder } = {}): Promise<Extractor> {
+export async function createExtractor(
+  o: { quality?: QualityThresholds; finder?: FaceFinder; embedder?: Embedder; objects?: () => Promise<ObjectFinder> } = {},
+): Promise<Extractor> {
   const finder = o.finder ?? (await createFaceFinder());
   const embedder = o.embedder ?? (await createDlibEmbedder());
   const thresholds = o.quality ?? DEFAULT_QUALITY_THRESHOLDS;
@@ -43,6 +47,8 @@ export async function createExtractor(o: { quality?: QualityThresholds; finder?:
     chain = p.catch(() => undefined);
     return p;
   };
+  // the object detector is only needed by POST /liveness: load it lazily, once
+  let objects: Promise<ObjectFinder> | undefined;
   async function analyse(bytes: Uint8Array): Promise<FaceAnalysis> {
     const image = await decodeImage(bytes);
     return serial(async () => {
@@ -65,6 +71,14 @@ export async function createExtractor(o: { quality?: QualityThresholds; finder?:
       const chip = alignChip(a.image, a.landmarks);
       const embedding = await serial(() => embedder.embed(chip));
       return { embedding, quality: assessQuality(a.image, a.faces, a.face, a.landmarks, chip, thresholds) };
+    },
+    async detectObjects(image: ImageInput): Promise<DetectedObject[]> {
+      objects ??= (o.objects ?? createObjectFinder)();
+      const finder = await objects.catch((e: unknown) => {
+        objects = undefined;
+        throw e;
+      });
+      return serial(() => finder.detector.detect(image));
     },
   };
 }

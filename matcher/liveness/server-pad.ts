@@ -1,0 +1,90 @@
+/**
+ * The server's presentation-attack decision for POST /liveness: the trained multi-signal PAD
+ * (vision/pad, `padFromFrames`, docs/pad-model-card.md) over the evidence frames as submitted.
+ * Landmarks come from the matcher's own BlazeFace + FaceMesh, screen-like objects from its own
+ * CenterNet on the `best` frame; nothing the client computed is read. `roles`/`t` only say which
+ * submitted frame is which (the approach pair must still show the face growing ≥ 1.15×).
+ */
+import type { LivenessResult } from '../../protocol/index.ts';
+import { padFromFrames, type PadFrame, type PadResult } from '../../vision/pad/index.ts';
+import type { DetectedObject } from '../../vision/types.ts';
+import type { Extractor, FaceAnalysis } from '../extraction/extractor.ts';
+
+export interface ServerPadOptions {
+  /** `live` also needs liveness ≥ this (0–100); the model's own operating point is 50 */
+  threshold: number;
+  /** run the COCO detector on the `best` frame for the screen-object context signal */
+  objects: boolean;
+}
+
+/** Spacing assumed between frames when the request carries no usable timestamps (ms). */
+const DEFAULT_FRAME_GAP_MS = 300;
+const ROLES = new Set(['far', 'near', 'best', 'seq']);
+
+/**
+ * Per-frame role and time: the declared ones when they are well formed (one per frame, known
+ * roles, finite times), else every frame is a passive 'seq' frame in submission order.
+ */
+export function frameMeta(n: number, roles?: readonly string[], t?: readonly number[]): { role: string; t: number }[] {
+  const rolesOk = roles?.length === n && roles.every((r) => ROLES.has(r));
+  const tOk = t?.length === n && t.every((x) => Number.isFinite(x) && x >= 0 && x < 600_000);
+  return Array.from({ length: n }, (_, i) => ({ role: rolesOk ? roles![i] : 'seq', t: tOk ? t![i] : i * DEFAULT_FRAME_GAP_MS }));
+}
+
+/** Flattens the PAD's signals to the wire's `signals{}` (finite numbers only, 4 decimals). */
+export function padSignals(r: PadResult, extra: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  const put = (k: string, v: number | undefined) => {
+    if (v !== undefined && Number.isFinite(v)) out[k] = Math.round(v * 1e4) / 1e4;
+  };
+  for (const [k, v] of Object.entries(extra)) put(k, v);
+  for (const [k, v] of Object.entries(r.signals.features)) put(k, v);
+  for (const [k, v] of Object.entries(r.signals.contributions)) put(`${k}LogOdds`, v);
+  put('scaleGain', r.signals.scaleGain);
+  put('screenObject', r.signals.screenObject);
+  return out;
+}
+
+/** Scores the submitted evidence frames (JPEG/PNG bytes). */
+export async function scoreLiveness(
+  extractor: Extractor,
+  body: { frames: Uint8Array[]; roles?: string[]; t?: number[] },
+  o: ServerPadOptions,
+): Promise<LivenessResult> {
+  const t0 = performance.now();
+  const meta = frameMeta(body.frames.length, body.roles, body.t);
+  const analyses: FaceAnalysis[] = [];
+  for (const f of body.frames) analyses.push(await extractor.analyse(f));
+  const frames: PadFrame[] = analyses.map((a, i) => ({ image: a.image, landmarks: a.landmarks ?? null, ...meta[i] }));
+  const tLandmarks = performance.now() - t0;
+
+  let objects: DetectedObject[] | undefined;
+  let tObjects = 0;
+  if (o.objects) {
+    // one frame only (the detector is slow under load): the declared best, else the largest face
+    const best = frames.find((f) => f.role === 'best' && f.landmarks) ?? frames.find((f) => f.landmarks);
+    if (best) {
+      const s = performance.now();
+      objects = await extractor.detectObjects(best.image);
+      tObjects = performance.now() - s;
+    }
+  }
+  const s = performance.now();
+  const r = padFromFrames(frames, objects);
+  const tPad = performance.now() - s;
+
+  const reasons: string[] = [...r.reasons];
+  // informational: the PAD scores the largest face; a second face (a phone, a poster) is reported
+  const multi = analyses.filter((a) => a.faces.length > 1).length;
+  if (multi) reasons.push('MULTIPLE_FACES');
+  const live = r.live && r.liveness >= o.threshold;
+  const signals = padSignals(r, {
+    frames: frames.length,
+    faceFrames: frames.filter((f) => f.landmarks).length,
+    multiFaceFrames: multi,
+    landmarksMs: tLandmarks,
+    objectsMs: tObjects,
+    padMs: tPad,
+  });
+  return { liveness: r.liveness, live, reasons, signals };
+}
