@@ -127,7 +127,15 @@ describe('<liveness-capture> on fixture clips (real vision pipeline, fake matche
     });
     const page = await openCapture(await browserWith(cam), stack);
     await page.waitForFunction(() => document.querySelector('liveness-capture')!.state === 'capturing', null, { timeout: 60_000 });
-    await page.waitForTimeout(15_000);
+    // the phone detector runs at about 2 Hz and needs two agreeing runs; on a loaded machine one
+    // run takes seconds, so wait for its instruction (bounded) rather than a fixed time
+    await page
+      .waitForFunction(
+        () => (window.__lc?.events ?? []).some((e) => e.type === 'progress' && (e.detail as { code?: string }).code === 'PHONE_IN_FRAME'),
+        null,
+        { timeout: 60_000 },
+      )
+      .catch(() => undefined);
     const ev = await eventsOf(page);
     console.log(`phone clip: instructions seen ${codesSeen(ev).join(' → ')}`);
     expect(ev.some((e) => e.type === 'complete')).toBe(false);

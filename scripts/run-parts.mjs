@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PARTS = ['web-component', 'edge-verifier', 'matcher'];
+const PARTS = ['web-component', 'edge-verifier', 'pad', 'matcher'];
 
 /** `argsFor` may return per-entry arguments that replace a `--json FILE` pair in `args`. */
 export function runParts(kind, args, argsFor) {

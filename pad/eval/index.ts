@@ -1,0 +1,141 @@
+/**
+ * `npm run eval [-- --data DIR] [--json FILE] [--max-images N] [--max-videos N] [--device-ms MS]`:
+ * presentation-attack detection on an evaluation set (DIR/manifest.json: items {path, kind, label}).
+ * Every label other than bona_fide is an attack species, seen in training or not.
+ *  - videos: the real pipeline (Chromium fake camera + <liveness-capture> + verifier + matcher),
+ *    see videos.ts; device = on-device checks reached capture, server = verdict liveness ≥ 50;
+ *  - images: one frame in Node, see images.ts; server = padFromFrames (texture/context signals,
+ *    no approach required), device = the element's static per-frame checks.
+ * Combined = device AND server accept. BPCER @ APCER x% sweeps the server's liveness score.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { resolveConfig } from '../../matcher/config.ts';
+import { createImageScorer, STATIC_CHECKS } from './images.ts';
+import { itemLines, section, tables, APCER_TARGETS, type ItemResult } from './report.ts';
+import { sampleImages, strata } from './sample.ts';
+import { createVideoRunner } from './videos.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2);
+const arg = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
+const dataDir = path.resolve(arg('--data') ?? path.join(root, '..', 'shared', 'fixtures'));
+const jsonOut = arg('--json');
+const maxImages = Number(arg('--max-images') ?? 80);
+const maxVideos = Number(arg('--max-videos') ?? Infinity);
+const deviceMs = Number(arg('--device-ms') ?? 25_000);
+/** the matcher's (and verifier's) liveness operating threshold */
+const THRESHOLD = resolveConfig().livenessThreshold;
+
+interface Item { path: string; kind: 'image' | 'video'; label: string; identity?: string }
+const manifest = JSON.parse(readFileSync(path.join(dataDir, 'manifest.json'), 'utf8')) as { items?: Item[] };
+const all = (manifest.items ?? []).filter((i) => i.kind === 'image' || i.kind === 'video');
+const images = sampleImages(all.filter((i) => i.kind === 'image'), maxImages);
+const videos = all.filter((i) => i.kind === 'video').slice(0, maxVideos);
+const fmtStrata = (xs: Item[]) => Object.entries(strata(xs)).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+
+console.log(`data: ${dataDir}`);
+console.log(`images: ${images.length} of ${all.filter((i) => i.kind === 'image').length} (--max-images ${maxImages}; every attack image kept, bona fide spread over folders by a stable hash): ${fmtStrata(images)}`);
+console.log(`videos: ${videos.length} of ${all.filter((i) => i.kind === 'video').length}: ${fmtStrata(videos)}`);
+console.log(`operating point: liveness ≥ ${THRESHOLD}\n`);
+
+const results: ItemResult[] = [];
+const t0 = performance.now();
+
+if (videos.length) {
+  const runner = await createVideoRunner({ deviceMs, log: (s) => console.log(s) });
+  try {
+    for (const [n, it] of videos.entries()) {
+      const file = path.join(dataDir, it.path);
+      const subject = `pad-eval-${n}-${Date.now().toString(36)}`;
+      let r: ItemResult;
+      if (!existsSync(file)) {
+        r = { path: it.path, kind: 'video', label: it.label, device: null, liveness: null, deviceCodes: [], reasons: [], error: 'MISSING_FILE', ms: 0 };
+      } else {
+        try {
+          const o = await createAbortable(() => runnerRun(runner, file, subject), 240_000);
+          r = { path: it.path, kind: 'video', label: it.label, device: o.deviceAccept, liveness: o.liveness, deviceCodes: o.deviceCodes, reasons: o.reasons, forced: o.forced, error: o.error, ms: o.ms };
+        } catch (e) {
+          r = { path: it.path, kind: 'video', label: it.label, device: false, liveness: null, deviceCodes: [], reasons: [], error: e instanceof Error ? e.message.split('\n')[0].slice(0, 120) : 'ERROR', ms: 0 };
+        }
+      }
+      results.push(r);
+      console.log(`  video ${n + 1}/${videos.length} ${it.path} [${it.label}]: device ${r.device === null ? 'n/a' : r.device ? 'accept' : 'reject'}, server liveness ${r.liveness ?? 'none'}${r.forced ? ' (forced capture)' : ''}${r.error ? `, ${r.error}` : ''} — ${(r.ms / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    await runner.close();
+  }
+}
+const tVideo = performance.now() - t0;
+
+if (images.length) {
+  const scorer = await createImageScorer();
+  try {
+    for (const [n, it] of images.entries()) {
+      const file = path.join(dataDir, it.path);
+      let r: ItemResult;
+      try {
+        const o = await scorer.score(file);
+        r = { path: it.path, kind: 'image', label: it.label, device: o.deviceAccept, liveness: o.liveness, deviceCodes: o.deviceCodes, reasons: o.reasons, ms: o.ms };
+      } catch (e) {
+        r = { path: it.path, kind: 'image', label: it.label, device: null, liveness: null, deviceCodes: [], reasons: [], error: e instanceof Error ? e.message.slice(0, 120) : 'ERROR', ms: 0 };
+      }
+      results.push(r);
+      if (it.label !== 'bona_fide' || (n + 1) % 20 === 0) console.log(`  image ${n + 1}/${images.length} ${it.path} [${it.label}]: device ${r.device === null ? 'n/a' : r.device ? 'accept' : 'reject'}, server liveness ${r.liveness ?? 'none'}${r.error ? `, ${r.error}` : ''}`);
+    }
+  } finally {
+    scorer.dispose();
+  }
+}
+const tImage = performance.now() - t0 - tVideo;
+
+console.log(`\nPAD at the operating point (liveness ≥ ${THRESHOLD}); attack rows give APCER, every row repeats the BPCER of that kind's bona fide items; BPCER @ APCER sweeps the server liveness score.`);
+console.log(`Decision paths — video: device = <liveness-capture> on Chromium reached capture within ${deviceMs / 1000} s; server = verdict liveness from the real verifier + matcher POST /liveness (forced capture when the device blocked); combined = both.`);
+console.log(`image: device = the element's static checks (${STATIC_CHECKS.join(', ')}) on the still in Node (FrameAnalyzer; no liveness/blink check: a still has no motion); server = padFromFrames on the JPEG round trip as ONE frame, server-extracted landmarks and screen objects, requireApproach false (texture/context signals only; not the matcher's HTTP route).\n`);
+console.log(tables(results, THRESHOLD));
+const notBona = results.filter((r) => r.label !== 'bona_fide' || r.error || r.kind === 'video');
+console.log(`\nper item (videos, attacks and errors):\n${itemLines(notBona, THRESHOLD)}`);
+const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+console.log(`\ntime: videos ${(tVideo / 1000).toFixed(0)} s (${(mean(results.filter((r) => r.kind === 'video').map((r) => r.ms)) / 1000).toFixed(1)} s/item), images ${(tImage / 1000).toFixed(0)} s (${mean(results.filter((r) => r.kind === 'image').map((r) => r.ms)).toFixed(0)} ms/item)`);
+
+if (jsonOut) {
+  const kinds = { image: results.filter((r) => r.kind === 'image'), video: results.filter((r) => r.kind === 'video'), all: results };
+  const overall = section(results, THRESHOLD);
+  writeFileSync(
+    jsonOut,
+    JSON.stringify(
+      {
+        pad: {
+          operating_point: { liveness: THRESHOLD },
+          primary_decision: 'server',
+          bona_fide: { n: overall.bona_fide.n, bpcer: overall.bona_fide.bpcer.server.rate },
+          species: Object.fromEntries(Object.entries(overall.species).map(([k, v]) => [k, { n: v.n, apcer: v.apcer.server.rate }])),
+          decisions: Object.fromEntries(Object.entries(kinds).filter(([, v]) => v.length).map(([k, v]) => [k, section(v, THRESHOLD)])),
+          bpcer_at_apcer: Object.fromEntries(APCER_TARGETS.map((t) => [String(t), overall.all_attacks.bpcer_at_apcer[String(t)].bpcer])),
+          paths: {
+            video: 'chromium fake camera + <liveness-capture> + edge verifier + matcher POST /liveness',
+            image: 'padFromFrames single frame (requireApproach false) in Node; device = static checks',
+          },
+          sampled: { images: images.length, videos: videos.length, strata: strata([...images, ...videos]) },
+          items: results,
+        },
+      },
+      null,
+      2,
+    ),
+  );
+}
+process.exit(0);
+
+function runnerRun(runner: Awaited<ReturnType<typeof createVideoRunner>>, file: string, subject: string) {
+  return runner.run(file, subject);
+}
+
+/** Bounds one item's total time (browser start + device window + forced run + verdict). */
+function createAbortable<T>(f: () => Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`item took longer than ${ms / 1000} s`)), ms);
+    f().then((v) => { clearTimeout(timer); resolve(v); }, (e: unknown) => { clearTimeout(timer); reject(e); });
+  });
+}
