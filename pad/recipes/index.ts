@@ -3,6 +3,6 @@ export { printAttack, printTexture } from './print.ts';
 export { screenAttack, videoReplayAttack, screenTexture, randomLook, type ScreenLook } from './screen.ts';
 export { phoneInFrameAttack } from './phone.ts';
 export { stillCameraAttack } from './still.ts';
-export { SCHEDULE, CANVAS, handHeld, handPose, type RecipeFrame, type Role } from './schedule.ts';
+export { SCHEDULE, CANVAS, handHeld, handPose, zoomProfile, type RecipeFrame, type Role } from './schedule.ts';
 export { scene } from './scene.ts';
 export { rng } from './rng.ts';

@@ -77,3 +77,23 @@ export function handHeld(texture: (k: number) => Rgb, background: (k: number) =>
 export function randomHand(r: Rng, fill: [number, number]): HandOptions {
   return { fill: uni(r, fill[0], fill[1]), approachGain: uni(r, 1.25, 1.45), defocus: r() < 0.5 ? 1 : 0 };
 }
+
+/**
+ * Digital-zoom factor per schedule step, as a fake camera looping a clip with a "move closer" zoom
+ * delivers it and the element samples it (its `seq` frames span the passive window and the
+ * approach): `near-only` (1× until the near frame), `ramp` (the zoom starts inside the passive
+ * window and grows to the near frame), or `loop` (the first frames are still at the end of the
+ * previous loop's zoom, then the jump back to 1×). Used by the still-as-camera recipe and the bona
+ * fide windows alike, so that zoom itself tells the classes nothing.
+ */
+export function zoomProfile(r: Rng, gain: number): number[] {
+  const u = r();
+  const n = SCHEDULE.length;
+  if (u < 1 / 3) return SCHEDULE.map((s) => (s.role === 'near' ? gain : 1));
+  if (u < 2 / 3) {
+    const k0 = 2 + Math.floor(r() * 6);
+    return SCHEDULE.map((_, k) => (k < k0 ? 1 : 1 + ((gain - 1) * (k - k0 + 1)) / (n - k0)));
+  }
+  const m = 1 + Math.floor(r() * 3);
+  return SCHEDULE.map((s, k) => (s.role === 'near' ? gain : k < m ? gain : 1));
+}

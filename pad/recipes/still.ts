@@ -1,10 +1,12 @@
 /**
  * Still image fed as the camera (virtual camera / injected stream): the same photo every frame,
- * optionally with fresh sensor-like noise per frame, and a digital zoom for the approach step.
+ * optionally with fresh sensor-like noise per frame, and a digital zoom (a similarity transform of
+ * the same picture) for the approach step, as the element samples it: see `zoomProfile` (zoom only
+ * on the near frame, a zoom ramp across the passive window, or a loop jump back to 1×).
  */
 import { noise, type Rgb, resizeBilinear, toRgb } from './raster.ts';
 import { rng, uni } from './rng.ts';
-import { CANVAS, SCHEDULE, type RecipeFrame } from './schedule.ts';
+import { CANVAS, SCHEDULE, zoomProfile, type RecipeFrame } from './schedule.ts';
 import type { ImageInput } from '../../vision/types.ts';
 
 export function stillCameraAttack(photo: ImageInput, seed: number): RecipeFrame[] {
@@ -15,10 +17,11 @@ export function stillCameraAttack(photo: ImageInput, seed: number): RecipeFrame[
   const base = resizeBilinear(src, CANVAS, CANVAS, box);
   const sigma = r() < 0.5 ? 0 : uni(r, 1, 3);
   const gain = uni(r, 1.25, 1.45);
-  return SCHEDULE.map((s) => {
+  const zoom = zoomProfile(r, gain);
+  return SCHEDULE.map((s, k) => {
     let img: Rgb;
-    if (s.role === 'near') {
-      const w = side / gain;
+    if (zoom[k] !== 1) {
+      const w = side / zoom[k];
       img = resizeBilinear(src, CANVAS, CANVAS, { x: box.x + (side - w) / 2, y: box.y + (side - w) / 2, w, h: w });
     } else img = { ...base, data: new Uint8Array(base.data) };
     if (sigma > 0) noise(img, r, sigma);

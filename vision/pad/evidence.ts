@@ -7,6 +7,7 @@ import type { PadReason } from '../../protocol/pad-reasons.ts';
 import type { DetectedObject } from '../types.ts';
 import type { CameraRiskInput } from './camera.ts';
 import { extractFeatures, type FeatureOptions, type PadFrame } from './features.ts';
+import { FROZEN_ALIGNED } from './frozen-frames.ts';
 import { FEATURE_REASON, fuse, type FusionResult, type Features, type PadWeights } from './fusion.ts';
 import trained from './weights.json' with { type: 'json' };
 
@@ -29,8 +30,8 @@ export interface PadResult {
   live: boolean;
   /** reason codes of the signals that pulled the score down, strongest first */
   reasons: PadReason[];
-  /** raw signal values, their weighted log-odds, and the approach pair's face growth */
-  signals: { features: Features; contributions: FusionResult['contributions']; scaleGain: number; screenObject?: number };
+  /** raw signal values, their weighted log-odds, the approach pair's face growth, the largest aligned frame change */
+  signals: { features: Features; contributions: FusionResult['contributions']; scaleGain: number; alignedMax?: number; screenObject?: number };
 }
 
 /** Computes every signal the frames allow and fuses them with the trained weights. */
@@ -45,12 +46,19 @@ export function padFromFrames(frames: readonly PadFrame[], objects?: readonly De
     reasons.unshift('PAD_NO_FACE');
     live = false;
     liveness = 0;
+  } else if (ex.alignedMax < FROZEN_ALIGNED) {
+    // veto: every frame is one picture up to a similarity (a still fed as the camera, digitally
+    // zoomed for the approach); no texture or context signal can make that a live face
+    if (!reasons.includes('PAD_FROZEN_FRAMES')) reasons.unshift('PAD_FROZEN_FRAMES');
+    live = false;
+    liveness = Math.min(liveness, 10);
+    if ((o.requireApproach ?? true) && !ex.approach) reasons.push('PAD_APPROACH_MISSING');
   } else if ((o.requireApproach ?? true) && !ex.approach) {
     reasons.push('PAD_APPROACH_MISSING');
     live = false;
     liveness = Math.min(liveness, 49);
   }
-  return { liveness, live, reasons, signals: { features: ex.features, contributions: r.contributions, scaleGain: ex.scaleGain, screenObject: ex.screenObject } };
+  return { liveness, live, reasons, signals: { features: ex.features, contributions: r.contributions, scaleGain: ex.scaleGain, alignedMax: ex.alignedMax, screenObject: ex.screenObject } };
 }
 
 function weightOf(r: FusionResult, code: PadReason): number {

@@ -8,7 +8,7 @@ import { blinkStats, eyeAspectRatio } from './blink.ts';
 import { chromaStats } from './chroma.ts';
 import { straightEdges } from './edges.ts';
 import type { Features } from './fusion.ts';
-import { frozenStats, thumbnail } from './frozen-frames.ts';
+import { frozenStats, rigidSceneChange, thumbnail } from './frozen-frames.ts';
 import { glareFraction } from './glare.ts';
 import { planarResidual } from './homography.ts';
 import { cropArea, landmarkBox } from './image-ops.ts';
@@ -42,6 +42,8 @@ export interface ExtractedFeatures {
   scaleGain: number;
   approach: boolean;
   faces: number;
+  /** largest consecutive-pair aligned change (frozen-frames.ts; NaN with < 3 face frames) */
+  alignedMax: number;
   /** highest screen-object score over the face, when objects were given */
   screenObject?: number;
 }
@@ -55,7 +57,7 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
   const sorted = [...frames].sort((a, b) => a.t - b.t);
   const withFace = sorted.filter((f) => f.landmarks);
   const f: Features = {};
-  const out: ExtractedFeatures = { features: f, scaleGain: Number.NaN, approach: false, faces: withFace.length };
+  const out: ExtractedFeatures = { features: f, scaleGain: Number.NaN, approach: false, faces: withFace.length, alignedMax: Number.NaN };
 
   // 1. geometry: the approach pair (declared far/near, else the smallest and largest face)
   let far = withFace.find((x) => x.role === 'far');
@@ -97,6 +99,13 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
   if (passive.length >= 3) {
     const fz = frozenStats(passive.map((x) => thumbnail(x.image)));
     if (Number.isFinite(fz.motion)) f.motion = Math.log10(0.05 + fz.motion);
+  }
+  // one picture up to a similarity (a still fed as the camera, digitally zoomed for the approach):
+  // pixel change left after scale-normalising and aligning consecutive frames, over every frame
+  if (withFace.length >= 3) {
+    const al = rigidSceneChange(withFace.map((x) => ({ image: x.image, points: x.landmarks!.points })));
+    if (Number.isFinite(al.p75)) f.aligned = Math.log10(0.01 + al.p75);
+    out.alignedMax = al.max;
   }
 
   // 3. optics and texture of the face crop, on the frames with the largest faces

@@ -7,7 +7,7 @@
 import type { PadReason } from '../../protocol/pad-reasons.ts';
 import { cameraRisk, type CameraRiskInput } from './camera.ts';
 
-export const FEATURE_NAMES = ['planar', 'perspective', 'nonrigid', 'blink', 'motion', 'moire', 'detail', 'glare', 'chroma', 'banding', 'edges'] as const;
+export const FEATURE_NAMES = ['planar', 'perspective', 'nonrigid', 'blink', 'motion', 'aligned', 'moire', 'detail', 'glare', 'chroma', 'banding', 'edges'] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Partial<Record<FeatureName, number>>;
 
@@ -18,6 +18,7 @@ export const FEATURE_REASON: Record<FeatureName, PadReason> = {
   nonrigid: 'PAD_RIGID_FACE',
   blink: 'PAD_NO_BLINK',
   motion: 'PAD_FROZEN_FRAMES',
+  aligned: 'PAD_FROZEN_FRAMES',
   moire: 'PAD_MOIRE',
   detail: 'PAD_LOW_DETAIL',
   glare: 'PAD_GLARE',
