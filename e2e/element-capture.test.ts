@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './lib/browser.ts';
 import { fixture, makeY4m } from './lib/fixtures.ts';
 import { startStack, type Stack } from './element-harness.ts';
+import { startElement } from './lib/element.ts';
 
 // <liveness-capture> with the REAL vision pipeline (workers, tfjs wasm, models) on Chromium's fake
 // camera fed from fixture clips, and the real edge verifier. The matcher is a FAKE responder
@@ -23,15 +24,7 @@ async function openCapture(browser: Browser, stack: Stack): Promise<Page> {
   await page.goto(`${stack.demo.url}/capture.html?locale=en`);
   await page.waitForFunction(() => !!customElements.get('liveness-capture'));
   const token = await stack.createSession();
-  await page.evaluate(
-    ([t, v]) => {
-      const el = document.querySelector('liveness-capture')!;
-      el.verifier = v;
-      el.session = t;
-      void el.start();
-    },
-    [token, stack.verifier.url],
-  );
+  await startElement(page, token, stack.verifier.url);
   return page;
 }
 

@@ -13,6 +13,7 @@ import { ALG, TYP, decodeStrict, encodeCbor } from '../protocol/index.ts';
 import { startVerifier, type RunningVerifier } from '../edge-verifier/node.ts';
 import { startDemoServer, type DemoServer } from './lib/demo-server.ts';
 import { freePort } from './lib/ports.ts';
+import { startElement } from './lib/element.ts';
 
 export const API_KEY = 'element-test-key';
 
@@ -208,15 +209,7 @@ export async function runCapture(page: Page, stack: Stack, o: { operation: strin
   await page.waitForFunction(() => !!customElements.get('liveness-capture'));
   const token = await stack.createSession({ operation: o.operation, subject: o.subject });
   const sessionId = (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
-  await page.evaluate(
-    ([t, v]) => {
-      const el = document.querySelector('liveness-capture')!;
-      el.verifier = v;
-      el.session = t;
-      void el.start();
-    },
-    [token, stack.verifier.url],
-  );
+  await startElement(page, token, stack.verifier.url);
   type Ev = { type: string; detail: Record<string, unknown> };
   const deadline = Date.now() + (o.timeoutMs ?? 120_000);
   let events: Ev[] = [];

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './lib/browser.ts';
 import { fixture, makeY4m } from './lib/fixtures.ts';
 import { installScriptedPipeline, startStack, type Stack } from './element-harness.ts';
+import { startElement } from './lib/element.ts';
 
 // The element's protocol with the real verifier, independent of the vision models: a scripted
 // pipeline (all checks pass, then the face grows) replaces the vision pipeline through the
@@ -35,15 +36,7 @@ describe('<liveness-capture> protocol with the edge verifier (scripted pipeline,
     await page.waitForFunction(() => !!customElements.get('liveness-capture'));
     await page.evaluate(installScriptedPipeline);
     const token = await stack.createSession();
-    await page.evaluate(
-      ([t, v]) => {
-        const el = document.querySelector('liveness-capture')!;
-        el.verifier = v;
-        el.session = t;
-        void el.start();
-      },
-      [token, stack.verifier.url],
-    );
+    await startElement(page, token, stack.verifier.url);
     await page.waitForFunction(() => window.__lc!.events.some((e) => e.type === 'complete' || e.type === 'error'), null, { timeout: 30_000 });
     const errs = await events(page, 'error');
     expect(errs).toEqual([]);
@@ -80,15 +73,7 @@ describe('<liveness-capture> protocol with the edge verifier (scripted pipeline,
     expect(await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.textContent)).toBe('Start');
     await page.evaluate(installScriptedPipeline);
     const token = await stack.createSession();
-    await page.evaluate(
-      ([t, v]) => {
-        const el = document.querySelector('liveness-capture')!;
-        el.verifier = v;
-        el.session = t;
-        void el.start();
-      },
-      [token, stack.verifier.url],
-    );
+    await startElement(page, token, stack.verifier.url);
     await page.waitForFunction(() => document.querySelector('liveness-capture')!.state === 'capturing');
     expect(await run()).toEqual([]);
     await page.evaluate(() => document.querySelector('liveness-capture')!.cancel());
@@ -107,15 +92,7 @@ describe('<liveness-capture> protocol with the edge verifier (scripted pipeline,
     await page.goto(`${stack.demo.url}/capture.html?locale=es`);
     await page.waitForFunction(() => !!customElements.get('liveness-capture'));
     const token = await stack.createSession();
-    await page.evaluate(
-      ([t, v]) => {
-        const el = document.querySelector('liveness-capture')!;
-        el.verifier = v;
-        el.session = t;
-        void el.start();
-      },
-      [token, stack.verifier.url],
-    );
+    await startElement(page, token, stack.verifier.url);
     await page.waitForFunction(() => document.querySelector('liveness-capture')!.state === 'error');
     const [err] = await events(page, 'error');
     expect(err.detail).toMatchObject({ code: 'CAMERA_PERMISSION_DENIED', retryable: true });

@@ -22,6 +22,7 @@ import { launchChromium } from '../../e2e/lib/browser.ts';
 import { startDemoServer, type DemoServer } from '../../e2e/lib/demo-server.ts';
 import { makeY4m } from '../../e2e/lib/fixtures.ts';
 import { freePort } from '../../e2e/lib/ports.ts';
+import { startElement } from '../../e2e/lib/element.ts';
 
 const API_KEY = 'pad-eval-key';
 
@@ -140,15 +141,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
       c.fail = (e: unknown) => { console.error(`capture failed: ${e instanceof Error ? e.stack : String(e)}`); f(e); };
     });
     const { sid, token } = await session(subject);
-    await page.evaluate(
-      ([t, v]) => {
-        const el = document.querySelector('liveness-capture')!;
-        el.verifier = v;
-        el.session = t;
-        void el.start();
-      },
-      [token, stack.verifier.url],
-    );
+    await startElement(page, token, stack.verifier.url);
     await page.waitForFunction(() => ['capturing', 'uploading', 'complete', 'error'].includes(document.querySelector('liveness-capture')!.state), null, { timeout: startMs });
     return { page, sid };
   }
