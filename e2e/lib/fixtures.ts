@@ -36,6 +36,11 @@ export interface Y4mOptions {
   filterComplex?: string;
   /** when the source is a still image: loop it for `seconds` */
   still?: boolean;
+  /**
+   * when the source clip is shorter than `seconds`: play it forward, backward, forward … (no cut
+   * where it would restart) until `seconds` are filled, before `filter` is applied
+   */
+  pingPong?: boolean;
 }
 
 /**
@@ -50,7 +55,9 @@ export function makeY4m(src: string, name: string, o: Y4mOptions = {}): string {
   const fps = o.fps ?? 25;
   const args = ['-hide_banner', '-loglevel', 'error', '-y'];
   if (o.still) args.push('-loop', '1', '-framerate', String(fps));
-  args.push('-i', src, ...(o.extraInputs ?? []));
+  if (o.pingPong) args.push('-stream_loop', '-1', '-i', pingPongOf(src, name));
+  else args.push('-i', src);
+  args.push(...(o.extraInputs ?? []));
   args.push('-t', String(seconds));
   const vf = [o.filter, o.size ? `scale=${o.size}` : undefined, `fps=${fps}`].filter(Boolean).join(',');
   if (o.filterComplex) args.push('-filter_complex', `${o.filterComplex};[out]${vf}[v]`, '-map', '[v]');
@@ -89,6 +96,16 @@ export function y4mStats(file: string): Y4mFrameStats {
     off = start + frameBytes;
   }
   return { width, height, frames: lumaMeans.length, lumaMeans };
+}
+
+/** The clip followed by itself reversed (lossless FFV1), so that looping it has no cut. */
+function pingPongOf(src: string, name: string): string {
+  const out = path.join(workDir(), `${name}.pingpong.mkv`);
+  if (!existsSync(out)) {
+    const graph = '[0:v]split[a][b];[b]reverse,trim=start_frame=1[r];[a][r]concat=n=2:v=1:a=0[v]';
+    execFileSync(FFMPEG, ['-hide_banner', '-loglevel', 'error', '-y', '-i', src, '-filter_complex', graph, '-map', '[v]', '-an', '-c:v', 'ffv1', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  return out;
 }
 
 /**

@@ -42,6 +42,7 @@ export function padSignals(r: PadResult, extra: Record<string, number>): Record<
   for (const [k, v] of Object.entries(r.signals.contributions)) put(`${k}LogOdds`, v);
   put('scaleGain', r.signals.scaleGain);
   put('alignedMax', r.signals.alignedMax);
+  put('alignedSpread', r.signals.alignedSpread);
   put('screenObject', r.signals.screenObject);
   return out;
 }

@@ -1,11 +1,14 @@
 /**
- * `npm run eval [-- --data DIR] [--json FILE] [--max-images N] [--max-videos N] [--device-ms MS]`:
+ * `npm run eval [-- --data DIR] [--json FILE] [--max-images N] [--max-videos N] [--max-synth N] [--device-ms MS]`:
  * presentation-attack detection on an evaluation set (DIR/manifest.json: items {path, kind, label}).
- * Every label other than bona_fide is an attack species, seen in training or not.
+ * Every label other than bona_fide is an attack species, seen in training or not. N = 0 skips a part.
  *  - videos: the real pipeline (Chromium fake camera + <liveness-capture> + verifier + matcher),
  *    see videos.ts; device = on-device checks reached capture, server = verdict liveness ≥ 50;
  *  - images: one frame in Node, see images.ts; server = padFromFrames (texture/context signals,
  *    no approach required), device = the element's static per-frame checks.
+ *  - synthesized (--max-synth, default 120 samples, ~4 min on 2 cores): the pad/recipes attacks
+ *    and bona fide windows built from the set's own bona fide items the model was not trained on,
+ *    scored by the matcher's `scoreLiveness` as POST /liveness would, see synth.ts.
  * Combined = device AND server accept. BPCER @ APCER x% sweeps the server's liveness score.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,8 +16,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../../matcher/config.ts';
 import { createImageScorer, STATIC_CHECKS } from './images.ts';
-import { itemLines, section, tables, APCER_TARGETS, type ItemResult } from './report.ts';
+import { itemLines, section, serverTable, tables, APCER_TARGETS, type ItemResult, type KindSection } from './report.ts';
 import { sampleImages, strata } from './sample.ts';
+import { runSynth, SYNTH_LABELS } from './synth.ts';
 import { createVideoRunner } from './videos.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,14 +28,17 @@ const dataDir = path.resolve(arg('--data') ?? path.join(root, '..', 'shared', 'f
 const jsonOut = arg('--json');
 const maxImages = Number(arg('--max-images') ?? 80);
 const maxVideos = Number(arg('--max-videos') ?? Infinity);
+const maxSynth = Number(arg('--max-synth') ?? 120);
 const deviceMs = Number(arg('--device-ms') ?? 25_000);
+const matcherConfig = resolveConfig();
 /** the matcher's (and verifier's) liveness operating threshold */
-const THRESHOLD = resolveConfig().livenessThreshold;
+const THRESHOLD = matcherConfig.livenessThreshold;
 
 interface Item { path: string; kind: 'image' | 'video'; label: string; identity?: string }
 const manifest = JSON.parse(readFileSync(path.join(dataDir, 'manifest.json'), 'utf8')) as { items?: Item[] };
 const all = (manifest.items ?? []).filter((i) => i.kind === 'image' || i.kind === 'video');
-const images = sampleImages(all.filter((i) => i.kind === 'image'), maxImages);
+// sampleImages keeps every attack image whatever the cap: 0 must mean no images at all
+const images = maxImages > 0 ? sampleImages(all.filter((i) => i.kind === 'image'), maxImages) : [];
 const videos = all.filter((i) => i.kind === 'video').slice(0, maxVideos);
 const fmtStrata = (xs: Item[]) => Object.entries(strata(xs)).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
 
@@ -90,14 +97,18 @@ if (images.length) {
 }
 const tImage = performance.now() - t0 - tVideo;
 
-console.log(`\nPAD at the operating point (liveness ≥ ${THRESHOLD}); attack rows give APCER, every row repeats the BPCER of that kind's bona fide items; BPCER @ APCER sweeps the server liveness score.`);
-console.log(`Decision paths — video: device = <liveness-capture> on Chromium reached capture within ${deviceMs / 1000} s; server = verdict liveness from the real verifier + matcher POST /liveness (forced capture when the device blocked); combined = both.`);
-console.log(`image: device = the element's static checks (${STATIC_CHECKS.join(', ')}) on the still in Node (FrameAnalyzer; no liveness/blink check: a still has no motion); server = padFromFrames on the JPEG round trip as ONE frame, server-extracted landmarks and screen objects, requireApproach false (texture/context signals only; not the matcher's HTTP route).\n`);
-console.log(tables(results, THRESHOLD));
-const notBona = results.filter((r) => r.label !== 'bona_fide' || r.error || r.kind === 'video');
-console.log(`\nper item (videos, attacks and errors):\n${itemLines(notBona, THRESHOLD)}`);
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-console.log(`\ntime: videos ${(tVideo / 1000).toFixed(0)} s (${(mean(results.filter((r) => r.kind === 'video').map((r) => r.ms)) / 1000).toFixed(1)} s/item), images ${(tImage / 1000).toFixed(0)} s (${mean(results.filter((r) => r.kind === 'image').map((r) => r.ms)).toFixed(0)} ms/item)`);
+if (results.length) {
+  console.log(`\nPAD at the operating point (liveness ≥ ${THRESHOLD}); attack rows give APCER, every row repeats the BPCER of that kind's bona fide items; BPCER @ APCER sweeps the server liveness score.`);
+  console.log(`Decision paths — video: device = <liveness-capture> on Chromium reached capture within ${deviceMs / 1000} s; server = verdict liveness from the real verifier + matcher POST /liveness (forced capture when the device blocked); combined = both.`);
+  console.log(`image: device = the element's static checks (${STATIC_CHECKS.join(', ')}) on the still in Node (FrameAnalyzer; no liveness/blink check: a still has no motion); server = padFromFrames on the JPEG round trip as ONE frame, server-extracted landmarks and screen objects, requireApproach false (texture/context signals only; not the matcher's HTTP route).\n`);
+  console.log(tables(results, THRESHOLD));
+  const notBona = results.filter((r) => r.label !== 'bona_fide' || r.error || r.kind === 'video');
+  console.log(`\nper item (videos, attacks and errors):\n${itemLines(notBona, THRESHOLD)}`);
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+  console.log(`\ntime: videos ${(tVideo / 1000).toFixed(0)} s (${(mean(results.filter((r) => r.kind === 'video').map((r) => r.ms)) / 1000).toFixed(1)} s/item), images ${(tImage / 1000).toFixed(0)} s (${mean(results.filter((r) => r.kind === 'image').map((r) => r.ms)).toFixed(0)} ms/item)`);
+}
+
+const synth = maxSynth > 0 ? await synthesized() : undefined;
 
 if (jsonOut) {
   const kinds = { image: results.filter((r) => r.kind === 'image'), video: results.filter((r) => r.kind === 'video'), all: results };
@@ -119,6 +130,7 @@ if (jsonOut) {
           },
           sampled: { images: images.length, videos: videos.length, strata: strata([...images, ...videos]) },
           items: results,
+          ...(synth && { synthesized: synth }),
         },
       },
       null,
@@ -127,6 +139,37 @@ if (jsonOut) {
   );
 }
 process.exit(0);
+
+/** Builds, scores and prints the synthesized-species section; returns its JSON. */
+async function synthesized() {
+  console.log(`\nSynthesized attacks (recipes in pad/recipes over the data set's bona fide items not used in training; server decision)`);
+  const run = await runSynth({ dataDir, items: all, max: maxSynth, threshold: THRESHOLD, objects: matcherConfig.padObjects, log: (s) => console.log(s) });
+  const errors = run.results.filter((r) => r.error).length;
+  console.log(
+    `Decision: matcher scoreLiveness (POST /liveness) on the recipe's 10 evidence frames as JPEG q88 with their roles and times — the matcher's own landmarks, CenterNet screen objects on the best frame ${matcherConfig.padObjects ? 'on' : 'off'} (its config), padFromFrames; accepted = liveness ≥ ${THRESHOLD}. BPCER @ APCER sweeps liveness.` +
+      (run.liveMismatch ? ` WARNING: ${run.liveMismatch} samples where the server's live flag disagrees with liveness ≥ ${THRESHOLD}.` : '') +
+      (errors ? ` ${errors} samples failed (counted as rejected).` : '') +
+      '\n',
+  );
+  console.log(serverTable(run.results, THRESHOLD));
+  const wrong = run.results.filter((r) => r.error || (r.label === 'bona_fide') !== (r.liveness !== null && r.liveness >= THRESHOLD));
+  if (wrong.length) console.log(`\nsynthesized errors at the operating point (bona fide rejected, attacks accepted, failures):\n${itemLines(wrong, THRESHOLD)}`);
+  console.log(`\ntime: synthesized ${(run.ms / 1000).toFixed(0)} s (${(run.results.reduce((a, r) => a + r.ms, 0) / (run.results.length || 1) / 1000).toFixed(1)} s/sample incl. rendering)`);
+  const s = section(run.results, THRESHOLD);
+  const summary = (sp: KindSection['all_attacks']) => ({
+    n: sp.n,
+    apcer: sp.apcer.server.rate,
+    bpcer_at_apcer: Object.fromEntries(APCER_TARGETS.map((t) => [String(t), sp.bpcer_at_apcer[String(t)].bpcer])),
+  });
+  return {
+    operating_point: { liveness: THRESHOLD },
+    excluded_training_items: run.excluded,
+    training_items_listed: run.trainItemsListed,
+    bona_fide: { n: s.bona_fide.n, bpcer: s.bona_fide.bpcer.server.rate },
+    species: Object.fromEntries(SYNTH_LABELS.filter((l) => l in s.species).map((l) => [l, summary(s.species[l])])),
+    all_attacks: summary(s.all_attacks),
+  };
+}
 
 function runnerRun(runner: Awaited<ReturnType<typeof createVideoRunner>>, file: string, subject: string) {
   return runner.run(file, subject);

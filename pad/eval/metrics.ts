@@ -65,3 +65,11 @@ function nextUp(x: number): number {
 export function fmtRate(r: Rate): string {
   return r.rate === null ? 'n/a (0)' : `${(100 * r.rate).toFixed(1)}% (${r.errors}/${r.n})`;
 }
+
+/** Median of a sample (mean of the middle two for an even count); null when empty. */
+export function median(xs: readonly number[]): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

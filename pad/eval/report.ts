@@ -1,5 +1,5 @@
 /** Builds the PAD tables and the JSON section from per-item outcomes (pure). */
-import { apcer, bpcer, bpcerAtApcer, fmtRate, type Rate } from './metrics.ts';
+import { apcer, bpcer, bpcerAtApcer, fmtRate, median, type Rate } from './metrics.ts';
 
 export interface ItemResult {
   path: string;
@@ -95,5 +95,40 @@ export function itemLines(items: ItemResult[], thr: number): string {
     const why = [r.deviceCodes.slice(0, 3).join(','), r.reasons.slice(0, 3).join(','), r.forced ? 'forced' : '', r.error ?? ''].filter(Boolean).join(' / ');
     lines.push(`| ${r.path} | ${r.kind} | ${r.label} | ${dev} | ${r.liveness ?? 'none'} | ${comb === null ? 'n/a' : comb ? 'accept' : 'reject'} | ${why || '-'} |`);
   }
+  return lines.join('\n');
+}
+
+/** The `k` reason codes (or errors) most items carry, as "CODE count/n"; each item counts a code once. */
+export function topReasons(items: readonly ItemResult[], k = 3): string {
+  const counts = new Map<string, number>();
+  for (const r of items) for (const c of new Set([...r.reasons, ...(r.error ? [`error: ${r.error}`] : [])])) counts.set(c, (counts.get(c) ?? 0) + 1);
+  const top = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, k);
+  return top.map(([c, n]) => `${c} ${n}/${items.length}`).join(', ') || '-';
+}
+
+/**
+ * Markdown table of one server-decided set (the synthesized attacks): a bona fide row, one row per
+ * attack species and a pooled row ("all synthesized"), each with its median liveness and most
+ * common reasons. APCER/BPCER at `thr`, BPCER @ APCER sweeps the liveness score.
+ */
+export function serverTable(items: ItemResult[], thr: number): string {
+  const s = section(items, thr);
+  const bona = items.filter((r) => r.label === 'bona_fide');
+  const med = (xs: ItemResult[]) => median(xs.filter((r) => r.liveness !== null).map((r) => r.liveness!)) ?? 'n/a';
+  const lines = [
+    '| class | attacks | bona fide | APCER | BPCER | BPCER @ APCER 1% | @ 5% | @ 10% | median liveness | most common reasons |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    `| bona fide | - | ${s.bona_fide.n} | - | ${fmtRate(s.bona_fide.bpcer.server)} | - | - | - | ${med(bona)} | ${topReasons(bona)} |`,
+  ];
+  const rows: [string, KindSection['all_attacks'], ItemResult[]][] = [
+    ...Object.entries(s.species).map(([l, sp]): [string, KindSection['all_attacks'], ItemResult[]] => [l, sp, items.filter((r) => r.label === l)]),
+    ['all synthesized', s.all_attacks, items.filter((r) => r.label !== 'bona_fide')],
+  ];
+  for (const [label, sp, its] of rows)
+    lines.push(
+      `| ${label} | ${sp.n} | ${s.bona_fide.n} | ${fmtRate(sp.apcer.server)} | ${fmtRate(s.bona_fide.bpcer.server)} | ` +
+        APCER_TARGETS.map((t) => pct(sp.bpcer_at_apcer[String(t)].bpcer)).join(' | ') +
+        ` | ${med(its)} | ${topReasons(its)} |`,
+    );
   return lines.join('\n');
 }

@@ -26,9 +26,17 @@ import { startElement } from '../../e2e/lib/element.ts';
 
 const API_KEY = 'pad-eval-key';
 
-/** still distance, then a 1.5 s zoom to 1.45× (the element tests' APPROACH recipe) at the clip's own size. */
+/** Frames at the still distance before the "move closer" zoom starts (6 s at 25 fps). */
+const REST_FRAMES = 150;
+/** Camera clip length: the rest, a 1.5 s zoom to 1.45×, 1.5 s held; the fake camera then loops it. */
+const CAMERA_SECONDS = 9;
+/**
+ * The element tests' APPROACH recipe at the clip's own size, with a longer rest: a person who
+ * needs a few seconds to satisfy the passive checks (blink, motion) still gets them before the
+ * zoom, as a user would take their time before moving closer.
+ */
 export const approachFilter = (w: number, h: number): string =>
-  `zoompan=z='if(lt(on\\,90)\\,1\\,min(1+(on-90)*0.012\\,1.45))':d=1:s=${w}x${h}:fps=25:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'`;
+  `zoompan=z='if(lt(on\\,${REST_FRAMES})\\,1\\,min(1+(on-${REST_FRAMES})*0.012\\,1.45))':d=1:s=${w}x${h}:fps=25:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'`;
 
 export interface VideoOutcome {
   deviceAccept: boolean;
@@ -41,6 +49,8 @@ export interface VideoOutcome {
   reasons: string[];
   /** error code when the capture ended in an error instead of a verdict */
   error?: string;
+  /** captures the session scored (with `untilComplete`: the server asked for this many − 1 retries) */
+  attempts?: number;
   ms: number;
 }
 
@@ -51,6 +61,13 @@ export interface VideoRunnerOptions {
   verdictMs?: number;
   /** time for the page to reach `capturing` (models load in workers; default 90 s) */
   startMs?: number;
+  /** session operation (default IDENTIFICATION: with an empty gallery every live capture ends in NO_MATCH; REGISTRATION enrols the subject) */
+  operation?: 'IDENTIFICATION' | 'REGISTRATION';
+  /**
+   * wait for the session's verdict, through the retries the server asks for (as a user would do
+   * them), instead of taking the first capture's score (default false: the first score, as eval needs)
+   */
+  untilComplete?: boolean;
   log?: (s: string) => void;
 }
 
@@ -91,7 +108,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
         issuer: `http://127.0.0.1:${port}`,
         matcherUrl: matcher.url,
         matcherTimeoutMs: 60_000,
-        integrators: [{ id: 'pad-eval', apiKey: API_KEY, origins: [demo.url], returnUrls: [`${demo.url}/return.html`] }],
+        integrators: [{ id: 'pad-eval', apiKey: API_KEY, origins: [demo.url], returnUrls: [`${demo.url}/return.html`], maxAttempts: 3 }],
         rateLimits: { session: { capacity: 50, refillPerSec: 5 } },
       },
     });
@@ -105,7 +122,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
     const res = await fetch(`${stack.verifier.url}/v1/sessions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ operation: 'IDENTIFICATION', subject }),
+      body: JSON.stringify({ operation: o.operation ?? 'IDENTIFICATION', subject }),
     });
     if (res.status !== 201) throw new Error(`session creation failed: ${res.status}`);
     const b = (await res.json()) as { sessionId: string; sessionToken: string };
@@ -120,6 +137,11 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
     if (!b.summary) return null;
     // a retry before any PAD score (e.g. the server found no face) leaves no liveness: rejected
     return { liveness: typeof b.summary.liveness === 'number' ? b.summary.liveness : null, reasons: b.summary.reasons ?? [] };
+  }
+
+  async function attemptsOf(sid: string): Promise<number | undefined> {
+    const res = await fetch(`${stack.verifier.url}/v1/sessions/${sid}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    return res.status === 200 ? ((await res.json()) as { attempts?: number }).attempts : undefined;
   }
 
   /** Opens the capture page, optionally installs the forcing hook, starts; resolves once `capturing`. */
@@ -154,16 +176,16 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
    * session record's summary (a retry — e.g. FACE_NOT_LIVE, or NO_MATCH on an empty gallery —
    * stores it there while the element starts over).
    */
-  async function verdict(page: Page, sid: string): Promise<Pick<VideoOutcome, 'liveness' | 'reasons' | 'error'>> {
+  async function verdict(page: Page, sid: string): Promise<Pick<VideoOutcome, 'liveness' | 'reasons' | 'error' | 'attempts'>> {
     const until = Date.now() + verdictMs;
     while (Date.now() < until) {
       const ev = await events(page);
       const done = ev.find((e) => e.type === 'complete');
       if (done) {
         const claims = done.detail.claims as { liveness?: number; reasons?: string[] };
-        return { liveness: typeof claims.liveness === 'number' ? claims.liveness : null, reasons: claims.reasons ?? [] };
+        return { liveness: typeof claims.liveness === 'number' ? claims.liveness : null, reasons: claims.reasons ?? [], attempts: await attemptsOf(sid) };
       }
-      const sum = await summaryOf(sid);
+      const sum = o.untilComplete ? null : await summaryOf(sid);
       if (sum) return sum;
       const err = ev.find((e) => e.type === 'error');
       if (err) return { liveness: null, reasons: [], error: `${String(err.detail.code)}: ${String(err.detail.message).slice(0, 100)}` };
@@ -183,7 +205,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
       const probe = execFileSync('/usr/bin/ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]).toString().trim();
       const [w, h] = probe.split(',').map(Number);
       // even sizes for yuv420p
-      const cam = makeY4m(file, `pad-${subject}`, { seconds: 6, filter: approachFilter(w - (w % 2), h - (h % 2)) });
+      const cam = makeY4m(file, `pad-${subject}`, { seconds: CAMERA_SECONDS, pingPong: true, filter: approachFilter(w - (w % 2), h - (h % 2)) });
       const browser = await launchChromium({ camera: cam });
       try {
         let { page, sid } = await open(browser, subject, false);

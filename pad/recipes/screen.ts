@@ -7,6 +7,7 @@
 import { border, type Rgb, resizeBilinear, toRgb, tone } from './raster.ts';
 import { handHeld, randomHand, SCHEDULE, type RecipeFrame } from './schedule.ts';
 import { scene } from './scene.ts';
+import { FRAME_MS, pingPong } from './bona-fide.ts';
 import { rng, type Rng, uni } from './rng.ts';
 import type { ImageInput } from '../../vision/types.ts';
 
@@ -88,6 +89,6 @@ export function videoReplayAttack(clip: readonly ImageInput[], seed: number, sta
   const r = rng(seed ^ 0xc2b2ae35);
   const look = randomLook(r, Math.round(uni(r, 200, 250)), Math.round(uni(r, 230, 280)));
   const bg = scene(r);
-  const frameAt = (k: number) => clip[Math.min(clip.length - 1, startFrame + Math.round(SCHEDULE[k].t / 40))];
+  const frameAt = (k: number) => clip[pingPong(startFrame + Math.round(SCHEDULE[k].t / FRAME_MS), clip.length)];
   return handHeld((k) => screenTexture(frameAt(k), look), () => bg, r, randomHand(r, [0.85, 1.15]));
 }

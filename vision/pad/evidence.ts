@@ -15,8 +15,14 @@ export type { PadFrame } from './features.ts';
 
 /** The committed model produced by pad/train.ts. */
 export const PAD_WEIGHTS = trained as PadWeights;
+/**
+ * Its single-frame twin (same script, trained on one frame per sample plus bona fide photos): one
+ * frame shows no motion or approach, so the sequence model's bias does not fit it.
+ */
+export const PAD_SINGLE_WEIGHTS = (trained as { single?: PadWeights }).single ?? PAD_WEIGHTS;
 
 export interface PadOptions extends FeatureOptions {
+  /** default: PAD_SINGLE_WEIGHTS for exactly one frame, else PAD_WEIGHTS */
   weights?: PadWeights;
   /** client-reported camera signals: only ever lower the score */
   camera?: CameraRiskInput;
@@ -31,12 +37,12 @@ export interface PadResult {
   /** reason codes of the signals that pulled the score down, strongest first */
   reasons: PadReason[];
   /** raw signal values, their weighted log-odds, the approach pair's face growth, the largest aligned frame change */
-  signals: { features: Features; contributions: FusionResult['contributions']; scaleGain: number; alignedMax?: number; screenObject?: number };
+  signals: { features: Features; contributions: FusionResult['contributions']; scaleGain: number; alignedMax?: number; alignedSpread?: number; screenObject?: number };
 }
 
 /** Computes every signal the frames allow and fuses them with the trained weights. */
 export function padFromFrames(frames: readonly PadFrame[], objects?: readonly DetectedObject[], o: PadOptions = {}): PadResult {
-  const w = o.weights ?? PAD_WEIGHTS;
+  const w = o.weights ?? (frames.length === 1 ? PAD_SINGLE_WEIGHTS : PAD_WEIGHTS);
   const ex = extractFeatures(frames, objects, o);
   const r = fuse(ex.features, w, { screenObject: ex.screenObject, camera: o.camera });
   const byWeight = (a: PadReason, b: PadReason) => weightOf(r, a) - weightOf(r, b);
@@ -46,7 +52,7 @@ export function padFromFrames(frames: readonly PadFrame[], objects?: readonly De
     reasons.unshift('PAD_NO_FACE');
     live = false;
     liveness = 0;
-  } else if (ex.alignedMax < FROZEN_ALIGNED) {
+  } else if (ex.alignedSpread < FROZEN_ALIGNED) {
     // veto: every frame is one picture up to a similarity (a still fed as the camera, digitally
     // zoomed for the approach); no texture or context signal can make that a live face
     if (!reasons.includes('PAD_FROZEN_FRAMES')) reasons.unshift('PAD_FROZEN_FRAMES');
@@ -58,7 +64,7 @@ export function padFromFrames(frames: readonly PadFrame[], objects?: readonly De
     live = false;
     liveness = Math.min(liveness, 49);
   }
-  return { liveness, live, reasons, signals: { features: ex.features, contributions: r.contributions, scaleGain: ex.scaleGain, alignedMax: ex.alignedMax, screenObject: ex.screenObject } };
+  return { liveness, live, reasons, signals: { features: ex.features, contributions: r.contributions, scaleGain: ex.scaleGain, alignedMax: ex.alignedMax, alignedSpread: ex.alignedSpread, screenObject: ex.screenObject } };
 }
 
 function weightOf(r: FusionResult, code: PadReason): number {

@@ -44,6 +44,8 @@ export interface ExtractedFeatures {
   faces: number;
   /** largest consecutive-pair aligned change (frozen-frames.ts; NaN with < 3 face frames) */
   alignedMax: number;
+  /** largest same-scale aligned change over all frame pairs (frozen-frames.ts; NaN with < 3 face frames) */
+  alignedSpread: number;
   /** highest screen-object score over the face, when objects were given */
   screenObject?: number;
 }
@@ -57,7 +59,7 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
   const sorted = [...frames].sort((a, b) => a.t - b.t);
   const withFace = sorted.filter((f) => f.landmarks);
   const f: Features = {};
-  const out: ExtractedFeatures = { features: f, scaleGain: Number.NaN, approach: false, faces: withFace.length, alignedMax: Number.NaN };
+  const out: ExtractedFeatures = { features: f, scaleGain: Number.NaN, approach: false, faces: withFace.length, alignedMax: Number.NaN, alignedSpread: Number.NaN };
 
   // 1. geometry: the approach pair (declared far/near, else the smallest and largest face)
   let far = withFace.find((x) => x.role === 'far');
@@ -106,6 +108,7 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
     const al = rigidSceneChange(withFace.map((x) => ({ image: x.image, points: x.landmarks!.points })));
     if (Number.isFinite(al.p75)) f.aligned = Math.log10(0.01 + al.p75);
     out.alignedMax = al.max;
+    out.alignedSpread = al.spread;
   }
 
   // 3. optics and texture of the face crop, on the frames with the largest faces

@@ -170,26 +170,45 @@ function alignedNorm(A: NormFrame, B: NormFrame): number {
 export interface AlignedStats {
   /** 75th percentile over consecutive pairs of `alignedChange` */
   p75: number;
-  /** largest consecutive-pair `alignedChange`: below FROZEN_ALIGNED every frame is one picture up to a similarity */
+  /** largest consecutive-pair `alignedChange` */
   max: number;
+  /**
+   * largest `alignedChange` over every pair of frames whose face sizes differ by < SAME_SCALE: below
+   * FROZEN_ALIGNED every frame is one picture up to a similarity. Pairs far apart in time see a
+   * still person's slow expression change; same-scale pairs keep a zoomed still's resampling noise low.
+   */
+  spread: number;
 }
 
+/** Face-size ratio under which two frames count as the same scale for `spread`. */
+export const SAME_SCALE = 1.12;
+
 /**
- * Below this largest consecutive-pair aligned change (in standard deviations) every evidence frame
- * is the same picture up to a zoom/pan/roll: JPEG q88 and resampling leave ≤ 0.18 on a still zoomed
- * 1→1.45× (d18 fixture), live clips under the same zoom show ≥ 0.29 (their quietest pairs ~0.04).
+ * Below this `spread` (in standard deviations) every evidence frame is the same picture up to a
+ * zoom/pan/roll. Measured on the fixtures (JPEG q88 evidence): a still of d18 zoomed 1→1.45× by
+ * ffmpeg, as the browser attack test feeds it, ≤ 0.13; the still-as-camera recipe mostly ≤ 0.15
+ * (its per-frame added noise on a small face can lift it past 0.3: the fused signals must catch
+ * those); bona fide windows ≥ 0.19 (d0, a person holding very still on a plain background;
+ * most clips ≥ 0.25). Consecutive pairs alone (`max`) put d0 at 0.14–0.18, inside the stills' range.
  */
-export const FROZEN_ALIGNED = 0.2;
+export const FROZEN_ALIGNED = 0.16;
 
 /** Aligned change over a frame sequence (time order, landmarks present); NaN fields with fewer than 2 frames. */
 export function rigidSceneChange(frames: readonly { image: ImageInput; points: ArrayLike<number> }[]): AlignedStats {
   const n = frames.map((f) => normFrame(f.image, f.points));
+  const size = frames.map((f) => landmarkBox(f.points, 1).w);
   const r: number[] = [];
-  for (let i = 1; i < n.length; i++) {
-    const v = alignedNorm(n[i - 1], n[i]);
-    if (Number.isFinite(v)) r.push(v);
-  }
-  if (!r.length) return { p75: Number.NaN, max: Number.NaN };
+  let spread = Number.NaN;
+  for (let i = 0; i < n.length; i++)
+    for (let j = i + 1; j < n.length; j++) {
+      const adjacent = j === i + 1;
+      if (!adjacent && Math.max(size[i], size[j]) >= SAME_SCALE * Math.min(size[i], size[j])) continue;
+      const v = alignedNorm(n[i], n[j]);
+      if (!Number.isFinite(v)) continue;
+      if (adjacent) r.push(v);
+      if (Math.max(size[i], size[j]) < SAME_SCALE * Math.min(size[i], size[j])) spread = Number.isNaN(spread) ? v : Math.max(spread, v);
+    }
+  if (!r.length) return { p75: Number.NaN, max: Number.NaN, spread };
   r.sort((a, b) => a - b);
-  return { p75: r[Math.floor(0.75 * (r.length - 1))], max: r[r.length - 1] };
+  return { p75: r[Math.floor(0.75 * (r.length - 1))], max: r[r.length - 1], spread };
 }

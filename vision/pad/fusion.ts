@@ -37,6 +37,12 @@ export interface FeatureModel {
   b: number;
   /** fusion weight (≥ 0) */
   weight: number;
+  /**
+   * upper bound of the calibrated log-odds (default +maxLogOdds). 0 for artifact signals (moiré,
+   * glare, edges …): their absence is no evidence of life (a tight crop of a print has no border),
+   * so they can only subtract
+   */
+  cap?: number;
 }
 
 export interface PadWeights {
@@ -76,7 +82,7 @@ export interface FusionResult {
 export function calibrate(m: FeatureModel, x: number | undefined, maxLogOdds: number): number {
   if (x === undefined || !Number.isFinite(x)) return 0;
   const v = Math.min(m.hi, Math.max(m.lo, x));
-  return Math.max(-maxLogOdds, Math.min(maxLogOdds, m.a * v + m.b));
+  return Math.max(-maxLogOdds, Math.min(m.cap ?? maxLogOdds, maxLogOdds, m.a * v + m.b));
 }
 
 /** Fused decision over whatever signals are present. */
