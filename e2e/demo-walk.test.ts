@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './lib/browser.ts';
-import { fixture, makeY4m } from './lib/fixtures.ts';
+import { APPROACH_SECONDS, APPROACH_ZOOM, fixture, makeY4m } from './lib/fixtures.ts';
 import { startDemo, type RunningDemo } from './demo-stack.ts';
 
 // The whole demo as a person uses it: `npm start` (REAL matcher, real verifier), the real
@@ -10,7 +10,6 @@ import { startDemo, type RunningDemo } from './demo-stack.ts';
 
 const LIVE = 'video/live/d18.mp4';
 /** still distance, then the "move closer" zoom (as in element-capture.test.ts); the clip loops. */
-const APPROACH = "zoompan=z='if(lt(on\\,90)\\,1\\,min(1+(on-90)*0.012\\,1.45))':d=1:s=480x480:fps=25:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'";
 
 interface Outcome {
   sessionId: string;
@@ -37,7 +36,7 @@ async function runOperation(page: Page, pagePath: string, subject: string): Prom
 
 beforeAll(async () => {
   demo = await startDemo();
-  browser = await launchChromium({ camera: makeY4m(fixture(LIVE), 'el-live-approach', { seconds: 6, filter: APPROACH }) });
+  browser = await launchChromium({ camera: makeY4m(fixture(LIVE), 'el-live-approach', { seconds: APPROACH_SECONDS, filter: APPROACH_ZOOM }) });
 });
 afterAll(async () => {
   await browser?.close();

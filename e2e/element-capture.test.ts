@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './lib/browser.ts';
-import { fixture, makeY4m } from './lib/fixtures.ts';
+import { APPROACH_SECONDS, APPROACH_ZOOM, fixture, makeY4m } from './lib/fixtures.ts';
 import { startStack, type Stack } from './element-harness.ts';
 import { startElement } from './lib/element.ts';
 
@@ -11,7 +11,6 @@ import { startElement } from './lib/element.ts';
 
 const LIVE = 'video/live/d18.mp4';
 /** 3.6 s still distance, then a 1.5 s zoom to 1.45× (the "move closer" step), held to 6 s; the clip loops. */
-const APPROACH = "zoompan=z='if(lt(on\\,90)\\,1\\,min(1+(on-90)*0.012\\,1.45))':d=1:s=480x480:fps=25:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'";
 
 interface LcEvent {
   type: string;
@@ -50,7 +49,7 @@ describe('<liveness-capture> on fixture clips (real vision pipeline, fake matche
   }
 
   it('completes with a live face that comes closer and emits a verdict JWT that verifies against the JWKS', async () => {
-    const cam = makeY4m(fixture(LIVE), 'el-live-approach', { seconds: 6, filter: APPROACH });
+    const cam = makeY4m(fixture(LIVE), 'el-live-approach', { seconds: APPROACH_SECONDS, filter: APPROACH_ZOOM });
     const page = await openCapture(await browserWith(cam), stack);
     await page.waitForFunction(() => window.__lc!.events.some((e) => e.type === 'complete' || e.type === 'error'), null, { timeout: 90_000 }).catch(() => undefined);
     const ev = await eventsOf(page);
@@ -66,7 +65,7 @@ describe('<liveness-capture> on fixture clips (real vision pipeline, fake matche
   });
 
   it('runs in the iframe page on another origin and posts the verdict to the allowed parent', async () => {
-    const cam = makeY4m(fixture(LIVE), 'el-live-approach', { seconds: 6, filter: APPROACH });
+    const cam = makeY4m(fixture(LIVE), 'el-live-approach', { seconds: APPROACH_SECONDS, filter: APPROACH_ZOOM });
     const page = await (await browserWith(cam)).newPage();
     const token = await stack.createSession({ origins: [stack.demo.url, stack.demoAlt] });
     const src = `${stack.demo.url}/iframe.html?token=${token}&autoStart=1&card=42&locale=en`;
@@ -116,7 +115,7 @@ describe('<liveness-capture> on fixture clips (real vision pipeline, fake matche
       seconds: 6,
       // the tablet photo's pixels are upright already: ignore its EXIF rotation
       extraInputs: ['-autorotate', '0', '-loop', '1', '-i', phone],
-      filterComplex: `[1:v]scale=170:-1[ph];[0:v]${APPROACH}[bg];[bg][ph]overlay=8:H-h-8:shortest=1[out]`,
+      filterComplex: `[1:v]scale=170:-1[ph];[0:v]${APPROACH_ZOOM}[bg];[bg][ph]overlay=8:H-h-8:shortest=1[out]`,
     });
     const page = await openCapture(await browserWith(cam), stack);
     await page.waitForFunction(() => document.querySelector('liveness-capture')!.state === 'capturing', null, { timeout: 60_000 });

@@ -203,7 +203,12 @@ export interface CaptureRun {
  * element, and stops at the first verdict or error, or when the verifier has answered a capture
  * with "retry" (a failed attempt, e.g. FACE_NOT_LIVE; the element would then capture again).
  */
-export async function runCapture(page: Page, stack: Stack, o: { operation: string; subject: string; timeoutMs?: number }): Promise<CaptureRun> {
+/**
+ * Runs one session on the capture page. It ends at the first retry the server asks for, unless
+ * `untilComplete`: then the element's own retries go on (as a user's would) until the session
+ * completes or fails; `session.attempts` tells how many captures it took.
+ */
+export async function runCapture(page: Page, stack: Stack, o: { operation: string; subject: string; timeoutMs?: number; untilComplete?: boolean }): Promise<CaptureRun> {
   page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
   await page.goto(`${stack.demo.url}/capture.html?locale=en`);
   await page.waitForFunction(() => !!customElements.get('liveness-capture'));
@@ -220,7 +225,7 @@ export async function runCapture(page: Page, stack: Stack, o: { operation: strin
     session = await stack.getSession(sessionId);
     if (events.some((e) => e.type === 'complete')) end = 'complete';
     else if (events.some((e) => e.type === 'error')) end = 'error';
-    else if ((session.failedAttempts as number) > 0) end = 'retry';
+    else if (!o.untilComplete && (session.failedAttempts as number) > 0) end = 'retry';
     if (end !== 'timeout') break;
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -112,5 +112,10 @@ function pingPongOf(src: string, name: string): string {
  * The "move closer" step on a 480×480 clip: 3.6 s at the still distance, then a 1.5 s zoom to
  * 1.45×, held (the fake camera loops the clip). Append it to a filter chain.
  */
+/**
+ * Clip length to use with APPROACH_ZOOM: the zoom is held from 5.1 s to the end, so a `near` frame
+ * grabbed late on a loaded machine still shows it before the fake camera loops back to 1×.
+ */
+export const APPROACH_SECONDS = 8;
 export const APPROACH_ZOOM =
   "zoompan=z='if(lt(on\\,90)\\,1\\,min(1+(on-90)*0.012\\,1.45))':d=1:s=480x480:fps=25:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'";

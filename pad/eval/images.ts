@@ -3,7 +3,8 @@
  * frame.
  *  - server: padFromFrames on the JPEG round trip (q 88, as evidence travels) with landmarks the
  *    server extracts itself (BlazeFace + FaceMesh, pad/landmarks.ts) and the server's CenterNet
- *    screen objects, `requireApproach: false` — texture/context signals only;
+ *    screen objects, `requireApproach: false` — texture/context signals only, scored by the
+ *    single-frame model (`PAD_SINGLE_WEIGHTS`, which padFromFrames picks for one frame);
  *  - device: the element's per-frame checks (web-component FrameAnalyzer, the unit tests' path) on
  *    the raw image, heavy models on, phone check from CenterNet. Only the static checks (face,
  *    eyes, phone, lighting, distance) decide: the liveness check needs motion over time.

@@ -100,7 +100,7 @@ const tImage = performance.now() - t0 - tVideo;
 if (results.length) {
   console.log(`\nPAD at the operating point (liveness ≥ ${THRESHOLD}); attack rows give APCER, every row repeats the BPCER of that kind's bona fide items; BPCER @ APCER sweeps the server liveness score.`);
   console.log(`Decision paths — video: device = <liveness-capture> on Chromium reached capture within ${deviceMs / 1000} s; server = verdict liveness from the real verifier + matcher POST /liveness (forced capture when the device blocked); combined = both.`);
-  console.log(`image: device = the element's static checks (${STATIC_CHECKS.join(', ')}) on the still in Node (FrameAnalyzer; no liveness/blink check: a still has no motion); server = padFromFrames on the JPEG round trip as ONE frame, server-extracted landmarks and screen objects, requireApproach false (texture/context signals only; not the matcher's HTTP route).\n`);
+  console.log(`image: device = the element's static checks (${STATIC_CHECKS.join(', ')}) on the still in Node (FrameAnalyzer; no liveness/blink check: a still has no motion); server = padFromFrames on the JPEG round trip as ONE frame, server-extracted landmarks and screen objects, requireApproach false (texture/context signals only, the single-frame model; not the matcher's HTTP route).\n`);
   console.log(tables(results, THRESHOLD));
   const notBona = results.filter((r) => r.label !== 'bona_fide' || r.error || r.kind === 'video');
   console.log(`\nper item (videos, attacks and errors):\n${itemLines(notBona, THRESHOLD)}`);
@@ -126,7 +126,7 @@ if (jsonOut) {
           bpcer_at_apcer: Object.fromEntries(APCER_TARGETS.map((t) => [String(t), overall.all_attacks.bpcer_at_apcer[String(t)].bpcer])),
           paths: {
             video: 'chromium fake camera + <liveness-capture> + edge verifier + matcher POST /liveness',
-            image: 'padFromFrames single frame (requireApproach false) in Node; device = static checks',
+            image: 'padFromFrames single frame (single-frame model, requireApproach false) in Node; device = static checks',
           },
           sampled: { images: images.length, videos: videos.length, strata: strata([...images, ...videos]) },
           items: results,
