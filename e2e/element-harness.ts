@@ -196,6 +196,8 @@ export interface CaptureRun {
   session: Record<string, unknown>;
   /** the client checks the page believed (results the pipeline reported; forged ones included) */
   forged: number;
+  /** the on-device fused PAD's last result (the element's capture controller), null if it never ran */
+  devicePad: { liveness: number; live: boolean; reasons: string[] } | null;
 }
 
 /**
@@ -230,11 +232,12 @@ export async function runCapture(page: Page, stack: Stack, o: { operation: strin
     await new Promise((r) => setTimeout(r, 500));
   }
   const forged = await page.evaluate(() => (window as unknown as { __forged?: number }).__forged ?? 0);
+  const devicePad = await page.evaluate(() => (document.querySelector('liveness-capture') as unknown as { capture?: { devicePad?: CaptureRun['devicePad'] } } | null)?.capture?.devicePad ?? null);
   const complete = events.find((e) => e.type === 'complete');
   const error = events.find((e) => e.type === 'error');
   const summary = session.summary as { reasons?: string[] } | null | undefined;
   const code = end === 'retry' ? summary?.reasons?.[0] : (error?.detail.code as string | undefined);
-  return { sessionId, end, code, complete: complete?.detail, session, forged };
+  return { sessionId, end, code, complete: complete?.detail, session, forged, devicePad };
 }
 
 /**

@@ -69,13 +69,18 @@ async function attack(cam: string): Promise<CaptureRun> {
   const page = await b.newPage();
   await page.addInitScript(forgeClientChecks);
   const r = await runCapture(page, stack, { operation: 'VERIFICATION', subject: 'atk-p', timeoutMs: 90_000 });
-  console.log(`attack ${path.basename(cam)}: end=${r.end}${r.code ? ` (${r.code})` : ''} forged=${r.forged} summary=${JSON.stringify(r.session.summary)}`);
+  console.log(`attack ${path.basename(cam)}: end=${r.end}${r.code ? ` (${r.code})` : ''} forged=${r.forged} device PAD=${JSON.stringify(r.devicePad)} summary=${JSON.stringify(r.session.summary)}`);
   await b.close();
   return r;
 }
 
-/** The server refused: no approval, FACE_NOT_LIVE with the PAD's own reasons, liveness < 50. */
+/**
+ * The server refused: no approval, FACE_NOT_LIVE with the PAD's own reasons, liveness < 50. The
+ * forged checks do not reach the fused PAD the element runs on the evidence before uploading: it
+ * turned the first capture down on device, and the server decided on the second.
+ */
 function expectServerRejection(r: CaptureRun): void {
+  expect(r.devicePad).toMatchObject({ live: false });
   expect(r.forged).toBeGreaterThan(0);
   expect(r.end).not.toBe('timeout');
   if (r.complete) expect(r.complete.response).not.toBe(200);

@@ -121,6 +121,30 @@ describe('CaptureController', () => {
     expect(c.state).toBe('complete');
   });
 
+  it('drops one capture the on-device PAD finds not live and takes it again; the next one goes to the server', async () => {
+    answers = [{ sessionId: 'sid1', status: 3, response: 200, verdict: new UnsecuredJWT({ liveness: 70 }).encode() }];
+    const { port, emit } = scripted();
+    const seen: { n: number; roles: string[] }[] = [];
+    port.pad = async (frames) => {
+      seen.push({ n: frames.length, roles: frames.map((f) => f.role) });
+      return { liveness: 12, live: false, reasons: ['PAD_PLANAR_MOTION'] };
+    };
+    const { h, events } = host(port);
+    const c = new CaptureController(h);
+    await c.start();
+    const t = await runCapture(emit, 1000);
+    await vi.waitFor(() => expect([c.state, c.view.code]).toEqual(['capturing', 'FACE_NOT_LIVE']), { timeout: 10_000 });
+    expect(uploads).toHaveLength(0);
+    expect(c.devicePad).toMatchObject({ live: false, liveness: 12 });
+    expect(seen[0].roles.slice(0, 3)).toEqual(['far', 'near', 'best']);
+    // the device still says "not live": this time the evidence goes to the server, which decides
+    await runCapture(emit, t + 40);
+    await vi.waitFor(() => expect(c.state).toBe('complete'), { timeout: 10_000 });
+    expect(uploads).toHaveLength(1);
+    expect(seen).toHaveLength(2);
+    expect(events.some((e) => e.type === 'progress' && (e.detail as { code: string }).code === 'FACE_NOT_LIVE')).toBe(true);
+  });
+
   it('maps a verifier error to a typed, non-retryable liveness-error', async () => {
     vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ code: 'SESSION_USED', message: 'x' }), { status: 409 }));
     const { port, emit } = scripted();

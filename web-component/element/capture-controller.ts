@@ -15,6 +15,7 @@ import { uploadCapture } from '../capture/upload.ts';
 import { CameraController } from './camera-controller.ts';
 import { CaptureFlow, DEFAULT_FLOW_CONFIG, type FlowConfig, type FlowView } from './capture-flow.ts';
 import type { FaceGeometry, FrameResult, PipelineFactory, PipelinePort } from './pipeline-port.ts';
+import type { DevicePad } from '../pipeline/types.ts';
 import { readSessionToken } from './session-token.ts';
 
 export type CaptureState = 'idle' | 'starting' | 'capturing' | 'uploading' | 'complete' | 'error' | 'cancelled';
@@ -95,6 +96,10 @@ export class CaptureController implements ReactiveController {
   private lastEmit = { code: '', phase: '', progress: -1, t: 0 };
   private run = 0;
   private abort: AbortController | null = null;
+  /** the on-device PAD turned a capture down in this run: the next one goes to the server as is */
+  private devicePadRejected = false;
+  /** the on-device PAD's result for the last evidence set (guidance and risk only; never uploaded) */
+  devicePad: DevicePad | null = null;
 
   constructor(private readonly host: CaptureHost) {
     this.camera = new CameraController(host, { refuseVirtual: host.refuseVirtualCamera });
@@ -155,6 +160,8 @@ export class CaptureController implements ReactiveController {
       const flowCfg = { ...DEFAULT_FLOW_CONFIG, ...this.host.flowConfig };
       this.flow = new CaptureFlow(this.claims.challenge, flowCfg);
       this.collector = new EvidenceCollector({ count: this.host.evidenceCount, minFacePx: flowCfg.minEvidenceFacePx });
+      this.devicePadRejected = false;
+      this.devicePad = null;
       this.t0 = performance.now();
       this.timeOrigin = null;
       this.unsubscribe?.();
@@ -264,11 +271,33 @@ export class CaptureController implements ReactiveController {
     }
   }
 
+  /**
+   * Early rejection: the server's fused PAD run on device over the evidence about to be uploaded.
+   * Once per run a capture it finds not live is dropped and taken again (FACE_NOT_LIVE guidance);
+   * after that the evidence goes to the server, which recomputes everything and decides. A device
+   * without the PAD (or a failure in it) uploads as before.
+   */
+  private async rejectedOnDevice(run: number, frames: readonly { bytes: Uint8Array; t: number; evidenceRole: string }[]): Promise<boolean> {
+    const pad = this.pipeline?.pad;
+    if (!pad) return false;
+    this.devicePad = await pad.call(this.pipeline, frames.map((f) => ({ bytes: f.bytes, t: f.t, role: f.evidenceRole }))).catch(() => null);
+    if (run !== this.run) return true;
+    if (!this.devicePad || this.devicePad.live || this.devicePadRejected) return false;
+    this.devicePadRejected = true;
+    this.collector!.clear();
+    this.flow!.reset();
+    this.view = { phase: 'passive', code: 'FACE_NOT_LIVE', progress: 0 };
+    this.set('capturing');
+    this.host.emitProgress({ state: 'capturing', phase: 'passive', code: 'FACE_NOT_LIVE', message: this.host.message('FACE_NOT_LIVE'), progress: 0, checks: this.checks });
+    return true;
+  }
+
   private async finish(run: number, approach: { scaleGain: number; ratioChange: number }): Promise<void> {
     const claims = this.claims!;
+    const frames = this.collector!.select();
+    if (await this.rejectedOnDevice(run, frames)) return;
     this.set('uploading');
     this.host.emitProgress({ state: 'uploading', phase: 'done', code: 'HOLD_STILL', message: this.host.message('HOLD_STILL'), progress: 1, checks: this.checks });
-    const frames = this.collector!.select();
     const evidence: Evidence[] = [];
     for (const f of frames) evidence.push({ role: f.evidenceRole, sha256: await sha256B64url(f.bytes), w: f.w, h: f.h, t: f.t });
     const camera: CameraSignals = {

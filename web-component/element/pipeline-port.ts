@@ -4,6 +4,7 @@
  */
 import type { CameraSignals, CheckName, CheckResult } from '../../protocol/index.ts';
 import type { FaceGeometry as PipelineFaceGeometry } from '../checks/geometry.ts';
+import type { DevicePad, PadEvidence } from '../pipeline/types.ts';
 
 /**
  * The part of the pipeline's face geometry the element uses (face scale, centre and scale-free
@@ -42,6 +43,8 @@ export interface PipelinePort {
   onResult(cb: (r: FrameResult) => void): () => void;
   /** JPEG of the most recent frame, encoded off the main thread */
   captureJpeg(quality: number): Promise<JpegFrame>;
+  /** the fused PAD over the evidence frames on device (absent: no early rejection) */
+  pad?(frames: PadEvidence[]): Promise<DevicePad>;
 }
 
 export interface PipelineOptions {

@@ -39,5 +39,6 @@ export async function createVisionPipeline(o: PipelineOptions): Promise<Pipeline
     dispose: () => p.dispose(),
     onResult: (cb) => p.onResult((r) => cb(toFrameResult(r))),
     captureJpeg: (q) => p.captureJpeg(q),
+    pad: (f) => p.pad(f),
   };
 }

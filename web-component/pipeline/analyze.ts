@@ -111,6 +111,20 @@ export class FrameAnalyzer {
     this.motion = new MotionTracker(cfg.liveness.window);
   }
 
+  /**
+   * Landmarks of the largest face in a still, as the matcher finds them (detect, then mesh); the
+   * tracking, blink and motion state of the live analysis is not touched. Input of the on-device PAD.
+   */
+  async landmarksOf(img: ImageInput): Promise<FaceLandmarks | null> {
+    try {
+      const faces = dropNested((await this.det.face.detect(img)).filter((f) => f.score >= this.cfg.face.minScore));
+      const main = faces.reduce<FaceDetection | undefined>((a, b) => (!a || b.box.w > a.box.w ? b : a), undefined);
+      return main ? await this.det.mesh.landmarks(img, main) : null;
+    } finally {
+      releaseImageTensor();
+    }
+  }
+
   /** Analyses one frame taken at `t` ms. */
   async analyze(img: ImageInput, t: number, o: AnalyzeOptions = {}): Promise<FrameResult> {
     const cfg = this.cfg;

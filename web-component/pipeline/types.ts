@@ -54,6 +54,20 @@ export interface FrameResult {
   timings: Timings;
 }
 
+/** The fused PAD (vision/pad, the server's model) over the evidence frames, computed on device. */
+export interface DevicePad {
+  liveness: number;
+  live: boolean;
+  reasons: string[];
+}
+
+/** One evidence frame for the on-device PAD: JPEG bytes, ms since capture start, evidence role. */
+export interface PadEvidence {
+  bytes: Uint8Array;
+  t: number;
+  role: string;
+}
+
 export interface JpegFrame {
   bytes: Uint8Array;
   w: number;

@@ -20,7 +20,7 @@ import { resolveConfig, type ConfigOverride, type VisionConfig } from '../config
 import { cameraSignals, FrameTimingTracker, type TrackInfo } from '../checks/camera.ts';
 import { PhoneDebouncer, phoneCheck, screenObjects } from '../checks/phone.ts';
 import type { CheckResult } from '../../protocol/index.ts';
-import type { FrameMeta, FrameResult, JpegFrame } from './types.ts';
+import type { DevicePad, FrameMeta, FrameResult, JpegFrame, PadEvidence } from './types.ts';
 import type { VisionWorkerApi } from './vision-worker.ts';
 import type { PhoneWorkerApi } from './phone-worker.ts';
 
@@ -144,6 +144,12 @@ export class VisionPipeline {
   async captureJpeg(quality = 0.92): Promise<JpegFrame> {
     await this.init();
     return this.vision!.captureJpeg(quality);
+  }
+
+  /** The fused PAD over evidence JPEGs, on device (the bytes are copied, not transferred). */
+  async pad(frames: PadEvidence[]): Promise<DevicePad> {
+    await this.init();
+    return this.vision!.pad(frames);
   }
 
   /** Camera provenance risk signals for the current track (virtual label, non-camera, timing). */

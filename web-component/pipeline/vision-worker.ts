@@ -7,8 +7,9 @@ import * as Comlink from 'comlink';
 import { initTf } from '../../vision/tf.ts';
 import { urlModelSource } from '../../vision/load-url.ts';
 import { resolveConfig } from '../config.ts';
+import { padFromFrames, type PadFrame } from '../../vision/pad/index.ts';
 import { FrameAnalyzer, loadDetectors } from './analyze.ts';
-import type { FrameMeta, FrameResult, JpegFrame, Timings } from './types.ts';
+import type { DevicePad, FrameMeta, FrameResult, JpegFrame, PadEvidence, Timings } from './types.ts';
 
 export interface VisionWorkerInit {
   /** same-origin base of the graph models, e.g. "/models" */
@@ -70,6 +71,27 @@ const api = {
     const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality });
     const bytes = new Uint8Array(await blob.arrayBuffer());
     return Comlink.transfer({ bytes, w: canvas.width, h: canvas.height }, [bytes.buffer]);
+  },
+
+  /**
+   * The server's fused PAD over the evidence JPEGs (decoded here, landmarks from this worker's
+   * models): guidance and early rejection on device. The server recomputes it and decides.
+   */
+  async pad(frames: PadEvidence[]): Promise<DevicePad> {
+    if (!analyzer) throw new Error('vision worker: init() first');
+    const pf: PadFrame[] = [];
+    for (const f of frames) {
+      const bmp = await createImageBitmap(new Blob([f.bytes as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }));
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const x = c.getContext('2d', { willReadFrequently: true });
+      if (!x) throw new Error('vision worker: no 2d context');
+      x.drawImage(bmp, 0, 0);
+      bmp.close();
+      const image = { data: x.getImageData(0, 0, c.width, c.height).data, width: c.width, height: c.height, channels: 4 as const };
+      pf.push({ image, landmarks: await analyzer.landmarksOf(image), t: f.t, role: f.role });
+    }
+    const r = padFromFrames(pf);
+    return { liveness: r.liveness, live: r.live, reasons: r.reasons };
   },
 
   /** Forgets blink/motion history (a new capture session). */
