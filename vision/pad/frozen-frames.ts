@@ -202,11 +202,12 @@ export function rigidSceneChange(frames: readonly { image: ImageInput; points: A
   for (let i = 0; i < n.length; i++)
     for (let j = i + 1; j < n.length; j++) {
       const adjacent = j === i + 1;
-      if (!adjacent && Math.max(size[i], size[j]) >= SAME_SCALE * Math.min(size[i], size[j])) continue;
+      const sameScale = Math.max(size[i], size[j]) < SAME_SCALE * Math.min(size[i], size[j]);
+      if (!adjacent && !sameScale) continue;
       const v = alignedNorm(n[i], n[j]);
       if (!Number.isFinite(v)) continue;
       if (adjacent) r.push(v);
-      if (Math.max(size[i], size[j]) < SAME_SCALE * Math.min(size[i], size[j])) spread = Number.isNaN(spread) ? v : Math.max(spread, v);
+      if (sameScale) spread = Number.isNaN(spread) ? v : Math.max(spread, v);
     }
   if (!r.length) return { p75: Number.NaN, max: Number.NaN, spread };
   r.sort((a, b) => a - b);
