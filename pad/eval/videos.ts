@@ -108,7 +108,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
         issuer: `http://127.0.0.1:${port}`,
         matcherUrl: matcher.url,
         matcherTimeoutMs: 60_000,
-        integrators: [{ id: 'pad-eval', apiKey: API_KEY, origins: [demo.url], returnUrls: [`${demo.url}/return.html`], maxAttempts: 3 }],
+        integrators: [{ id: 'pad-eval', apiKey: API_KEY, origins: [demo.url], returnUrls: [`${demo.url}/return.html`], maxAttempts: 5 }],
         rateLimits: { session: { capacity: 50, refillPerSec: 5 } },
       },
     });
