@@ -129,19 +129,18 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
     return { sid: b.sessionId, token: b.sessionToken };
   }
 
-  /** The session record's summary once the first attempt is scored (a retry keeps it there too). */
-  async function summaryOf(sid: string): Promise<{ liveness: number | null; reasons: string[] } | null> {
+  /** GET /v1/sessions/:sid as the integrator; null when it does not answer 200. */
+  async function sessionOf(sid: string): Promise<{ attempts?: number; summary?: { liveness?: number; reasons?: string[] } | null } | null> {
     const res = await fetch(`${stack.verifier.url}/v1/sessions/${sid}`, { headers: { authorization: `Bearer ${API_KEY}` } });
-    if (res.status !== 200) return null;
-    const b = (await res.json()) as { summary?: { liveness?: number; reasons?: string[] } | null };
-    if (!b.summary) return null;
-    // a retry before any PAD score (e.g. the server found no face) leaves no liveness: rejected
-    return { liveness: typeof b.summary.liveness === 'number' ? b.summary.liveness : null, reasons: b.summary.reasons ?? [] };
+    return res.status === 200 ? ((await res.json()) as Awaited<ReturnType<typeof sessionOf>>) : null;
   }
 
-  async function attemptsOf(sid: string): Promise<number | undefined> {
-    const res = await fetch(`${stack.verifier.url}/v1/sessions/${sid}`, { headers: { authorization: `Bearer ${API_KEY}` } });
-    return res.status === 200 ? ((await res.json()) as { attempts?: number }).attempts : undefined;
+  /** The session record's summary once the first attempt is scored (a retry keeps it there too). */
+  async function summaryOf(sid: string): Promise<{ liveness: number | null; reasons: string[] } | null> {
+    const b = await sessionOf(sid);
+    if (!b?.summary) return null;
+    // a retry before any PAD score (e.g. the server found no face) leaves no liveness: rejected
+    return { liveness: typeof b.summary.liveness === 'number' ? b.summary.liveness : null, reasons: b.summary.reasons ?? [] };
   }
 
   /** Opens the capture page, optionally installs the forcing hook, starts; resolves once `capturing`. */
@@ -183,7 +182,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
       const done = ev.find((e) => e.type === 'complete');
       if (done) {
         const claims = done.detail.claims as { liveness?: number; reasons?: string[] };
-        return { liveness: typeof claims.liveness === 'number' ? claims.liveness : null, reasons: claims.reasons ?? [], attempts: await attemptsOf(sid) };
+        return { liveness: typeof claims.liveness === 'number' ? claims.liveness : null, reasons: claims.reasons ?? [], attempts: (await sessionOf(sid))?.attempts };
       }
       const sum = o.untilComplete ? null : await summaryOf(sid);
       if (sum) return sum;
@@ -192,8 +191,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
       await new Promise((r) => setTimeout(r, 500));
     }
     if (process.env.PAD_EVAL_DEBUG) {
-      const res = await fetch(`${stack.verifier.url}/v1/sessions/${sid}`, { headers: { authorization: `Bearer ${API_KEY}` } });
-      log(`    [session] ${(await res.text()).slice(0, 400)}`);
+      log(`    [session] ${JSON.stringify(await sessionOf(sid)).slice(0, 400)}`);
     }
     const codes = [...new Set((await events(page)).filter((e) => e.type === 'progress').map((e) => String(e.detail.code)))];
     return { liveness: null, reasons: [], error: `TIMEOUT in state ${await stateOf(page)} (codes ${codes.join(' → ')})` };
