@@ -167,19 +167,31 @@ describe('demo integrator backend (/demo-api)', () => {
 
   it('webhook receiver: bad or missing signature → 400, valid signature → recorded once', async () => {
     const event = JSON.stringify({ id: 'evt_test_1', type: 'session.status', sessionId: 'sid-x', status: 5, verdict: 'a.b.c' });
-    const sig = await webhookSignature(SECRET, event);
-    const wrong = await webhookSignature('another-secret-0000000', event);
-    const attempts: Record<string, string>[] = [{}, { 'x-liveness-signature': wrong }, { 'x-liveness-signature': 'sha256=zz' }, { 'x-liveness-signature': sig.toUpperCase() }];
+    const ts = Math.floor(Date.now() / 1000);
+    const sig = await webhookSignature(SECRET, ts, event);
+    const wrong = await webhookSignature('another-secret-0000000', ts, event);
+    const stale = ts - 3600;
+    const at = { 'x-liveness-timestamp': String(ts) };
+    const attempts: Record<string, string>[] = [
+      {},
+      { ...at, 'x-liveness-signature': wrong },
+      { ...at, 'x-liveness-signature': 'sha256=zz' },
+      { ...at, 'x-liveness-signature': sig.toUpperCase() },
+      { 'x-liveness-signature': sig },
+      // a captured delivery replayed an hour later: correctly signed, refused as stale
+      { 'x-liveness-timestamp': String(stale), 'x-liveness-signature': await webhookSignature(SECRET, stale, event) },
+      { 'x-liveness-timestamp': String(ts + 1), 'x-liveness-signature': sig },
+    ];
     for (const headers of attempts) {
       const res = await post('/demo-api/webhooks', event, headers);
       expect(res.status).toBe(400);
       expect(((await res.json()) as { code: string }).code).toBe('BAD_REQUEST');
     }
     // the signature covers the exact bytes: the same JSON re-serialised with a space is refused
-    expect((await post('/demo-api/webhooks', event.replace(',', ', '), { 'x-liveness-signature': sig })).status).toBe(400);
+    expect((await post('/demo-api/webhooks', event.replace(',', ', '), { ...at, 'x-liveness-signature': sig })).status).toBe(400);
     const before = api.events().length;
     for (let i = 0; i < 2; i++) {
-      const ok = await post('/demo-api/webhooks', event, { 'x-liveness-signature': sig, 'x-liveness-event-id': 'evt_test_1' });
+      const ok = await post('/demo-api/webhooks', event, { ...at, 'x-liveness-signature': sig, 'x-liveness-event-id': 'evt_test_1' });
       expect(ok.status).toBe(200);
     }
     const mine = api.events().filter((e) => e.id === 'evt_test_1');
@@ -188,7 +200,7 @@ describe('demo integrator backend (/demo-api)', () => {
     expect(mine[0]).toMatchObject({ sessionId: 'sid-x', status: 5, verdictVerified: false, claims: null });
     // signed, but not an event
     const junk = JSON.stringify({ hello: 'world' });
-    expect((await post('/demo-api/webhooks', junk, { 'x-liveness-signature': await webhookSignature(SECRET, junk) })).status).toBe(400);
+    expect((await post('/demo-api/webhooks', junk, { ...at, 'x-liveness-signature': await webhookSignature(SECRET, ts, junk) })).status).toBe(400);
   });
 
   it('answers 503 UPSTREAM_UNAVAILABLE when the verifier is down', async () => {

@@ -27,8 +27,10 @@ async function api<T>(p: string, body?: unknown): Promise<T> {
 async function sessionInReview(subject: string, name: string): Promise<string> {
   const s = await api<{ sessionId: string; token: string }>('/demo-api/sessions', { operation: 'VERIFICATION', subject, name });
   const face = fixture('faces/lfw/Al_Pacino/Al_Pacino_0001.jpg');
-  const frames = [await markedJpeg(face, 'REVIEW-far'), await markedJpeg(face, 'REVIEW-best')];
-  const made = await makeCapture({ sessionToken: s.token, frames });
+  // a fresh marker per capture: the verifier accepts an evidence frame only once
+  const nonce = crypto.randomUUID();
+  const frames = [await markedJpeg(face, `REVIEW-far ${nonce}`), await markedJpeg(face, `REVIEW-best ${nonce}`)];
+  const made = await makeCapture({ sessionToken: s.token, frames, size: { w: 240, h: 240 } });
   const res = await fetch(`${demo.verifierUrl}/v1/captures`, {
     method: 'POST',
     headers: { 'content-type': CBOR_MEDIA_TYPE, origin: demo.url },

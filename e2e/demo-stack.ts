@@ -1,6 +1,6 @@
 /**
  * Shared setup of the demo tests: `npm start` spawned on free loopback ports with a temporary data
- * directory; optionally with an external matcher (MATCHER_URL), e.g. the verifier's fake matcher.
+ * directory; optionally with an external matcher (MATCHER_URL, MATCHER_TOKEN), e.g. the verifier's fake matcher.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,7 +24,7 @@ export interface RunningDemo {
 /** The demo integrator's webhook secret (start.mjs default). */
 export const DEMO_WEBHOOK_SECRET = 'demo-webhook-secret-change-me';
 
-export async function startDemo(o: { matcherUrl?: string; timeoutMs?: number } = {}): Promise<RunningDemo> {
+export async function startDemo(o: { matcherUrl?: string; matcherToken?: string; timeoutMs?: number } = {}): Promise<RunningDemo> {
   const [demo, host, verifier, matcher] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lk-demo-'));
   const proc: ChildProcess = spawn('npm', ['start', '--silent'], {
@@ -37,6 +37,7 @@ export async function startDemo(o: { matcherUrl?: string; timeoutMs?: number } =
       MATCHER_PORT: String(matcher),
       DEMO_DATA_DIR: dataDir,
       ...(o.matcherUrl ? { MATCHER_URL: o.matcherUrl } : {}),
+      ...(o.matcherToken ? { MATCHER_TOKEN: o.matcherToken } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './lib/browser.ts';
+import { uniqueFrames } from './lib/unique-frames.ts';
 import { APPROACH_SECONDS, APPROACH_ZOOM, fixture, makeY4m } from './lib/fixtures.ts';
 import { startDemo, type RunningDemo } from './demo-stack.ts';
 
@@ -24,6 +25,7 @@ let browser: Browser;
 async function runOperation(page: Page, pagePath: string, subject: string): Promise<Outcome> {
   page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
   page.on('console', (m) => { if (m.type() === 'error') console.log(`[console] ${m.text().slice(0, 300)}`); });
+  await page.addInitScript(uniqueFrames);
   await page.goto(`${demo.url}/${pagePath}`);
   await page.getByLabel(/Identificador da pessoa/).fill(subject);
   await page.getByRole('button', { name: 'Iniciar captura' }).click();

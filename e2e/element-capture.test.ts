@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './lib/browser.ts';
 import { APPROACH_SECONDS, APPROACH_ZOOM, fixture, makeY4m } from './lib/fixtures.ts';
+import { uniqueFrames } from './lib/unique-frames.ts';
 import { startStack, type Stack } from './element-harness.ts';
 import { startElement } from './lib/element.ts';
 
@@ -69,6 +70,7 @@ describe('<liveness-capture> on fixture clips (real vision pipeline, fake matche
     const page = await (await browserWith(cam)).newPage();
     const token = await stack.createSession({ origins: [stack.demo.url, stack.demoAlt] });
     const src = `${stack.demo.url}/iframe.html?token=${token}&autoStart=1&card=42&locale=en`;
+    await page.addInitScript(uniqueFrames);
     await page.goto(`${stack.demoAlt}/host.html#${encodeURIComponent(src)}`);
     const got = () => page.evaluate(() => (window as unknown as { __messages: { origin: string; data: Record<string, unknown> }[] }).__messages);
     await page

@@ -1,7 +1,11 @@
+import { UnsecuredJWT, decodeJwt, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { createServer, type Server } from 'node:http';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawJws, signRaw } from '../edge-verifier/testing/make-capture.ts';
 import { launchChromium } from './lib/browser.ts';
 import { fixture, makeY4m } from './lib/fixtures.ts';
+import { freePort } from './lib/ports.ts';
 import { installScriptedPipeline, startStack, type Stack } from './element-harness.ts';
 
 // The iframe page: delivery to an allowed parent only (exact targetOrigin), and the return-URL
@@ -28,6 +32,64 @@ async function openHost(browser: Browser, stack: Stack, query: string): Promise<
   return page;
 }
 
+interface Attacker {
+  url: string;
+  /** every request the attacker's server received */
+  requests: string[];
+  key: CryptoKey;
+  jwk: JWK;
+  close(): Promise<void>;
+}
+
+/** The attacker's server: would serve its own JWKS, take uploads and a phishing page, with open CORS. Records everything. */
+async function startAttacker(): Promise<Attacker> {
+  const kp = await generateKeyPair('ES256');
+  const jwk = { ...(await exportJWK(kp.publicKey)), kid: 'attacker-k1', alg: 'ES256', use: 'sig' };
+  const requests: string[] = [];
+  const server: Server = createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-allow-methods': '*' };
+    if ((req.url ?? '').startsWith('/.well-known/jwks.json')) res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end(JSON.stringify({ keys: [jwk] }));
+    else res.writeHead(200, { ...cors, 'content-type': 'text/html' }).end('<h1>phish</h1>');
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${port}`, requests, key: kp.privateKey, jwk, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+/**
+ * Runs in the page after installScriptedPipeline: stamps every evidence frame with a random corner
+ * so captures of the same looping fake camera never share a frame (the verifier refuses evidence
+ * it has accepted before, in any session).
+ */
+function uniqueEvidence(): void {
+  type Pipeline = { start(v: HTMLVideoElement): Promise<void>; captureJpeg(q: number): Promise<unknown> } & Record<string, unknown>;
+  const el = document.querySelector('liveness-capture') as unknown as { pipelineFactory: (o: unknown) => Promise<Pipeline> };
+  const make = el.pipelineFactory;
+  el.pipelineFactory = async (o: unknown) => {
+    const p = await make(o);
+    let video: HTMLVideoElement | null = null;
+    return {
+      ...p,
+      start(v: HTMLVideoElement) {
+        video = v;
+        return p.start(v);
+      },
+      async captureJpeg(q: number) {
+        const c = document.createElement('canvas');
+        c.width = video!.videoWidth;
+        c.height = video!.videoHeight;
+        const g = c.getContext('2d')!;
+        g.drawImage(video!, 0, 0);
+        g.fillStyle = `rgb(${Math.random() * 255} ${Math.random() * 255} ${Math.random() * 255})`;
+        g.fillRect(0, 0, 16, 16);
+        const blob: Blob = await new Promise((res) => c.toBlob((b) => res(b!), 'image/jpeg', q));
+        return { bytes: new Uint8Array(await blob.arrayBuffer()), w: c.width, h: c.height };
+      },
+    };
+  };
+}
+
 async function frameOf(page: Page, stack: Stack) {
   await page.waitForFunction(() => document.querySelector('iframe') !== null);
   for (let i = 0; i < 100; i++) {
@@ -47,7 +109,9 @@ describe('iframe page delivery (scripted pipeline, fake matcher)', () => {
 
   beforeAll(async () => {
     const cam = makeY4m(fixture('video/live/d3.mp4'), 'el-proto-d3', { seconds: 2 });
-    stack = await startStack();
+    // headless Chromium's fake camera is flagged CAMERA_NON_CAMERA: this integrator does not send such
+    // approvals to review, so a capture ends 200 (the page redirects only on 200/201)
+    stack = await startStack({ reviewOnRisk: [] });
     browser = await launchChromium({ camera: cam });
   });
   afterAll(async () => {
@@ -62,6 +126,7 @@ describe('iframe page delivery (scripted pipeline, fake matcher)', () => {
     await page.waitForFunction(() => (window as unknown as { __messages: HostMessage[] }).__messages.some((m) => m.data.type === 'liveness-ready'));
     expect(await frame.evaluate(() => location.search)).not.toContain('token');
     await frame.evaluate(installScriptedPipeline);
+    await frame.evaluate(uniqueEvidence);
     await frame.evaluate(() => void document.querySelector('liveness-capture')!.start());
     await page.waitForFunction(
       () => (window as unknown as { __messages: HostMessage[] }).__messages.some((m) => m.data.type === 'liveness-complete' || m.data.type === 'liveness-error'),
@@ -124,16 +189,142 @@ describe('iframe page delivery (scripted pipeline, fake matcher)', () => {
     await page.goto(`${stack.demo.url}/iframe.html?token=${token}&card=999&url=${encodeURIComponent(registered)}`);
     await page.waitForFunction(() => !!document.querySelector('liveness-capture'));
     await page.evaluate(installScriptedPipeline);
+    await page.evaluate(uniqueEvidence);
     await page.evaluate(() => void document.querySelector('liveness-capture')!.start());
     await page.waitForURL(/\/return\.html\?/, { timeout: 30_000 });
     const u = new URL(page.url());
     expect(u.origin + u.pathname).toBe(registered);
     expect(u.searchParams.get('card')).toBe('999');
+    expect(u.searchParams.get('response')).toBe('200');
     expect(u.searchParams.get('confidence')).toBe('90');
     expect(u.searchParams.get('date')).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(u.searchParams.get('message')).toBeTruthy();
     expect(u.searchParams.has('token')).toBe(false);
     expect(page.url()).not.toContain(token.slice(0, 20));
     await page.close();
+  });
+
+  it('does not redirect a verdict that is not a success (review): shows it on the page', async () => {
+    const registered = `${stack.demo.url}/return.html`;
+    const token = await stack.createSession({ returnUrl: registered });
+    const page = await browser.newPage();
+    // the verifier's answer (its CORS headers kept) replaced by "under review": status 2, no response code
+    const sid = decodeJwt(token).sid as string;
+    await page.route('**/v1/captures', async (route) => {
+      const res = await route.fetch();
+      const verdict = new UnsecuredJWT({ sid, op: 'VERIFICATION', status: 2, liveness: 90, hasBiometry: true, reasons: ['CAMERA_NON_CAMERA'] }).encode();
+      await route.fulfill({ response: res, status: 200, json: { sessionId: sid, status: 2, verdict } });
+    });
+    await page.goto(`${stack.demo.url}/iframe.html?token=${token}&url=${encodeURIComponent(registered)}`);
+    await page.waitForFunction(() => !!document.querySelector('liveness-capture'));
+    await page.evaluate(installScriptedPipeline);
+    await page.evaluate(uniqueEvidence);
+    await page.evaluate(() => void document.querySelector('liveness-capture')!.start());
+    await page.waitForFunction(() => document.querySelector('liveness-capture')!.state === 'complete', null, { timeout: 30_000 });
+    await page.waitForTimeout(500);
+    expect(page.url().startsWith(`${stack.demo.url}/iframe.html`)).toBe(true);
+    expect(await page.locator('[data-embed-outcome]').textContent()).toBe('Em análise.');
+    await page.close();
+  });
+
+  it('refuses to start when the page has no verifier configured, and calls no verifier', async () => {
+    const token = await stack.createSession({ origins: [stack.demo.url, stack.demoAlt] });
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    await page.route('**/demo-api/config', (route) => route.fulfill({ status: 503, json: { code: 'UPSTREAM_UNAVAILABLE', message: 'down' } }));
+    await page.goto(`${stack.demo.url}/iframe.html?token=${token}&autoStart=1`);
+    await page.waitForFunction(() => document.querySelector('liveness-capture')?.state === 'error');
+    expect(await page.locator('liveness-capture [part~="instruction"]').getAttribute('data-code')).toBe('VERIFIER_NOT_CONFIGURED');
+    expect(requests.filter((u) => u.startsWith(stack.verifier.url))).toEqual([]);
+    await page.close();
+  });
+
+  it('the demo host page frames only the capture page: refuses javascript:, data: and other pages', async () => {
+    const page = await browser.newPage();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    for (const bad of ['javascript:alert(1)', 'JavaScript:alert(1)//iframe.html', 'data:text/html,<script>alert(1)</script>', 'https://evil.example/iframe.html', `${stack.demo.url}/return.html`, `http://u:p@${new URL(stack.demo.url).host}/iframe.html`]) {
+      await page.goto(`${stack.demoAlt}/host.html#${encodeURIComponent(bad)}`);
+      await page.waitForSelector('#frame-slot [role="alert"]');
+      expect(await page.locator('iframe').count(), bad).toBe(0);
+      await page.goto('about:blank');
+    }
+    expect(dialogs).toEqual([]);
+    await page.close();
+  });
+
+  describe('forged session tokens (issue #13): the pinned verifier only', () => {
+    let attacker: Attacker;
+    let genuineIss: string;
+    let genuineKid: string;
+
+    beforeAll(async () => {
+      attacker = await startAttacker();
+      genuineIss = decodeJwt(await stack.createSession()).iss!;
+      const jwks = (await (await fetch(`${stack.verifier.url}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+      genuineKid = jwks.keys[0].kid;
+    });
+    afterAll(async () => {
+      await attacker?.close();
+    });
+
+    /** Claims a verifier would mint, but with the attacker's origins and return URL. */
+    function forgedClaims(iss: string): Record<string, unknown> {
+      const now = Math.floor(Date.now() / 1000);
+      return {
+        iss, aud: 'liveness-capture', sub: 'victim', iat: now, exp: now + 240, jti: 'forged-jti', sid: 'forged-sid', nonce: 'Zm9yZ2VkLW5vbmNl',
+        op: 'VERIFICATION', azp: 'element-test', origins: [attacker.url, stack.demo.url, stack.demoAlt], return_url: `${attacker.url}/phish`,
+        challenge: { oval: { cx: 0.5, cy: 0.45, w: 0.5, h: 0.65 }, approach: { minScaleGain: 1.05 } },
+      };
+    }
+
+    const forgeries: [string, () => Promise<string>][] = [
+      ['alg none naming the attacker as issuer', () => rawJws({ alg: 'none', typ: 'liveness-session+jwt' }, forgedClaims(attacker.url))],
+      ['ES256 with the attacker\'s key and issuer', () => signRaw({ alg: 'ES256', typ: 'liveness-session+jwt', kid: attacker.jwk.kid }, forgedClaims(attacker.url), attacker.key)],
+      ['ES256 with the attacker\'s key under the genuine issuer and kid', () => signRaw({ alg: 'ES256', typ: 'liveness-session+jwt', kid: genuineKid }, forgedClaims(genuineIss), attacker.key)],
+    ];
+
+    it.each(forgeries)('%s: shows the error, uploads nothing, redirects nowhere, posts nothing', async (_, forge) => {
+      const token = await forge();
+      const attackerHost = new URL(attacker.url).host;
+
+      // web-view / top-level: redirect mode to the attacker's "registered" return URL
+      const page = await browser.newPage();
+      const seen: string[] = [];
+      page.on('request', (r) => seen.push(r.url()));
+      const navigations: string[] = [];
+      page.on('framenavigated', (f) => navigations.push(f.url()));
+      await page.goto(`${stack.demo.url}/iframe.html?token=${token}&autoStart=1&url=${encodeURIComponent(`${attacker.url}/phish`)}`);
+      await page.waitForFunction(() => document.querySelector('liveness-capture')?.state === 'error');
+      expect(await page.locator('liveness-capture [part~="instruction"]').getAttribute('data-code')).toBe('SESSION_TOKEN_INVALID');
+      expect(await page.locator('liveness-capture [part~="instruction"]').textContent()).toContain('Sessão inválida');
+      // even a capture forced from inside the page has no session and no verifier to send to
+      await page.evaluate(installScriptedPipeline);
+      await page.evaluate(() => void document.querySelector('liveness-capture')!.retry());
+      await page.waitForFunction(() => ['complete', 'error'].includes(document.querySelector('liveness-capture')!.state), null, { timeout: 30_000 });
+      expect(await page.evaluate(() => document.querySelector('liveness-capture')!.state)).toBe('error');
+      await page.waitForTimeout(1000);
+      expect(page.url().startsWith(`${stack.demo.url}/iframe.html`)).toBe(true);
+      expect(navigations.every((u) => u.startsWith(`${stack.demo.url}/iframe.html`)), navigations.join('\n')).toBe(true);
+      expect(seen.filter((u) => new URL(u).host === attackerHost)).toEqual([]);
+      expect(seen.filter((u) => u.includes('/v1/captures'))).toEqual([]);
+      await page.close();
+
+      // iframe in a host page whose origin the forged token lists: nothing is posted to it
+      const host = await openHost(browser, stack, `token=${token}&autoStart=1`);
+      const frame = await frameOf(host, stack);
+      await frame.waitForFunction(() => document.querySelector('liveness-capture')!.state === 'error');
+      expect(await frame.locator('liveness-capture [part~="instruction"]').getAttribute('data-code')).toBe('SESSION_TOKEN_INVALID');
+      await host.waitForTimeout(1000);
+      expect(await host.evaluate(() => (window as unknown as { __all: unknown[] }).__all)).toEqual([]);
+      await host.close();
+
+      // the attacker's server saw nothing: no JWKS fetch, no upload, no redirect
+      expect(attacker.requests).toEqual([]);
+    });
   });
 });

@@ -23,7 +23,7 @@ export interface FakeMatcher {
   close(): Promise<void>;
 }
 
-/** Answers like the matcher's CBOR API: liveness 90 for any frames, 1:1 score +80. */
+/** Answers like the matcher's CBOR API: liveness 90 for any frames (the first one matched), 1:1 score +80, nobody enrolled yet. */
 export async function startFakeMatcher(liveness = 90): Promise<FakeMatcher> {
   const calls: FakeMatcher['calls'] = [];
   const server: Server = createServer((req, res) => {
@@ -34,7 +34,7 @@ export async function startFakeMatcher(liveness = 90): Promise<FakeMatcher> {
       const p = req.url ?? '';
       calls.push({ path: p, frames: Array.isArray(body.frames) ? body.frames.length : body.image ? 1 : 0 });
       let answer: unknown;
-      if (p === '/liveness') answer = { liveness, live: liveness >= 50, reasons: [], signals: { fake: 1 } };
+      if (p === '/liveness') answer = { liveness, live: liveness >= 50, reasons: [], signals: { fake: 1 }, bestFrame: 0, sameSubject: true, challengeMet: true };
       else if (/^\/persons\/[^/]+\/verify$/.test(p)) answer = { similarity: 0.97, score: 80, band: 'APPROVE', identity: 'YES' };
       else if (p === '/identify') answer = { candidates: [], coverage: 1 };
       else if (req.method === 'PUT' && p.startsWith('/persons/')) {
@@ -68,6 +68,8 @@ export interface Stack {
 export interface StackOptions {
   /** a running matcher (e.g. the real one); default: a fake matcher started here (its `calls` stay empty otherwise) */
   matcherUrl?: string;
+  /** the bearer token that matcher accepts (the verifier presents it; the fake matcher needs none) */
+  matcherToken?: string;
   /** the test integrator's risk reasons that send an approval to review (verifier default when absent) */
   reviewOnRisk?: ('CAMERA_VIRTUAL' | 'CAMERA_NON_CAMERA' | 'CAMERA_TIMING_ANOMALY')[];
   /** verifier → matcher timeout (the real matcher's PAD on 10 frames is slow on a loaded 2-core box) */
@@ -75,10 +77,11 @@ export interface StackOptions {
 }
 
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
+  const port = await freePort();
+  process.env.DEMO_VERIFIER_URL = `http://127.0.0.1:${port}`; // the demo backend's config: its iframe page pins this verifier
   const demo = await startDemoServer();
   const demoAlt = demo.url.replace('127.0.0.1', 'localhost');
   const matcher: FakeMatcher = o.matcherUrl ? { url: o.matcherUrl, calls: [], close: async () => undefined } : await startFakeMatcher();
-  const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'lk-element-'));
   const issuer = `http://127.0.0.1:${port}`;
   const verifier = await startVerifier({
@@ -88,6 +91,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     config: {
       issuer,
       matcherUrl: matcher.url,
+      ...(o.matcherToken ? { matcherToken: o.matcherToken } : {}),
       ...(o.matcherTimeoutMs ? { matcherTimeoutMs: o.matcherTimeoutMs } : {}),
       integrators: [
         {

@@ -70,7 +70,6 @@ const cases: StoreCase[] = [
 describe.each(cases)('matcher API on $name', (sc) => {
   let m: RunningMatcher;
   let spec: string;
-  let url: string;
   const err = (r: { status: number; body: any }, status: number, code: string) => {
     expect(r.status).toBe(status);
     expect(r.body).toMatchObject({ code });
@@ -80,137 +79,149 @@ describe.each(cases)('matcher API on $name', (sc) => {
   beforeAll(async () => {
     spec = await sc.spec();
     m = await startMatcher({ port: 0, store: spec, extractor, loadCache: false, concurrency: 2, maxQueue: 8 });
-    url = m.url;
   });
   afterAll(async () => { await m?.close(); });
 
   it('is live at once, and not ready (503 + Retry-After) until the cache is loaded', async () => {
-    expect((await call(url, 'GET', '/live')).status).toBe(200);
-    const r = await call(url, 'GET', '/ready');
+    expect((await call(m, 'GET', '/live')).status).toBe(200);
+    const r = await call(m, 'GET', '/ready');
     err(r, 503, 'NOT_READY');
     expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
-    err(await call(url, 'POST', '/identify', { template: randomTemplate(DLIB_MODEL, 1) }), 503, 'NOT_READY');
-    expect((await call(url, 'GET', '/cluster-ready?capacity=1&coverage=1')).status).toBe(503);
+    err(await call(m, 'POST', '/identify', { template: randomTemplate(DLIB_MODEL, 1) }), 503, 'NOT_READY');
+    expect((await call(m, 'GET', '/cluster-ready?capacity=1&coverage=1')).status).toBe(503);
     await m.service.loadCache();
-    expect((await call(url, 'GET', '/ready')).status).toBe(200);
+    expect((await call(m, 'GET', '/ready')).status).toBe(200);
   });
 
   it('PUT adds (201) then replaces (200) a person from images; GET returns it; 404 empty when absent', async () => {
-    const a = await call(url, 'PUT', '/persons/al', { images: [AL1], metadata: { name: 'Al', n: 1, vip: true } });
+    const a = await call(m, 'PUT', '/persons/al', { images: [AL1], metadata: { name: 'Al', n: 1, vip: true } });
     expect(a.status).toBe(201);
     expect(a.body.templates).toBe(1);
     expect(a.body.quality[0]).toMatchObject({ faces: expect.any(Number), interEyePx: expect.any(Number), sharpness: expect.any(Number), eyeOpenness: expect.any(Number), yaw: expect.any(Number) });
-    const b = await call(url, 'PUT', '/persons/al', { images: [AL1], metadata: { name: 'Al P.' } });
+    const b = await call(m, 'PUT', '/persons/al', { images: [AL1], metadata: { name: 'Al P.' } });
     expect(b.status).toBe(200);
-    const g = await call(url, 'GET', '/persons/al');
+    const g = await call(m, 'GET', '/persons/al');
     expect(g.status).toBe(200);
     expect(g.body).toMatchObject({ id: 'al', metadata: { name: 'Al P.' }, galleries: ['default'], images: 1 });
     expect(g.body.templates[0]).toMatchObject({ model: DLIB_MODEL.model, version: DLIB_MODEL.version, dims: 128, dtype: 'f32' });
-    const none = await call(url, 'GET', '/persons/nobody');
+    const none = await call(m, 'GET', '/persons/nobody');
     expect(none.status).toBe(404);
     expect(none.raw.length).toBe(0);
   });
 
   it('enrols from templates, in named galleries, and records duplicates', async () => {
-    expect((await call(url, 'PUT', '/persons/aaron', { images: [AA1] })).status).toBe(201);
-    const t = await call(url, 'PUT', '/persons/watch-1', { templates: [randomTemplate(DLIB_MODEL, 7)], galleries: ['watch'] });
+    expect((await call(m, 'PUT', '/persons/aaron', { images: [AA1] })).status).toBe(201);
+    const t = await call(m, 'PUT', '/persons/watch-1', { templates: [randomTemplate(DLIB_MODEL, 7)], galleries: ['watch'] });
     expect(t.status).toBe(201);
-    const d = await call(url, 'PUT', '/persons/aaron-again', { images: [AA2] });
+    const d = await call(m, 'PUT', '/persons/aaron-again', { images: [AA2] });
     expect(d.status).toBe(201);
     expect(d.body.duplicates.map((x: { id: string }) => x.id)).toContain('aaron');
-    const list = await call(url, 'GET', '/duplicates');
+    const list = await call(m, 'GET', '/duplicates');
     expect(list.body.duplicates.find((x: { id: string }) => x.id === 'aaron-again')).toBeTruthy();
-    expect((await call(url, 'GET', '/persons/aaron-again')).body.duplicates[0].id).toBe('aaron');
+    expect((await call(m, 'GET', '/persons/aaron-again')).body.duplicates[0].id).toBe('aaron');
+  });
+
+  it('looks for duplicates only in the person\'s own galleries (nothing leaks across namespaces)', async () => {
+    const t = randomTemplate(DLIB_MODEL, 77);
+    const ids = (r: { body: { duplicates: { id: string }[] } }) => r.body.duplicates.map((x) => x.id);
+    expect((await call(m, 'PUT', '/persons/ns-default', { templates: [t] })).status).toBe(201);
+    const tenant = await call(m, 'PUT', '/persons/ns-tenant', { templates: [t], galleries: ['tenant-0'] });
+    expect(tenant.status).toBe(201);
+    expect(ids(tenant)).toEqual([]);
+    expect(ids(await call(m, 'PUT', '/persons/ns-tenant-2', { templates: [t], galleries: ['tenant-0'] }))).toEqual(['ns-tenant']);
+    expect(ids(await call(m, 'PUT', '/persons/ns-default-2', { templates: [t] }))).toEqual(['ns-default']);
+    for (const id of ['ns-default', 'ns-tenant', 'ns-tenant-2', 'ns-default-2']) expect((await call(m, 'DELETE', `/persons/${id}`)).status).toBe(204);
+    expect((await call(m, 'GET', '/status')).body.galleries['tenant-0']).toBeUndefined();
   });
 
   it('accepts and returns JSON when asked', async () => {
-    const r = await call(url, 'PUT', '/persons/json-1', { templates: [randomTemplate(DLIB_MODEL, 9)] }, { json: true });
+    const r = await call(m, 'PUT', '/persons/json-1', { templates: [randomTemplate(DLIB_MODEL, 9)] }, { json: true });
     expect(r.status).toBe(201);
     expect(r.headers.get('content-type')).toContain('application/json');
-    const g = await call(url, 'GET', '/persons/json-1', undefined, { accept: 'application/json' });
+    const g = await call(m, 'GET', '/persons/json-1', undefined, { accept: 'application/json' });
     expect(g.headers.get('content-type')).toContain('application/json');
     expect(typeof g.body.templates[0].data).toBe('string');
-    err(await call(url, 'POST', '/identify', undefined, { raw: new TextEncoder().encode('{"template":'), contentType: 'application/json' }), 400, 'MALFORMED_BODY');
+    err(await call(m, 'POST', '/identify', undefined, { raw: new TextEncoder().encode('{"template":'), contentType: 'application/json' }), 400, 'MALFORMED_BODY');
   });
 
   it('rejects bad PUT bodies with stable 4xx codes', async () => {
-    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xa1, 0x61]) }), 400, 'MALFORMED_BODY');
+    err(await call(m, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xa1, 0x61]) }), 400, 'MALFORMED_BODY');
     // duplicate map keys {"images": [], "images": []}
-    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xa2, 0x66, ...Buffer.from('images'), 0x80, 0x66, ...Buffer.from('images'), 0x80]) }), 400, 'MALFORMED_BODY');
+    err(await call(m, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xa2, 0x66, ...Buffer.from('images'), 0x80, 0x66, ...Buffer.from('images'), 0x80]) }), 400, 'MALFORMED_BODY');
     // unknown tag 1(0)
-    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xc1, 0x00]) }), 400, 'MALFORMED_BODY');
+    err(await call(m, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xc1, 0x00]) }), 400, 'MALFORMED_BODY');
     // {"__proto__": {}}
-    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xa1, 0x69, ...Buffer.from('__proto__'), 0xa0]) }), 400, 'MALFORMED_BODY');
+    err(await call(m, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xa1, 0x69, ...Buffer.from('__proto__'), 0xa0]) }), 400, 'MALFORMED_BODY');
     // nesting deeper than the limit
-    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([...Array(40).fill(0x81), 0x00]) }), 400, 'MALFORMED_BODY');
-    err(await call(url, 'PUT', '/persons/x', { images: [AL1], extra: 1 }), 400, 'SCHEMA_VIOLATION');
-    err(await call(url, 'PUT', '/persons/x', {}), 400, 'SCHEMA_VIOLATION');
-    err(await call(url, 'PUT', '/persons/bad%20id', { images: [AL1] }), 400, 'SCHEMA_VIOLATION');
-    err(await call(url, 'PUT', '/persons/x', { images: [new Uint8Array([1, 2, 3, 4])] }), 400, 'IMAGE_UNDECODABLE');
-    err(await call(url, 'PUT', '/persons/x', { images: [BLANK] }), 400, 'NO_FACE');
-    err(await call(url, 'PUT', '/persons/x', { templates: [randomTemplate({ model: 'other', version: '1', dims: 128 }, 1)] }), 400, 'TEMPLATE_MODEL_MISMATCH');
-    err(await call(url, 'PUT', '/persons/x', { templates: [{ ...randomTemplate(DLIB_MODEL, 1), data: new Uint8Array(10) }] }), 400, 'SCHEMA_VIOLATION');
-    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array(11 * 1024 * 1024) }), 413, 'BODY_TOO_LARGE');
-    err(await call(url, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xa0]), contentType: 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expect((await call(url, 'GET', '/persons/x')).status).toBe(404);
+    err(await call(m, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([...Array(40).fill(0x81), 0x00]) }), 400, 'MALFORMED_BODY');
+    err(await call(m, 'PUT', '/persons/x', { images: [AL1], extra: 1 }), 400, 'SCHEMA_VIOLATION');
+    err(await call(m, 'PUT', '/persons/x', {}), 400, 'SCHEMA_VIOLATION');
+    err(await call(m, 'PUT', '/persons/bad%20id', { images: [AL1] }), 400, 'SCHEMA_VIOLATION');
+    err(await call(m, 'PUT', '/persons/x', { images: [new Uint8Array([1, 2, 3, 4])] }), 400, 'IMAGE_UNDECODABLE');
+    err(await call(m, 'PUT', '/persons/x', { images: [BLANK] }), 400, 'NO_FACE');
+    err(await call(m, 'PUT', '/persons/x', { templates: [randomTemplate({ model: 'other', version: '1', dims: 128 }, 1)] }), 400, 'TEMPLATE_MODEL_MISMATCH');
+    err(await call(m, 'PUT', '/persons/x', { templates: [{ ...randomTemplate(DLIB_MODEL, 1), data: new Uint8Array(10) }] }), 400, 'SCHEMA_VIOLATION');
+    err(await call(m, 'PUT', '/persons/x', undefined, { raw: new Uint8Array(11 * 1024 * 1024) }), 400, 'BODY_TOO_LARGE');
+    err(await call(m, 'PUT', '/persons/x', undefined, { raw: new Uint8Array([0xa0]), contentType: 'text/plain' }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expect((await call(m, 'GET', '/persons/x')).status).toBe(404);
   });
 
   it('verifies 1:1 against an enrolled person, with band and a CBOR float similarity', async () => {
-    const g = await call(url, 'POST', '/persons/al/verify', { image: AL2 });
+    const g = await call(m, 'POST', '/persons/al/verify', { image: AL2 });
     expect(g.status).toBe(200);
     expect(g.body.score).toBeGreaterThanOrEqual(50);
     expect(g.body).toMatchObject({ band: 'APPROVE', identity: 'YES' });
     expect(g.body.similarity).toBeGreaterThan(0.9);
     expect(Number.isInteger(g.body.similarity)).toBe(false);
-    const i = await call(url, 'POST', '/persons/aaron/verify', { image: AL2 });
+    const i = await call(m, 'POST', '/persons/aaron/verify', { image: AL2 });
     expect(i.body.score).toBeLessThan(50);
-    const nf = await call(url, 'POST', '/persons/al/verify', { image: BLANK });
+    const nf = await call(m, 'POST', '/persons/al/verify', { image: BLANK });
     expect(nf.body).toMatchObject({ score: 0, band: 'RECAPTURE' });
-    const tpl = (await call(url, 'GET', '/persons/watch-1')).body.templates[0];
-    expect((await call(url, 'POST', '/persons/watch-1/verify', { template: tpl })).body.score).toBe(100);
-    err(await call(url, 'POST', '/persons/nobody/verify', { image: AL2 }), 404, 'PERSON_NOT_FOUND');
-    err(await call(url, 'POST', '/persons/al/verify', { image: AL2, template: tpl }), 400, 'SCHEMA_VIOLATION');
-    err(await call(url, 'POST', '/persons/al/verify', { template: randomTemplate({ model: 'x', version: '1', dims: 128 }, 2) }), 400, 'TEMPLATE_MODEL_MISMATCH');
+    const tpl = (await call(m, 'GET', '/persons/watch-1')).body.templates[0];
+    expect((await call(m, 'POST', '/persons/watch-1/verify', { template: tpl })).body.score).toBe(100);
+    err(await call(m, 'POST', '/persons/nobody/verify', { image: AL2 }), 404, 'PERSON_NOT_FOUND');
+    err(await call(m, 'POST', '/persons/al/verify', { image: AL2, template: tpl }), 400, 'SCHEMA_VIOLATION');
+    err(await call(m, 'POST', '/persons/al/verify', { template: randomTemplate({ model: 'x', version: '1', dims: 128 }, 2) }), 400, 'TEMPLATE_MODEL_MISMATCH');
   });
 
   it('verifies two submitted images without enrolment', async () => {
-    const r = await call(url, 'POST', '/verify', { a: AA1, b: AA2 });
+    const r = await call(m, 'POST', '/verify', { a: AA1, b: AA2 });
     expect(r.body.band).toBe('APPROVE');
-    expect((await call(url, 'POST', '/verify', { a: AA1, b: AL1 })).body.score).toBeLessThan(50);
-    expect((await call(url, 'POST', '/verify', { a: AA1, b: BLANK })).body.score).toBe(0);
-    err(await call(url, 'POST', '/verify', { a: AA1 }), 400, 'SCHEMA_VIOLATION');
+    expect((await call(m, 'POST', '/verify', { a: AA1, b: AL1 })).body.score).toBeLessThan(50);
+    expect((await call(m, 'POST', '/verify', { a: AA1, b: BLANK })).body.score).toBe(0);
+    err(await call(m, 'POST', '/verify', { a: AA1 }), 400, 'SCHEMA_VIOLATION');
   });
 
   it('identifies 1:N with max results, threshold, coverage and galleries', async () => {
-    const r = await call(url, 'POST', '/identify', { image: AL2, maxResults: 5, threshold: -100 });
+    const r = await call(m, 'POST', '/identify', { image: AL2, maxResults: 5, threshold: -100 });
     expect(r.status).toBe(200);
     expect(r.body.candidates[0].id).toBe('al');
     expect(r.body.coverage).toBe(1);
     expect(r.body.candidates.length).toBeLessThanOrEqual(5);
-    const one = await call(url, 'POST', '/identify', { image: AL2, maxResults: 1, threshold: -100 });
+    const one = await call(m, 'POST', '/identify', { image: AL2, maxResults: 1, threshold: -100 });
     expect(one.body.candidates).toHaveLength(1);
-    const strict = await call(url, 'POST', '/identify', { image: AL2, threshold: 100 });
+    const strict = await call(m, 'POST', '/identify', { image: AL2, threshold: 100 });
     expect(strict.body.candidates).toHaveLength(0);
-    const tpl = (await call(url, 'GET', '/persons/watch-1')).body.templates[0];
-    const w = await call(url, 'POST', '/identify', { template: tpl, gallery: 'watch' });
+    const tpl = (await call(m, 'GET', '/persons/watch-1')).body.templates[0];
+    const w = await call(m, 'POST', '/identify', { template: tpl, gallery: 'watch' });
     expect(w.body.candidates.map((c: { id: string }) => c.id)).toEqual(['watch-1']);
-    expect((await call(url, 'POST', '/identify', { template: tpl })).body.candidates.map((c: { id: string }) => c.id)).not.toContain('watch-1');
-    err(await call(url, 'POST', '/identify', { template: tpl, gallery: 'nope' }), 404, 'GALLERY_NOT_FOUND');
-    expect((await call(url, 'POST', '/identify', { template: tpl, minCoverage: 1 })).status).toBe(200);
-    err(await call(url, 'POST', '/identify', { template: tpl, maxResults: 0 }), 400, 'SCHEMA_VIOLATION');
-    err(await call(url, 'POST', '/identify', { template: tpl, minCoverage: 2 }), 400, 'SCHEMA_VIOLATION');
-    err(await call(url, 'POST', '/identify', {}), 400, 'SCHEMA_VIOLATION');
-    expect((await call(url, 'POST', '/identify', { image: BLANK })).body.candidates).toEqual([]);
+    expect((await call(m, 'POST', '/identify', { template: tpl })).body.candidates.map((c: { id: string }) => c.id)).not.toContain('watch-1');
+    err(await call(m, 'POST', '/identify', { template: tpl, gallery: 'nope' }), 404, 'GALLERY_NOT_FOUND');
+    expect((await call(m, 'POST', '/identify', { template: tpl, minCoverage: 1 })).status).toBe(200);
+    err(await call(m, 'POST', '/identify', { template: tpl, maxResults: 0 }), 400, 'SCHEMA_VIOLATION');
+    err(await call(m, 'POST', '/identify', { template: tpl, minCoverage: 2 }), 400, 'SCHEMA_VIOLATION');
+    err(await call(m, 'POST', '/identify', {}), 400, 'SCHEMA_VIOLATION');
+    expect((await call(m, 'POST', '/identify', { image: BLANK })).body.candidates).toEqual([]);
   });
 
   it('audits: recomputes templates and resyncs; 404 when absent; 400 when stored data is corrupt', async () => {
-    const a = await call(url, 'POST', '/persons/al/audit');
+    const a = await call(m, 'POST', '/persons/al/audit');
     expect(a.status).toBe(200);
     expect(a.body).toMatchObject({ id: 'al', recomputed: 1, templates: 1 });
-    err(await call(url, 'POST', '/persons/nobody/audit'), 404, 'PERSON_NOT_FOUND');
-    expect((await call(url, 'PUT', '/persons/corrupt-1', { images: [AA1] })).status).toBe(201);
+    err(await call(m, 'POST', '/persons/nobody/audit'), 404, 'PERSON_NOT_FOUND');
+    expect((await call(m, 'PUT', '/persons/corrupt-1', { images: [AA1] })).status).toBe(201);
     await sc.corruptImage(spec, 'corrupt-1');
-    err(await call(url, 'POST', '/persons/corrupt-1/audit'), 400, 'STORED_DATA_CORRUPT');
+    err(await call(m, 'POST', '/persons/corrupt-1/audit'), 400, 'STORED_DATA_CORRUPT');
   });
 
   it('decides liveness with the fused PAD from the frames themselves', async () => {
@@ -222,7 +233,7 @@ describe.each(cases)('matcher API on $name', (sc) => {
     const frames = [...Array.from({ length: 8 }, () => real), real, zoom];
     const roles = [...Array.from({ length: 8 }, (_, i) => (i === 4 ? 'best' : 'seq')), 'far', 'near'];
     const t = [...Array.from({ length: 8 }, (_, i) => i * 300), 2700, 3500];
-    const still = await call(url, 'POST', '/liveness', { frames, roles, t });
+    const still = await call(m, 'POST', '/liveness', { frames, roles, t });
     expect(still.status).toBe(200);
     expect(still.body.signals.faceFrames).toBe(10);
     expect(still.body.signals.scaleGain).toBeGreaterThanOrEqual(1.15);
@@ -231,40 +242,40 @@ describe.each(cases)('matcher API on $name', (sc) => {
     expect(still.body.liveness).toBeLessThan(50);
     expect(still.body.reasons.some((r: string) => ['PAD_PLANAR_MOTION', 'PAD_FROZEN_FRAMES', 'PAD_RIGID_FACE'].includes(r))).toBe(true);
     // no approach (the same frame twice): never live, whatever the other signals say
-    const flat = await call(url, 'POST', '/liveness', { frames: [real, real] });
+    const flat = await call(m, 'POST', '/liveness', { frames: [real, real] });
     expect(flat.body).toMatchObject({ live: false });
     expect(flat.body.liveness).toBeLessThanOrEqual(49);
     expect(flat.body.reasons).toContain('PAD_APPROACH_MISSING');
-    const none = await call(url, 'POST', '/liveness', { frames: [BLANK] });
+    const none = await call(m, 'POST', '/liveness', { frames: [BLANK] });
     expect(none.body).toMatchObject({ liveness: 0, live: false });
     expect(none.body.reasons).toContain('PAD_NO_FACE');
-    err(await call(url, 'POST', '/liveness', { frames: [] }), 400, 'SCHEMA_VIOLATION');
+    err(await call(m, 'POST', '/liveness', { frames: [] }), 400, 'SCHEMA_VIOLATION');
   });
 
   it('reports status (CBOR), cluster readiness and Prometheus metrics', async () => {
-    const s = await call(url, 'GET', '/status');
+    const s = await call(m, 'GET', '/status');
     expect(s.headers.get('content-type')).toContain('application/cbor');
     expect(s.body).toMatchObject({ ready: true, store: { kind: sc.name, up: true }, models: { embedding: `${DLIB_MODEL.model}@${DLIB_MODEL.version}` } });
     expect(s.body.persons).toBeGreaterThanOrEqual(4);
     expect(s.body.galleries.watch).toBe(1);
     expect(s.body.queue).toMatchObject({ depth: 0, concurrency: 2, maxQueue: 8 });
-    expect((await call(url, 'GET', '/cluster-ready?capacity=1&coverage=1')).status).toBe(200);
-    expect((await call(url, 'GET', '/cluster-ready')).status).toBe(200);
-    err(await call(url, 'GET', '/cluster-ready?capacity=abc'), 400, 'BAD_REQUEST');
-    err(await call(url, 'GET', '/cluster-ready?coverage=1.5'), 400, 'BAD_REQUEST');
-    const p = await call(url, 'GET', '/prometheus');
+    expect((await call(m, 'GET', '/cluster-ready?capacity=1&coverage=1')).status).toBe(200);
+    expect((await call(m, 'GET', '/cluster-ready')).status).toBe(200);
+    err(await call(m, 'GET', '/cluster-ready?capacity=abc'), 400, 'BAD_REQUEST');
+    err(await call(m, 'GET', '/cluster-ready?coverage=1.5'), 400, 'BAD_REQUEST');
+    const p = await call(m, 'GET', '/prometheus');
     expect(p.body).toContain('matcher_requests_total{');
     expect(p.body).toContain('matcher_request_duration_seconds_bucket{');
     expect(p.body).toMatch(/matcher_gallery_templates\{gallery="default"\} \d+/);
     expect(p.body).toContain('matcher_queue_depth 0');
-    err(await call(url, 'GET', '/no-such-endpoint'), 404, 'NOT_FOUND');
+    err(await call(m, 'GET', '/no-such-endpoint'), 404, 'NOT_FOUND');
   });
 
   it('deletes (204, no effect when absent) and drops the person from search', async () => {
-    expect((await call(url, 'DELETE', '/persons/aaron-again')).status).toBe(204);
-    expect((await call(url, 'DELETE', '/persons/aaron-again')).status).toBe(204);
-    expect((await call(url, 'GET', '/persons/aaron-again')).status).toBe(404);
-    const r = await call(url, 'POST', '/identify', { image: AA2, threshold: -100 });
+    expect((await call(m, 'DELETE', '/persons/aaron-again')).status).toBe(204);
+    expect((await call(m, 'DELETE', '/persons/aaron-again')).status).toBe(204);
+    expect((await call(m, 'GET', '/persons/aaron-again')).status).toBe(404);
+    const r = await call(m, 'POST', '/identify', { image: AA2, threshold: -100 });
     expect(r.body.candidates.map((c: { id: string }) => c.id)).not.toContain('aaron-again');
     expect(r.body.candidates[0].id).toBe('aaron');
   });
@@ -272,7 +283,7 @@ describe.each(cases)('matcher API on $name', (sc) => {
   it('answers 503 OVERLOADED with Retry-After when the FIFO is full, and serves in order otherwise', async () => {
     const small = await startMatcher({ port: 0, store: spec, extractor, concurrency: 1, maxQueue: 1, waitReady: true });
     try {
-      const rs = await Promise.all(Array.from({ length: 6 }, () => call(small.url, 'POST', '/verify', { a: AA1, b: AA2 })));
+      const rs = await Promise.all(Array.from({ length: 6 }, () => call(small, 'POST', '/verify', { a: AA1, b: AA2 })));
       const over = rs.filter((r) => r.status === 503);
       expect(rs.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(2);
       expect(over.length).toBeGreaterThanOrEqual(1);
@@ -284,10 +295,10 @@ describe.each(cases)('matcher API on $name', (sc) => {
 
   it('answers 503 STORE_UNAVAILABLE when the store is down', async () => {
     await m.service.store.close();
-    const r = await call(url, 'GET', '/persons/al');
+    const r = await call(m, 'GET', '/persons/al');
     err(r, 503, 'STORE_UNAVAILABLE');
     expect(r.headers.get('retry-after')).toMatch(/^\d+$/);
-    err(await call(url, 'PUT', '/persons/y', { templates: [randomTemplate(DLIB_MODEL, 3)] }), 503, 'STORE_UNAVAILABLE');
-    expect((await call(url, 'GET', '/status')).body.store.up).toBe(false);
+    err(await call(m, 'PUT', '/persons/y', { templates: [randomTemplate(DLIB_MODEL, 3)] }), 503, 'STORE_UNAVAILABLE');
+    expect((await call(m, 'GET', '/status')).body.store.up).toBe(false);
   });
 });

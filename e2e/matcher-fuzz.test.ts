@@ -85,7 +85,7 @@ it('survives 10,000 random and mutated CBOR bodies with no 5xx', async () => {
         const kind = rnd();
         const body = kind < 0.45 ? mutate(s.body) : kind < 0.8 ? new Uint8Array(randomCbor()) : kind < 0.9 ? new Uint8Array(Array.from({ length: ri(64) }, () => ri(256))) : mutate(mutate(s.body));
         const json = rnd() < 0.05;
-        const r = await fetch(m.url + s.path, { method: s.method, body: json ? Buffer.from(body).toString('latin1') : Buffer.from(body), headers: { 'content-type': json ? 'application/json' : 'application/cbor' } });
+        const r = await fetch(m.url + s.path, { method: s.method, body: json ? Buffer.from(body).toString('latin1') : Buffer.from(body), headers: { 'content-type': json ? 'application/json' : 'application/cbor', authorization: `Bearer ${m.token}` } });
         const raw = new Uint8Array(await r.arrayBuffer());
         statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
         if (r.status >= 500) bad.push(`${s.method} ${s.path} → ${r.status} ${raw.length ? JSON.stringify(decode(raw)) : ''}`);

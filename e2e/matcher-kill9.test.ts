@@ -32,7 +32,7 @@ describe.each(stores)('kill -9 after 200 acknowledged PUTs ($name)', ({ spec }) 
       await Promise.all(Array.from({ length: 8 }, async () => {
         while (next < N) {
           const i = next++;
-          const r = await call(first.url, 'PUT', `/persons/k-${i}`, { templates: [randomTemplate(DLIB_MODEL, 1000 + i)], metadata: { i } });
+          const r = await call(first, 'PUT', `/persons/k-${i}`, { templates: [randomTemplate(DLIB_MODEL, 1000 + i)], metadata: { i } });
           expect(r.status, r.body?.message).toBe(201);
           acked.push(i);
           if (acked.length === N) first.child.kill('SIGKILL');
@@ -45,13 +45,13 @@ describe.each(stores)('kill -9 after 200 acknowledged PUTs ($name)', ({ spec }) 
 
     const second = await spawnMatcher({ MATCHER_STORE: store }, await freePort());
     try {
-      const st = await call(second.url, 'GET', '/status');
+      const st = await call(second, 'GET', '/status');
       expect(st.body.persons).toBe(N);
       expect(st.body.galleries.default).toBe(N);
       for (let i = 0; i < N; i++) {
-        const g = await call(second.url, 'GET', `/persons/k-${i}`);
+        const g = await call(second, 'GET', `/persons/k-${i}`);
         expect(g.status).toBe(200);
-        const r = await call(second.url, 'POST', '/identify', { template: randomTemplate(DLIB_MODEL, 1000 + i), maxResults: 1 });
+        const r = await call(second, 'POST', '/identify', { template: randomTemplate(DLIB_MODEL, 1000 + i), maxResults: 1 });
         expect(r.body.candidates[0]?.id).toBe(`k-${i}`);
       }
     } finally {

@@ -23,7 +23,7 @@ let runner: VideoRunner;
 
 beforeAll(async () => {
   // generous: this runs beside other work on 2 cores; speed is measured by `npm run bench`
-  runner = await createVideoRunner({ deviceMs: 60_000, verdictMs: 180_000, operation: 'REGISTRATION', untilComplete: true, log: (s) => console.log(s) });
+  runner = await createVideoRunner({ deviceMs: 90_000, verdictMs: 180_000, operation: 'REGISTRATION', untilComplete: true, log: (s) => console.log(s) });
 }, 180_000);
 
 afterAll(async () => {

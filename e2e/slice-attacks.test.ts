@@ -96,9 +96,9 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'lk-slice-atk-'));
   matcher = await startMatcher({ port: 0, store: `sqlite:${path.join(dir, 'matcher.db')}`, waitReady: true });
   // P enrolled from a frame of the same clip the attacks use: the match itself would approve
-  const enrol = await call(matcher.url, 'PUT', '/persons/atk-p', { images: [new Uint8Array(readFileSync(png(fixture(LIVE), 'atk-enrol', 120)))] });
+  const enrol = await call(matcher, 'PUT', '/persons/element-test:atk-p', { galleries: ['tenant.element-test'], images: [new Uint8Array(readFileSync(png(fixture(LIVE), 'atk-enrol', 120)))] });
   if (enrol.status !== 201) throw new Error(`enrolment failed: ${enrol.status}`);
-  stack = await startStack({ matcherUrl: matcher.url, reviewOnRisk: ['CAMERA_VIRTUAL'], matcherTimeoutMs: 30_000 });
+  stack = await startStack({ matcherUrl: matcher.url, matcherToken: matcher.token, reviewOnRisk: ['CAMERA_VIRTUAL'], matcherTimeoutMs: 30_000 });
 });
 afterAll(async () => {
   for (const b of browsers) await b.close().catch(() => undefined);

@@ -44,7 +44,7 @@ async function capture(cam: string, operation: string, subject: string): Promise
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'lk-slice-'));
   matcher = await startMatcher({ port: 0, store: `sqlite:${path.join(dir, 'matcher.db')}`, waitReady: true });
-  stack = await startStack({ matcherUrl: matcher.url, reviewOnRisk: ['CAMERA_VIRTUAL'], matcherTimeoutMs: 30_000 });
+  stack = await startStack({ matcherUrl: matcher.url, matcherToken: matcher.token, reviewOnRisk: ['CAMERA_VIRTUAL'], matcherTimeoutMs: 30_000 });
 });
 afterAll(async () => {
   for (const b of browsers) await b.close().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, generateKeyPair, jwtVerify, type JSONWebKeySet } from 'jose';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -203,6 +203,56 @@ describe('attempts', () => {
     expect(view).toMatchObject({ attempts: 1, status: 3 });
   });
 
+  it('a second upstream failure in a session is a counted attempt, not a free retry (no oracle)', async () => {
+    const { target } = await verifier();
+    const s = await createSession(target);
+    const first = await makeCapture({ sessionToken: s.sessionToken });
+    matcher.down = true;
+    try {
+      expect((await postCapture(target, first.body)).status).toBe(503); // given back once
+      const r = await postCapture(target, first.body);
+      expect(r.status).toBe(200);
+      const body = (await r.json()) as { status: number; retry?: { code: string; nonce: string; attemptsLeft: number } };
+      expect(body).toMatchObject({ status: 1, retry: { code: 'UPSTREAM_UNAVAILABLE', attemptsLeft: 3 } });
+      // the frames of a counted attempt are spent: they cannot be sent again under the new nonce
+      const again = await makeCapture({ sessionToken: s.sessionToken, nonce: body.retry!.nonce, frames: first.frames });
+      matcher.down = false;
+      const replay = await postCapture(target, again.body);
+      expect(((await replay.json()) as { code: string }).code).toBe('EVIDENCE_REPLAYED');
+    } finally {
+      matcher.down = false;
+    }
+    const view = (await (await target.fetch(`/v1/sessions/${s.sessionId}`, { headers: { authorization: `Bearer ${API}` } })).json()) as { attempts: number; status: number };
+    expect(view).toMatchObject({ attempts: 1, status: 1 });
+  });
+
+  it('a later upload of a session signed by another capture key is refused (the first upload bound the key)', async () => {
+    const { target } = await verifier();
+    const s = await createSession(target);
+    const r1 = await capture(target, s.sessionToken, 'SPOOF');
+    expect(r1.body.retry).toBeDefined();
+    const other = await makeCapture({ sessionToken: s.sessionToken, nonce: r1.body.retry!.nonce, keyPair: await generateKeyPair('ES256', { extractable: true }) });
+    const r = await postCapture(target, other.body);
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { code: string }).code).toBe('CAPTURE_KEY_MISMATCH');
+  });
+
+  it('evidence frames over the pixel budget or unlike their signed size are refused before the matcher is called', async () => {
+    const { target } = await verifier();
+    const before = matcher.calls.length;
+    for (const [frame, size] of [
+      [fakeJpeg('huge', 1024, 4000, 4000), { w: 4000, h: 4000 }],
+      [fakeJpeg('liar', 1024, 1280, 720), { w: 480, h: 480 }],
+      [new Uint8Array([0xff, 0xd8, 0xff, 0xd9]), { w: 480, h: 480 }],
+    ] as const) {
+      const s = await createSession(target);
+      const r = await postCapture(target, (await makeCapture({ sessionToken: s.sessionToken, frames: [frame], size })).body);
+      expect(r.status).toBe(400);
+      expect(((await r.json()) as { code: string }).code).toBe('EVIDENCE_DIMENSIONS');
+    }
+    expect(matcher.calls.length).toBe(before);
+  });
+
   it('manager mode after N failures: accepted without biometry for review; review approves', async () => {
     const { target } = await verifier();
     const s = await createSession(target);
@@ -234,14 +284,14 @@ describe('attempts', () => {
 
 describe('webhooks', () => {
   it('signed, retried with backoff after failures, same event id, one event per transition', async () => {
-    const got: { id: string; sig: string; body: string }[] = [];
+    const got: { id: string; sig: string; ts: string; body: string }[] = [];
     let calls = 0;
     const recv = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         calls++;
-        got.push({ id: String(req.headers['x-liveness-event-id']), sig: String(req.headers['x-liveness-signature']), body: Buffer.concat(chunks).toString() });
+        got.push({ id: String(req.headers['x-liveness-event-id']), sig: String(req.headers['x-liveness-signature']), ts: String(req.headers['x-liveness-timestamp']), body: Buffer.concat(chunks).toString() });
         res.writeHead(calls <= 2 ? 500 : 200).end();
       });
     });
@@ -256,8 +306,11 @@ describe('webhooks', () => {
       expect(got).toHaveLength(3);
       expect(new Set(got.map((g) => g.id)).size).toBe(1);
       expect(new Set(got.map((g) => g.body)).size).toBe(1);
-      const expected = 'sha256=' + createHmac('sha256', 'acme-webhook-secret-0001').update(got[0].body).digest('hex');
-      expect(got.every((g) => g.sig === expected)).toBe(true);
+      // each attempt signs `<timestamp>.<body>` with its own, current timestamp
+      for (const g of got) {
+        expect(Math.abs(Number(g.ts) - Date.now() / 1000)).toBeLessThan(60);
+        expect(g.sig).toBe('sha256=' + createHmac('sha256', 'acme-webhook-secret-0001').update(`${g.ts}.${g.body}`).digest('hex'));
+      }
       const event = JSON.parse(got[0].body) as { id: string; type: string; sessionId: string; status: number; verdict: string };
       expect(event).toMatchObject({ id: got[0].id, type: 'session.status', sessionId: s.sessionId, status: 3, verdict: r.body.verdict });
       // a failed attempt (status stays 1) fires nothing

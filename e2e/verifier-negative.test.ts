@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-type Delivery = { id: string; sig: string; body: string };
+type Delivery = { id: string; sig: string; ts: string; body: string };
 type Receiver = { url: string; got: Delivery[]; close(): Promise<void> };
 
 /** Webhook receiver that fails the first two deliveries of every event id. */
@@ -24,7 +24,7 @@ async function startReceiver(): Promise<Receiver> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const d = { id: String(req.headers['x-liveness-event-id']), sig: String(req.headers['x-liveness-signature']), body: Buffer.concat(chunks).toString() };
+      const d = { id: String(req.headers['x-liveness-event-id']), sig: String(req.headers['x-liveness-signature']), ts: String(req.headers['x-liveness-timestamp']), body: Buffer.concat(chunks).toString() };
       got.push(d);
       res.writeHead(got.filter((g) => g.id === d.id).length <= 2 ? 503 : 204).end();
     });
@@ -120,8 +120,7 @@ describe.each(RUNTIMES)('verifier on $name', (rt) => {
     }
     expect(mine).toHaveLength(3);
     expect(new Set(mine.map((g) => g.id)).size).toBe(1);
-    const expected = 'sha256=' + createHmac('sha256', 'acme-webhook-secret-0001').update(mine[0].body).digest('hex');
-    expect(mine.every((g) => g.sig === expected)).toBe(true);
+    expect(mine.every((g) => g.sig === 'sha256=' + createHmac('sha256', 'acme-webhook-secret-0001').update(`${g.ts}.${g.body}`).digest('hex'))).toBe(true);
     expect(JSON.parse(mine[0].body)).toMatchObject({ sessionId: s.sessionId, status: 3, verdict });
   });
 

@@ -23,6 +23,8 @@ export function createApp(deps: VerifierDeps): Hono {
   app.onError((err, c) => {
     const e = err instanceof KitError ? err : new KitError('INTERNAL', 'internal error');
     if (!(err instanceof KitError)) console.error(`[verifier] ${c.req.method} ${c.req.path} internal error: ${err.name}`);
+    // temporary answers say when to come back; a limiter may already have set a longer wait
+    if ((e.status === 429 || e.status === 503) && !c.res.headers.get('retry-after')) c.header('retry-after', e.status === 429 ? '10' : '2');
     return c.json(e.toBody(), e.status as 400);
   });
   return app;

@@ -6,8 +6,11 @@ const key = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', kid: 'k1' };
 describe('config', () => {
   it('applies documented defaults', () => {
     const c = parseConfig({ signingKeys: [key], integrators: [DEMO_INTEGRATOR] });
-    expect(c).toMatchObject({ matcherUrl: 'http://127.0.0.1:8788', livenessThreshold: 50, sessionTtlS: 300, codeTtlS: 300, webhook: { maxAttempts: 5 } });
-    expect(c.integrators[0]).toMatchObject({ managerModeAfter: 5, maxAttempts: 6 });
+    expect(c).toMatchObject({ matcherUrl: 'http://127.0.0.1:8788', livenessThreshold: 50, sessionTtlS: 300, codeTtlS: 60, maxFramePixels: 1920 * 1080, challengeTurn: false, retention: { recordsDays: 30, reviewEvidenceDays: 7 }, webhook: { maxAttempts: 5 } });
+    // manager mode is opt-in; one-time codes live at most 60 s
+    expect(c.integrators[0]).toMatchObject({ managerModeAfter: 0, maxAttempts: 6 });
+    expect(() => parseConfig({ signingKeys: [key], integrators: [DEMO_INTEGRATOR], codeTtlS: 300 })).toThrow(/codeTtlS/);
+    expect(() => parseConfig({ signingKeys: [key], integrators: [{ ...DEMO_INTEGRATOR, id: 'a:b' }] })).toThrow(/integrators\.0\.id/);
   });
   it('reads env JSON and names the bad path without echoing values', () => {
     const raw = configFromEnv({ VERIFIER_SIGNING_KEYS: JSON.stringify([key]), VERIFIER_INTEGRATORS: JSON.stringify([{ ...DEMO_INTEGRATOR, apiKey: 'short' }]) });

@@ -23,14 +23,15 @@ export const SigningKeySchema = v.object({
 export type SigningKey = v.InferOutput<typeof SigningKeySchema>;
 
 export const IntegratorSchema = v.object({
-  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  /** also the integrator's namespace in the matcher (person ids `<id>:<subject>`, gallery `tenant.<id>`) */
+  id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,32}$/)),
   apiKey: v.pipe(v.string(), v.minLength(8), v.maxLength(256)),
   origins: v.pipe(v.array(url), v.maxLength(16)),
   returnUrls: v.optional(v.array(url), []),
   webhookUrl: v.optional(url),
   webhookSecret: v.optional(v.pipe(v.string(), v.minLength(16))),
-  /** failed attempts after which the next capture is accepted without biometry (0 = never) */
-  managerModeAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 5),
+  /** manager mode (opt-in): failed attempts after which the next capture is accepted without biometry (0 = never) */
+  managerModeAfter: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0)), 0),
   /** attempts per session, manager-mode attempt included */
   maxAttempts: v.optional(posInt, 6),
   /**
@@ -51,6 +52,8 @@ export const ConfigSchema = v.object({
   signingKeys: v.pipe(v.array(SigningKeySchema), v.minLength(1)),
   integrators: v.pipe(v.array(IntegratorSchema), v.minLength(1)),
   matcherUrl: v.optional(url, 'http://127.0.0.1:8788'),
+  /** bearer token the verifier presents to the matcher (every matcher route but /live and /ready needs one) */
+  matcherToken: v.optional(v.pipe(v.string(), v.minLength(16), v.maxLength(256))),
   /** matcher call timeout; a timeout answers 503 UPSTREAM_UNAVAILABLE and keeps the attempt */
   matcherTimeoutMs: v.optional(posInt, 30_000),
   /** server-side liveness (0–100) needed to pass; client checks never raise it */
@@ -59,8 +62,20 @@ export const ConfigSchema = v.object({
   identifyMaxResults: v.optional(v.pipe(posInt, v.maxValue(100)), 5),
   sessionTtlS: v.optional(v.pipe(posInt, v.maxValue(300)), 300),
   verdictTtlS: v.optional(posInt, 600),
-  /** lifetime of the one-time result code of a concluded capture (≤ 5 min) */
-  codeTtlS: v.optional(v.pipe(posInt, v.maxValue(300)), 300),
+  /** lifetime of the one-time result code of a concluded capture (≤ 60 s) */
+  codeTtlS: v.optional(v.pipe(posInt, v.maxValue(60)), 60),
+  /** largest evidence frame (width × height, read from the JPEG header before anything decodes it) */
+  maxFramePixels: v.optional(v.pipe(posInt, v.maxValue(16_000_000)), 1920 * 1080),
+  /** sessions ask for a head turn as part of the challenge (the element does not guide one yet: off) */
+  challengeTurn: v.optional(v.boolean(), false),
+  /** retention: session records, nonces and evidence hashes / review evidence (days); purged hourly */
+  retention: v.optional(
+    v.object({
+      recordsDays: v.optional(v.pipe(v.number(), v.minValue(0.001), v.maxValue(3650)), 30),
+      reviewEvidenceDays: v.optional(v.pipe(v.number(), v.minValue(0.001), v.maxValue(3650)), 7),
+    }),
+    {},
+  ),
   webhook: v.optional(
     v.object({
       maxAttempts: v.optional(v.pipe(posInt, v.maxValue(10)), 5),
@@ -75,6 +90,8 @@ export const ConfigSchema = v.object({
       apiKey: v.optional(bucket, { capacity: 60, refillPerSec: 10 }),
       /** per session: capture uploads */
       session: v.optional(bucket, { capacity: 10, refillPerSec: 1 }),
+      /** per source address: failed API-key attempts */
+      authFailures: v.optional(bucket, { capacity: 10, refillPerSec: 0.2 }),
     }),
     {},
   ),
@@ -113,16 +130,19 @@ export function configFromEnv(env: EnvLike): Record<string, unknown> {
   const integrators = json('VERIFIER_INTEGRATORS', env.VERIFIER_INTEGRATORS);
   if (integrators !== undefined) out.integrators = integrators;
   if (env.MATCHER_URL) out.matcherUrl = env.MATCHER_URL;
+  if (env.MATCHER_TOKEN) out.matcherToken = env.MATCHER_TOKEN;
   if (env.VERIFIER_LIVENESS_THRESHOLD) out.livenessThreshold = Number(env.VERIFIER_LIVENESS_THRESHOLD);
   if (env.VERIFIER_CODE_TTL_S) out.codeTtlS = Number(env.VERIFIER_CODE_TTL_S);
   const webhook = json('VERIFIER_WEBHOOK', env.VERIFIER_WEBHOOK);
   if (webhook !== undefined) out.webhook = webhook;
+  const retention = json('VERIFIER_RETENTION', env.VERIFIER_RETENTION);
+  if (retention !== undefined) out.retention = retention;
   const rateLimits = json('VERIFIER_RATE_LIMITS', env.VERIFIER_RATE_LIMITS);
   if (rateLimits !== undefined) out.rateLimits = rateLimits;
   return out;
 }
 
-/** The demo integrator used when VERIFIER_INTEGRATORS is absent (local demo only). */
+/** The demo integrator: only with VERIFIER_DEMO=1 (what `npm start` sets) when VERIFIER_INTEGRATORS is absent. */
 export const DEMO_INTEGRATOR: v.InferInput<typeof IntegratorSchema> = {
   id: 'demo',
   apiKey: 'demo-key',

@@ -8,6 +8,7 @@ import { loadOrCreateDemoKey } from './keys/demo-key.ts';
 import { KeyRing } from './keys/key-ring.ts';
 import { matcherClient, type MatcherClient } from './matcher/client.ts';
 import { openSqliteStore } from './store/sqlite.ts';
+import { purgeExpired } from './flow/retention.ts';
 
 export interface StartOptions {
   /** raw config (validated); merged over the environment's */
@@ -38,7 +39,11 @@ export async function startVerifier(opts: StartOptions = {}): Promise<RunningVer
   const raw: Record<string, unknown> = { ...configFromEnv(env), ...opts.config };
   const dataDir = path.resolve(env.VERIFIER_DATA_DIR ?? '.data/verifier');
   if (!raw.signingKeys) raw.signingKeys = [await loadOrCreateDemoKey(dataDir)];
-  if (!raw.integrators) raw.integrators = [DEMO_INTEGRATOR];
+  // the public demo integrator (API key `demo-key`) exists only when asked for: never by accident
+  if (!raw.integrators) {
+    if (env.VERIFIER_DEMO !== '1') throw new Error('no integrators configured: set VERIFIER_INTEGRATORS (or VERIFIER_DEMO=1 for the local demo integrator)');
+    raw.integrators = [DEMO_INTEGRATOR];
+  }
   const port = opts.port ?? Number(env.PORT ?? 8787);
   const hostname = opts.hostname ?? '127.0.0.1';
   const config = parseConfig(raw);
@@ -48,7 +53,7 @@ export async function startVerifier(opts: StartOptions = {}): Promise<RunningVer
     config,
     store,
     keys: new KeyRing(config.signingKeys),
-    matcher: opts.matcher ?? matcherClient({ baseUrl: config.matcherUrl, timeoutMs: config.matcherTimeoutMs, fetch: opts.fetch }),
+    matcher: opts.matcher ?? matcherClient({ baseUrl: config.matcherUrl, timeoutMs: config.matcherTimeoutMs, token: config.matcherToken, fetch: opts.fetch }),
     now: opts.now,
     fetch: opts.fetch,
     background: (p) => {
@@ -56,6 +61,11 @@ export async function startVerifier(opts: StartOptions = {}): Promise<RunningVer
       pending.add(q);
     },
   });
+  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  const purge = () => void purgeExpired(store, config, now()).catch(() => undefined);
+  purge();
+  const purgeTimer = setInterval(purge, 3600_000);
+  purgeTimer.unref();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname }, () => resolve(s));
   });
@@ -68,6 +78,7 @@ export async function startVerifier(opts: StartOptions = {}): Promise<RunningVer
       while (pending.size) await Promise.all([...pending]);
     },
     close: async () => {
+      clearInterval(purgeTimer);
       await new Promise<void>((r) => server.close(() => r()));
       while (pending.size) await Promise.all([...pending]);
       store.close();
@@ -79,6 +90,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
   startVerifier()
     .then((v) => {
       console.log(`[verifier] listening on ${v.url} (issuer ${v.config.issuer}, matcher ${v.config.matcherUrl})`);
+      for (const i of v.config.integrators) {
+        const notes = [i.id === 'demo' && i.apiKey === 'demo-key' ? 'PUBLIC DEMO INTEGRATOR (key demo-key): never expose this verifier' : '', i.managerModeAfter > 0 ? `manager mode after ${i.managerModeAfter} attempts without a face` : ''].filter(Boolean);
+        console.log(`[verifier] integrator ${i.id}${notes.length ? ': ' + notes.join('; ') : ''}`);
+      }
+      if (!v.config.matcherToken) console.log('[verifier] warning: no MATCHER_TOKEN: the matcher will refuse every call');
       const stop = () => void v.close().then(() => process.exit(0));
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

@@ -21,7 +21,7 @@ export interface VerifierDeps {
 export interface Services extends Required<Omit<VerifierDeps, 'fetch'>> {
   fetch?: typeof fetch;
   integrator(id: string): Integrator | undefined;
-  limits: { apiKey: RateLimiter; session: RateLimiter };
+  limits: { apiKey: RateLimiter; session: RateLimiter; authFailures: RateLimiter };
 }
 
 /** Background work bound to the request: Workers' per-request waitUntil, else the adapter's tracker. */
@@ -45,6 +45,10 @@ export function makeServices(d: VerifierDeps): Services {
     now: d.now ?? (() => Math.floor(Date.now() / 1000)),
     background: d.background ?? ((p) => void p.catch(() => undefined)),
     integrator: (id) => byId.get(id),
-    limits: { apiKey: new RateLimiter(d.config.rateLimits.apiKey), session: new RateLimiter(d.config.rateLimits.session) },
+    limits: {
+      apiKey: new RateLimiter(d.config.rateLimits.apiKey),
+      session: new RateLimiter(d.config.rateLimits.session),
+      authFailures: new RateLimiter(d.config.rateLimits.authFailures),
+    },
   };
 }

@@ -5,6 +5,7 @@ import { matcherClient } from './matcher/client.ts';
 import type { DurableObjectNamespaceLike, ExecutionContextLike } from './adapters/workers-types.ts';
 import { durableObjectStore, VerifierStoreDO } from './store/durable-object.ts';
 import type { Hono } from 'hono';
+import { purgeExpired } from './flow/retention.ts';
 
 /** Bindings declared in wrangler.toml (vars are strings; secrets too). */
 export interface WorkerEnv {
@@ -15,6 +16,8 @@ export interface WorkerEnv {
   /** secret: JSON list of integrators */
   VERIFIER_INTEGRATORS?: string;
   MATCHER_URL?: string;
+  /** secret: bearer token for the matcher (reach it privately: a Cloudflare Tunnel / Access service token, or mTLS) */
+  MATCHER_TOKEN?: string;
   VERIFIER_LIVENESS_THRESHOLD?: string;
   VERIFIER_WEBHOOK?: string;
   VERIFIER_RATE_LIMITS?: string;
@@ -37,7 +40,7 @@ function appFor(env: WorkerEnv): Hono {
         config,
         store: durableObjectStore(env.VERIFIER_STORE as never),
         keys: new KeyRing(config.signingKeys),
-        matcher: matcherClient({ baseUrl: config.matcherUrl, timeoutMs: config.matcherTimeoutMs }),
+        matcher: matcherClient({ baseUrl: config.matcherUrl, timeoutMs: config.matcherTimeoutMs, token: config.matcherToken }),
       }),
     };
   }
@@ -47,6 +50,13 @@ function appFor(env: WorkerEnv): Hono {
 export { VerifierStoreDO };
 
 export default {
+  /** Cron trigger (wrangler.toml `[triggers] crons`): the retention purge. */
+  async scheduled(_event: unknown, env: WorkerEnv): Promise<void> {
+    const vars: EnvLike = {};
+    for (const [k, v] of Object.entries(env)) if (typeof v === 'string') vars[k] = v;
+    const config = parseConfig(configFromEnv(vars));
+    await purgeExpired(durableObjectStore(env.VERIFIER_STORE as never), config, Math.floor(Date.now() / 1000));
+  },
   async fetch(req: Request, env: WorkerEnv, ctx: ExecutionContextLike): Promise<Response> {
     try {
       // webhooks run after the response: routes hand them to this request's ctx.waitUntil

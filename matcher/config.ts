@@ -30,6 +30,19 @@ export const ConfigSchema = v.strictObject({
   livenessThreshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100)), 50),
   /** POST /liveness: run the COCO detector on the `best` evidence frame (screen-object context signal) */
   padObjects: v.optional(v.boolean(), true),
+  /**
+   * bearer tokens accepted on every route but /live and /ready (constant-time compared). Empty:
+   * `startMatcher` generates one random token for the process (RunningMatcher.token).
+   */
+  apiTokens: v.optional(v.array(v.pipe(v.string(), v.minLength(16), v.maxLength(256))), []),
+  /** extraction/PAD worker threads (0 = run the models on the HTTP thread; tests that share one extractor) */
+  workers: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(32)), 1),
+  /** a queued job that has waited this long is answered 503 OVERLOADED instead of running (ms) */
+  queueTimeoutMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(10), v.maxValue(600_000)), 20_000),
+  /** largest decoded image (width × height, from the header, before decoding) */
+  maxImagePixels: v.optional(v.pipe(v.number(), v.integer(), v.minValue(64 * 64), v.maxValue(100_000_000)), 4_000_000),
+  /** galleries that may exist at once (the default gallery excluded); empty ones are freed */
+  maxGalleries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)), 256),
   /** ICAO-style reference-image quality thresholds (reported, not enforced) */
   quality: v.optional(
     v.strictObject({
@@ -53,7 +66,7 @@ export function resolveConfig(input: MatcherConfigInput = {}): MatcherConfig {
   return r.output;
 }
 
-/** MATCHER_STORE, PORT, HOST, MATCHER_CONCURRENCY, MATCHER_MAX_QUEUE from the environment. */
+/** MATCHER_STORE, PORT, HOST, MATCHER_CONCURRENCY, MATCHER_MAX_QUEUE, MATCHER_API_TOKENS (comma-separated), MATCHER_WORKERS from the environment. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): MatcherConfig {
   const input: MatcherConfigInput = {};
   if (env.MATCHER_STORE) input.store = env.MATCHER_STORE;
@@ -61,5 +74,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): MatcherConf
   if (env.HOST) input.host = env.HOST;
   if (env.MATCHER_CONCURRENCY) input.concurrency = Number(env.MATCHER_CONCURRENCY);
   if (env.MATCHER_MAX_QUEUE) input.maxQueue = Number(env.MATCHER_MAX_QUEUE);
+  if (env.MATCHER_API_TOKENS) input.apiTokens = env.MATCHER_API_TOKENS.split(',').map((x) => x.trim()).filter(Boolean);
+  if (env.MATCHER_WORKERS) input.workers = Number(env.MATCHER_WORKERS);
   return resolveConfig(input);
 }

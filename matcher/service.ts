@@ -5,6 +5,7 @@ import {
 } from '../protocol/index.ts';
 import type { MatcherConfig } from './config.ts';
 import type { Extractor } from './extraction/extractor.ts';
+import type { scoreLiveness, ServerPadOptions } from './liveness/server-pad.ts';
 import { DEFAULT_GALLERY, GalleryCache } from './index/gallery-cache.ts';
 import { Fifo } from './queue/fifo.ts';
 import { scoreOf } from './score-calibration.ts';
@@ -33,6 +34,8 @@ export interface AuditResult {
 export class MatcherService {
   readonly cache: GalleryCache;
   readonly queue: Fifo;
+  /** POST /liveness's scorer when the models run elsewhere (extraction/worker-pool.ts); unset: scoreLiveness here */
+  liveness?: (body: Parameters<typeof scoreLiveness>[1], o: ServerPadOptions) => ReturnType<typeof scoreLiveness>;
   ready = false;
   loadStats = { templates: 0, ms: 0, rate: 0 };
   private locks = new Map<string, Promise<unknown>>();
@@ -51,8 +54,8 @@ export class MatcherService {
   }
 
   constructor(readonly store: MatcherStore, readonly extractor: Extractor, readonly config: MatcherConfig) {
-    this.cache = new GalleryCache(extractor.dims);
-    this.queue = new Fifo({ concurrency: config.concurrency, maxQueue: config.maxQueue });
+    this.cache = new GalleryCache(extractor.dims, { maxGalleries: config.maxGalleries });
+    this.queue = new Fifo({ concurrency: config.concurrency, maxQueue: config.maxQueue, timeoutMs: config.queueTimeoutMs });
   }
 
   get modelId(): ModelId { return { model: this.extractor.model, version: this.extractor.version, dims: this.extractor.dims }; }
@@ -112,9 +115,10 @@ export class MatcherService {
     return { out, quality };
   }
 
+  /** Other persons this one duplicates, searched in its own galleries only (never across namespaces). */
   private duplicatesOf(id: string, galleries: string[], vecs: Float32Array[]) {
     const best = new Map<string, number>();
-    for (const g of new Set([...galleries, DEFAULT_GALLERY])) {
+    for (const g of new Set(galleries)) {
       for (const q of vecs) {
         for (const h of this.cache.search(g, q, 5)) {
           if (h.id === id) continue;
@@ -132,11 +136,14 @@ export class MatcherService {
     const templates = p.templates ?? [];
     if (!images.length && !templates.length) throw new KitError('SCHEMA_VIOLATION', 'a person needs at least one image or template');
     const galleries = p.galleries?.length ? [...new Set(p.galleries)] : [DEFAULT_GALLERY];
+    // held until the cache has the person, so concurrent enrolments cannot overshoot the limit together
+    const release = this.cache.reserve(galleries);
+    if (!release) throw new KitError('GALLERY_LIMIT', `at most ${this.config.maxGalleries} galleries may exist at once`);
     return this.queue.run(() => this.exclusive(id, async () => {
       const { out, quality } = await this.templatesOf(images, templates);
       const vecs = out.map((o) => o.vec);
       const duplicates = this.duplicatesOf(id, galleries, vecs);
-      const existed = this.cache.has(id) || (await this.storeCall(() => this.store.get(id))) !== null;
+      const existed = this.cache.hasPerson(id) || (await this.storeCall(() => this.store.get(id))) !== null;
       const rec: PersonRecord = {
         id, galleries, metadata: p.metadata ?? {}, templates: out.map((o) => o.stored), quality,
         duplicates: duplicates.map(({ id: d, similarity }) => ({ id: d, similarity })), imageCount: images.length, updatedAt: Date.now(),
@@ -144,7 +151,7 @@ export class MatcherService {
       await this.storeCall(() => this.store.put(rec, images));
       this.cache.upsert(id, galleries, vecs);
       return { id, created: !existed, templates: out.length, quality, duplicates };
-    }));
+    })).finally(release);
   }
 
   async getPerson(id: string): Promise<PersonRecord | null> {

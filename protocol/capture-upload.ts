@@ -102,3 +102,7 @@ export interface WebhookEvent {
 }
 export const WEBHOOK_SIGNATURE_HEADER = 'X-Liveness-Signature';
 export const WEBHOOK_EVENT_ID_HEADER = 'X-Liveness-Event-Id';
+/** unix seconds of the delivery attempt; the signature covers `<timestamp>.<body>` */
+export const WEBHOOK_TIMESTAMP_HEADER = 'X-Liveness-Timestamp';
+/** receivers refuse a delivery whose timestamp is further than this from their clock (replay window) */
+export const WEBHOOK_TOLERANCE_S = 300;

@@ -1,24 +1,89 @@
 import { decode, encode } from 'cborg';
 import { KitError } from './errors.ts';
 
+/** Largest CBOR body `decodeStrict` accepts by default (bytes). */
 export const DEFAULT_MAX_CBOR_BYTES = 10 * 1024 * 1024;
+/** Deepest nesting accepted: the top-level item is depth 0. */
 export const MAX_CBOR_DEPTH = 16;
+/** Most data items (map keys included) accepted by default; our largest legitimate bodies hold a few hundred. */
+export const DEFAULT_MAX_CBOR_ITEMS = 10_000;
 
-function depthOk(x: unknown, depth: number): boolean {
-  if (depth > MAX_CBOR_DEPTH) return false;
-  if (x instanceof Uint8Array || x === null || typeof x !== 'object') return true;
-  const values = Array.isArray(x) ? x : Object.values(x);
-  return values.every((y) => depthOk(y, depth + 1));
+/** Limits of `decodeStrict`; every field has the default named beside it. */
+export interface CborLimits {
+  /** whole body (DEFAULT_MAX_CBOR_BYTES) */
+  maxBytes?: number;
+  /** data items, map keys included (DEFAULT_MAX_CBOR_ITEMS) */
+  maxItems?: number;
+  /** any single byte or text string (default: maxBytes) */
+  maxFieldBytes?: number;
+}
+
+const malformed = (why: string) => new KitError('MALFORMED_BODY', why);
+
+/**
+ * Walks the CBOR item headers without building anything, so a small body that would decode into
+ * millions of objects (8 MB of empty maps) is refused in microseconds: counts items, tracks depth,
+ * and checks every declared length against the bytes actually present. Definite lengths only.
+ */
+function scanHeaders(bytes: Uint8Array, maxItems: number, maxFieldBytes: number): void {
+  const end = bytes.byteLength;
+  const open: number[] = []; // children still expected by each open array/map
+  let pending = 0; // children declared but not yet started: each needs at least one more byte
+  let pos = 0;
+  let items = 0;
+  do {
+    if (pos >= end) throw malformed('CBOR truncated');
+    if (++items > maxItems) throw malformed(`CBOR over ${maxItems} items`);
+    if (open.length > MAX_CBOR_DEPTH) throw malformed('CBOR nesting too deep');
+    if (open.length) pending--;
+    const ib = bytes[pos++];
+    const major = ib >> 5;
+    const ai = ib & 31;
+    let arg = ai;
+    if (ai >= 24) {
+      if (ai > 27) throw malformed('CBOR indefinite length or reserved header');
+      const n = 1 << (ai - 24);
+      if (pos + n > end) throw malformed('CBOR truncated');
+      arg = 0;
+      // 8-byte arguments lose precision above 2^53: only ever compared with far smaller limits
+      for (let i = 0; i < n; i++) arg = arg * 256 + bytes[pos + i];
+      pos += n;
+    }
+    let children = 0;
+    if (major === 2 || major === 3) {
+      if (arg > end - pos) throw malformed('CBOR string runs past the end of the body');
+      if (arg > maxFieldBytes) throw new KitError('BODY_TOO_LARGE', `CBOR string over ${maxFieldBytes} bytes`);
+      pos += arg;
+    } else if (major === 4) children = arg;
+    else if (major === 5) children = arg * 2;
+    else if (major === 6) throw malformed('CBOR tags are not accepted');
+    if (children > 0) {
+      pending += children;
+      if (pending > end - pos) throw malformed('CBOR container runs past the end of the body');
+      open.push(children);
+    } else {
+      // a complete item: close every container it completes
+      while (open.length) {
+        if (--open[open.length - 1] > 0) break;
+        open.pop();
+      }
+    }
+  } while (open.length);
+  if (pos !== end) throw malformed('trailing bytes after the CBOR item');
 }
 
 /**
- * Strict CBOR decoding for anything that arrives from outside a process: size limit, nesting
- * limit, no duplicate map keys, no tags, no undefined, string map keys only, no `__proto__`.
+ * Strict CBOR decoding for anything that arrives from outside a process: size, item, field and
+ * nesting limits checked before decoding, no duplicate map keys, no tags, no undefined, string map
+ * keys only, no `__proto__`. `limits` as a number is `maxBytes`.
  * Throws KitError('MALFORMED_BODY' | 'BODY_TOO_LARGE').
  */
-export function decodeStrict(bytes: Uint8Array, maxBytes = DEFAULT_MAX_CBOR_BYTES): unknown {
+export function decodeStrict(bytes: Uint8Array, limits: number | CborLimits = {}): unknown {
+  const l = typeof limits === 'number' ? { maxBytes: limits } : limits;
+  const maxBytes = l.maxBytes ?? DEFAULT_MAX_CBOR_BYTES;
   if (bytes.byteLength > maxBytes) throw new KitError('BODY_TOO_LARGE', `body over ${maxBytes} bytes`);
-  if (bytes.byteLength === 0) throw new KitError('MALFORMED_BODY', 'empty body');
+  if (bytes.byteLength === 0) throw malformed('empty body');
+  scanHeaders(bytes, l.maxItems ?? DEFAULT_MAX_CBOR_ITEMS, l.maxFieldBytes ?? maxBytes);
   let out: unknown;
   try {
     out = decode(bytes, {
@@ -33,10 +98,9 @@ export function decodeStrict(bytes: Uint8Array, maxBytes = DEFAULT_MAX_CBOR_BYTE
       tags: [],
     });
   } catch {
-    throw new KitError('MALFORMED_BODY', 'body is not valid strict CBOR');
+    throw malformed('body is not valid strict CBOR');
   }
-  if (!depthOk(out, 0)) throw new KitError('MALFORMED_BODY', 'CBOR nesting too deep');
-  if (hasProtoKey(out)) throw new KitError('MALFORMED_BODY', 'forbidden map key');
+  if (hasProtoKey(out)) throw malformed('forbidden map key');
   return out;
 }
 

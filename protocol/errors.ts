@@ -1,14 +1,15 @@
 /**
  * Stable error codes shared by the element, the edge verifier and the matcher.
  * `status` is the HTTP status a server answers with: 400 permanent, 503 temporary
- * (retry later), plus the few standard ones (401/403/404/409/413/415/429).
+ * (retry later), plus the few standard ones (401/403/404/409/415/429).
  */
 export const ERRORS = {
   // generic request errors
   BAD_REQUEST: 400,
   MALFORMED_BODY: 400,
   SCHEMA_VIOLATION: 400,
-  BODY_TOO_LARGE: 413,
+  /** permanent: the body (or one field of it) is over the limit; 400 like every permanent error */
+  BODY_TOO_LARGE: 400,
   UNSUPPORTED_MEDIA_TYPE: 415,
   NOT_FOUND: 404,
   UNAUTHORIZED: 401,
@@ -32,7 +33,23 @@ export const ERRORS = {
   EVIDENCE_HASH_MISMATCH: 400,
   ATTEMPTS_EXCEEDED: 400,
   ORIGIN_NOT_ALLOWED: 403,
+  /** an evidence frame was already accepted before (any session, any integrator) */
+  EVIDENCE_REPLAYED: 400,
+  /** a later upload of the session was signed by another capture key than the first one */
+  CAPTURE_KEY_MISMATCH: 400,
+  /** evidence frame dimensions over the limit or unlike those the capture token claims */
+  EVIDENCE_DIMENSIONS: 400,
+  /** API key failures from this source are over the limit: wait (Retry-After) */
+  AUTH_RATE_LIMITED: 429,
+  /** the evidence frames show more than one person: liveness and identity cannot be bound */
+  IDENTITY_MISMATCH: 400,
+  /** the session's challenge (approach, oval, turn) was not met, measured by the server */
+  CHALLENGE_NOT_MET: 400,
+  /** REGISTRATION of a subject that is already enrolled: use IMAGE_UPDATE to replace a reference */
+  SUBJECT_EXISTS: 409,
   RETURN_URL_NOT_ALLOWED: 400,
+  /** the hosted iframe page has no (valid) pinned verifier in its own configuration: it refuses to start */
+  VERIFIER_NOT_CONFIGURED: 400,
   /** one-time result code unknown, expired, already exchanged or another integrator's */
   CODE_INVALID: 400,
   /** retryable capture outcomes: matcher score 0 (no usable evidence) / 1:N without a match */
@@ -42,6 +59,10 @@ export const ERRORS = {
   PERSON_NOT_FOUND: 404,
   GALLERY_NOT_FOUND: 404,
   IMAGE_UNDECODABLE: 400,
+  /** image header declares more pixels than the matcher decodes (checked before decoding) */
+  IMAGE_TOO_LARGE: 400,
+  /** a new gallery name while the matcher already holds its maximum number of galleries */
+  GALLERY_LIMIT: 400,
   NO_FACE: 400,
   MULTIPLE_FACES: 400,
   TEMPLATE_MODEL_MISMATCH: 400,

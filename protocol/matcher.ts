@@ -1,8 +1,10 @@
 import * as v from 'valibot';
+import { ChallengeSchema } from './claims.ts';
 
 /** Bodies of the matcher's ABIS-style API (CBOR on the wire; JSON accepted where easy). */
 
-const id = v.pipe(v.string(), v.minLength(1), v.maxLength(128), v.regex(/^[A-Za-z0-9._:@-]+$/));
+// person ids carry the integrator's namespace (`<integrator>:<subject>`, edge-verifier/flow/namespace.ts)
+const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200), v.regex(/^[A-Za-z0-9._:@-]+$/));
 const bytes = v.instance(Uint8Array);
 
 /** A template always names the model that made it; templates of different models are never compared. */
@@ -48,12 +50,17 @@ export interface IdentifyResult {
   coverage: number;
 }
 
-/** Server-side presentation-attack check on evidence frames (JPEG), with optional roles/timestamps. */
+/**
+ * Server-side presentation-attack check on evidence frames (JPEG), with optional roles/timestamps
+ * and the session's challenge (the server measures it from its own landmarks).
+ */
 export const LivenessRequestSchema = v.strictObject({
   frames: v.pipe(v.array(bytes), v.minLength(1), v.maxLength(16)),
-  roles: v.optional(v.array(v.string())),
-  t: v.optional(v.array(v.number())),
+  roles: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(8))), v.maxLength(16))),
+  t: v.optional(v.pipe(v.array(v.number()), v.maxLength(16))),
+  challenge: v.optional(ChallengeSchema),
 });
+export type LivenessRequest = v.InferOutput<typeof LivenessRequestSchema>;
 
 export interface LivenessResult {
   /** 0–100 */
@@ -62,4 +69,13 @@ export interface LivenessResult {
   /** stable reason codes of the signals that fired */
   reasons: string[];
   signals: Record<string, number>;
+  /**
+   * the frame the server chose to match (index into `frames`), -1 when none has a face: liveness
+   * is bound to it, every other face frame showed the same person
+   */
+  bestFrame: number;
+  /** false when the face frames show more than one person (IDENTITY_MISMATCH) */
+  sameSubject: boolean;
+  /** false when a challenge was sent and the frames do not meet it (CHALLENGE_* reasons say which part) */
+  challengeMet: boolean;
 }

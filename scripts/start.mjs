@@ -5,10 +5,13 @@
 // Environment (all optional):
 //   DEMO_PORT (5173)  HOST_PORT (DEMO_PORT+1)  VERIFIER_PORT (8787)  MATCHER_PORT (8788)
 //   MATCHER_URL       use a matcher already running there instead of starting one
+//   MATCHER_TOKEN     bearer token for the matcher (default: a random one, given to both the
+//                     matcher we start and the verifier; needed with MATCHER_URL)
 //   DEMO_DATA_DIR     (.data) embedded stores: <dir>/matcher/matcher.db, <dir>/verifier/
 //   DEMO_API_KEY, DEMO_WEBHOOK_SECRET   the demo integrator's credentials (demo defaults)
 //   START_TIMEOUT_MS  (180000) how long to wait for the services before giving up
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -33,6 +36,8 @@ const hostUrl = `http://127.0.0.1:${HOST_PORT}`;
 const verifierUrl = `http://127.0.0.1:${VERIFIER_PORT}`;
 const externalMatcher = env.MATCHER_URL;
 const matcherUrl = externalMatcher ?? `http://127.0.0.1:${MATCHER_PORT}`;
+// the matcher refuses every caller without this token; never printed
+const matcherToken = env.MATCHER_TOKEN ?? randomBytes(32).toString('base64url');
 const returnUrl = `${demoUrl}/return.html`;
 
 // The demo integrator, registered for the ports actually in use (the verifier's built-in default
@@ -143,7 +148,7 @@ function track(p) {
 }
 
 if (!externalMatcher) {
-  if (startService('matcher', 'matcher/server.ts', { PORT: String(MATCHER_PORT), MATCHER_STORE: `sqlite:${path.join(DATA_DIR, 'matcher', 'matcher.db')}` })) {
+  if (startService('matcher', 'matcher/server.ts', { PORT: String(MATCHER_PORT), MATCHER_STORE: `sqlite:${path.join(DATA_DIR, 'matcher', 'matcher.db')}`, MATCHER_API_TOKENS: matcherToken })) {
     track(waitFor('matcher', `${matcherUrl}/ready`, deadline));
   }
 } else {
@@ -153,6 +158,7 @@ if (
   startService('verifier', 'edge-verifier/node.ts', {
     PORT: String(VERIFIER_PORT),
     MATCHER_URL: matcherUrl,
+    MATCHER_TOKEN: matcherToken,
     VERIFIER_ISSUER: verifierUrl,
     VERIFIER_DATA_DIR: path.join(DATA_DIR, 'verifier'),
     VERIFIER_INTEGRATORS: JSON.stringify([integrator]),

@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import {
-  KitError, OPERATIONS, WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, isErrorCode, type VerdictClaims,
+  KitError, OPERATIONS, WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, isErrorCode, type VerdictClaims,
 } from '../../protocol/index.ts';
 import { BoundedMap } from './bounded-map.ts';
 import { parseDemoApiConfig, type DemoApiConfig, type DemoApiConfigInput } from './config.ts';
@@ -185,7 +185,7 @@ export function createDemoApi(opts: DemoApiOptions = {}): DemoApi {
   app.post('/webhooks', async (c) => {
     const raw = await c.req.text();
     // authenticate the exact bytes before parsing anything
-    if (!(await verifyWebhookSignature(config.webhookSecret, raw, c.req.header(WEBHOOK_SIGNATURE_HEADER)))) {
+    if (!(await verifyWebhookSignature(config.webhookSecret, raw, c.req.header(WEBHOOK_SIGNATURE_HEADER), c.req.header(WEBHOOK_TIMESTAMP_HEADER)))) {
       throw new KitError('BAD_REQUEST', 'webhook signature invalid');
     }
     let parsed: unknown;

@@ -1,29 +1,25 @@
-import { clampLiveness, type CaptureClaims, type Operation } from '../../protocol/index.ts';
+import { clampLiveness, type CaptureClaims, type Challenge, type Operation } from '../../protocol/index.ts';
 import { MatcherRejection, type MatcherClient } from '../matcher/client.ts';
 import { fromIdentify, fromVerify, holdsEnrolment, livenessGate, registered, registrationDuplicate, type Outcome } from './decide.ts';
+import { galleryOf, personIdOf, subjectOf } from './namespace.ts';
 
 /** Matcher rejections that mean "this capture was unusable, try another" rather than "this session failed". */
 const RETRYABLE = new Set(['NO_FACE', 'MULTIPLE_FACES', 'IMAGE_UNDECODABLE']);
 
-/** The frame the matcher compares: the one marked `best`, else `near`, else the first. */
-export function bestFrameIndex(claims: CaptureClaims): number {
-  const by = (role: string) => claims.evidence.findIndex((e) => e.role === role);
-  const i = by('best');
-  if (i >= 0) return i;
-  const j = by('near');
-  return j >= 0 ? j : 0;
-}
-
 /**
- * Runs the server-side checks for one capture: presentation-attack check on every frame, then
- * the operation's 1:1 / 1:N / enrolment calls. Temporary matcher failures propagate as
- * KitError('UPSTREAM_UNAVAILABLE') so the caller can give the attempt back.
+ * Runs the server-side checks for one capture: the matcher's PAD over every frame (which also
+ * measures the session's challenge, embeds every face frame and chooses the frame to match), then
+ * the operation's 1:1 / 1:N / enrolment calls on that frame, inside the integrator's namespace.
+ * Temporary matcher failures propagate as KitError('UPSTREAM_UNAVAILABLE').
  */
 export async function runBiometry(args: {
   matcher: MatcherClient;
   op: Operation;
+  /** integrator id: the namespace of person ids and the gallery */
+  integrator: string;
   subject: string;
   claims: CaptureClaims;
+  challenge: Challenge;
   frames: Uint8Array[];
   risk: string[];
   livenessThreshold: number;
@@ -31,37 +27,57 @@ export async function runBiometry(args: {
   /** risk reasons that send an otherwise approved capture to review */
   reviewOnRisk: readonly string[];
 }): Promise<Outcome> {
-  const { matcher, op, subject, claims, frames, risk, reviewOnRisk } = args;
+  const { matcher, op, claims, frames, risk, reviewOnRisk } = args;
+  const person = personIdOf(args.integrator, args.subject);
+  const gallery = galleryOf(args.integrator);
   let liveness = 0;
+  let bestFrame: number | undefined;
+  const summaryOf = (reasons: string[]) => ({ liveness, hasBiometry: true, reasons, ...(bestFrame !== undefined ? { bestFrame } : {}) });
   try {
-    const lr = await matcher.liveness(frames, claims.evidence.map((e) => e.role), claims.evidence.map((e) => e.t));
+    const lr = await matcher.liveness(frames, claims.evidence.map((e) => e.role), claims.evidence.map((e) => e.t), args.challenge);
     liveness = clampLiveness(lr.liveness);
-    const gate = livenessGate(liveness, args.livenessThreshold, lr.reasons.slice(0, 16), risk);
+    const serverReasons = lr.reasons.slice(0, 16);
+    if (lr.bestFrame < 0 || lr.bestFrame >= frames.length) return { kind: 'retry', code: 'NO_FACE', summary: summaryOf(['NO_FACE', ...serverReasons, ...risk]) };
+    bestFrame = lr.bestFrame;
+    // one person across the evidence, and the challenge this session asked for, before any match
+    if (!lr.sameSubject) return { kind: 'retry', code: 'IDENTITY_MISMATCH', summary: { ...summaryOf(['IDENTITY_MISMATCH', ...serverReasons, ...risk]), liveness: 0 } };
+    if (!lr.challengeMet) return { kind: 'retry', code: 'CHALLENGE_NOT_MET', summary: summaryOf(['CHALLENGE_NOT_MET', ...serverReasons, ...risk]) };
+    const gate = livenessGate(liveness, args.livenessThreshold, serverReasons, risk);
     if (gate) return gate;
-    const best = frames[bestFrameIndex(claims)];
+    const best = frames[bestFrame];
+    const withBest = (o: Outcome): Outcome => ({ ...o, summary: { ...o.summary, bestFrame } });
     switch (op) {
       case 'VERIFICATION':
-        return fromVerify(liveness, await matcher.verify(subject, best), risk, false, reviewOnRisk);
+        return withBest(fromVerify(liveness, await matcher.verify(person, best), risk, false, reviewOnRisk));
       case 'IMAGE_UPDATE': {
-        const o = fromVerify(liveness, await matcher.verify(subject, best), risk, true, reviewOnRisk);
-        if (o.kind === 'final' && o.status === 3 && o.summary.response === 201) await matcher.enrol(subject, best);
-        return o;
+        const o = fromVerify(liveness, await matcher.verify(person, best), risk, true, reviewOnRisk);
+        if (o.kind === 'final' && o.status === 3 && o.summary.response === 201) await matcher.enrol(person, best, gallery);
+        return withBest(o);
       }
       case 'REGISTRATION': {
-        const dup = registrationDuplicate(liveness, await matcher.identify(best, args.identifyMaxResults), subject, risk);
-        if (dup) return dup;
-        if (holdsEnrolment(risk, reviewOnRisk)) {
-          return { kind: 'final', status: 2, summary: { liveness, hasBiometry: true, reasons: ['ENROLMENT_HELD', ...risk] } };
-        }
-        await matcher.enrol(subject, best);
-        return registered(liveness, risk);
+        // registration never replaces a reference: that is IMAGE_UPDATE's job (with its 1:1 check)
+        if (await matcher.exists(person)) return { kind: 'final', status: 5, summary: summaryOf(['SUBJECT_EXISTS', ...risk]) };
+        const dup = registrationDuplicate(liveness, own(await matcher.identify(best, args.identifyMaxResults, gallery), args.integrator), args.subject, risk);
+        if (dup) return withBest(dup);
+        if (holdsEnrolment(risk, reviewOnRisk)) return { kind: 'final', status: 2, summary: summaryOf(['ENROLMENT_HELD', ...risk]) };
+        await matcher.enrol(person, best, gallery);
+        return withBest(registered(liveness, risk));
       }
       case 'IDENTIFICATION':
-        return fromIdentify(liveness, await matcher.identify(best, args.identifyMaxResults), risk, reviewOnRisk);
+        return withBest(fromIdentify(liveness, own(await matcher.identify(best, args.identifyMaxResults, gallery), args.integrator), risk, reviewOnRisk));
     }
   } catch (e) {
     if (!(e instanceof MatcherRejection)) throw e;
-    if (RETRYABLE.has(e.code)) return { kind: 'retry', code: e.code, summary: { liveness, hasBiometry: true, reasons: [e.code, ...risk] } };
-    return { kind: 'final', status: 5, summary: { liveness, hasBiometry: true, reasons: [e.code, ...risk] } };
+    if (RETRYABLE.has(e.code)) return { kind: 'retry', code: e.code, summary: summaryOf([e.code, ...risk]) };
+    return { kind: 'final', status: 5, summary: summaryOf([e.code, ...risk]) };
   }
+}
+
+/** Candidates of this integrator only, as its own subject ids (anything else is dropped, never shown). */
+function own<T extends { candidates: { id: string }[] }>(r: T, integrator: string): T {
+  const candidates = r.candidates.flatMap((c) => {
+    const sub = subjectOf(integrator, c.id);
+    return sub === null ? [] : [{ ...c, id: sub }];
+  });
+  return { ...r, candidates };
 }

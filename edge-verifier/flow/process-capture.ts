@@ -1,10 +1,12 @@
 import { KitError, type CaptureResponse, type CaptureUpload } from '../../protocol/index.ts';
+import { checkEvidenceDimensions } from '../evidence/dimensions.ts';
 import { verifyEvidenceHashes } from '../evidence/verify-hashes.ts';
 import { randomId } from '../random.ts';
 import type { Services } from '../services.ts';
 import { verifyCaptureToken } from '../tokens/verify-capture.ts';
 import { verifySessionToken } from '../tokens/verify-session.ts';
-import { bestFrameIndex, runBiometry } from './biometry.ts';
+import { captureKeyThumbprint } from '../tokens/capture-key.ts';
+import { runBiometry } from './biometry.ts';
 import { mintVerdict, notify } from './conclude.ts';
 import { managerMode, riskReasons, type Outcome } from './decide.ts';
 import { newCode } from './one-time-code.ts';
@@ -14,11 +16,13 @@ import { newCode } from './one-time-code.ts';
  * evidence hashes → atomic nonce claim → matcher → verdict. Everything that can be checked
  * without state is checked before the claim, so a bad upload never burns the nonce.
  *
- * Atomicity with the matcher: the claim consumes the nonce and counts the attempt in one
- * transaction (a concurrent duplicate gets NONCE_REUSED). If the matcher is temporarily
- * unavailable the claim is released (nonce and attempt restored) and the client retries the same
- * capture. If the process dies between claim and release, the nonce stays consumed: the client
- * then needs a new session (fail closed).
+ * Atomicity with the matcher: the claim consumes the nonce, counts the attempt, records every
+ * evidence frame's hash (a frame seen before, in any session, is EVIDENCE_REPLAYED) and binds the
+ * capture key to the session, in one transaction (a concurrent duplicate gets NONCE_REUSED). If
+ * the matcher is temporarily unavailable the first time, the claim is released (nonce, attempt
+ * and hashes restored) and the client retries the same capture; later upstream failures count as
+ * failed attempts, so a flaky upstream is no free oracle. If the process dies between claim and
+ * release, the nonce stays consumed: the client then needs a new session (fail closed).
  */
 export async function processCapture(
   s: Services,
@@ -36,8 +40,10 @@ export async function processCapture(
   const claims = await verifyCaptureToken(upload.token, { audience: s.config.issuer, now });
   if (claims.sid !== session.sid) throw new KitError('CAPTURE_TOKEN_INVALID', 'capture is for another session');
   await verifyEvidenceHashes(claims.evidence, upload.frames);
+  checkEvidenceDimensions(claims.evidence, upload.frames, s.config.maxFramePixels);
+  const keyThumb = await captureKeyThumbprint(upload.token);
 
-  const claim = await s.store.claimAttempt(session.sid, claims.nonce, now);
+  const claim = await s.store.claimAttempt(session.sid, claims.nonce, now, { frames: claims.evidence.map((e) => e.sha256), keyThumb });
   if (!claim.ok) throw new KitError(claim.code);
 
   const risk = riskReasons(claims, session.challenge);
@@ -49,8 +55,10 @@ export async function processCapture(
         : await runBiometry({
             matcher: s.matcher,
             op: session.op,
+            integrator: integrator.id,
             subject: session.sub,
             claims,
+            challenge: session.challenge,
             frames: upload.frames,
             risk,
             livenessThreshold: s.config.livenessThreshold,
@@ -58,9 +66,10 @@ export async function processCapture(
             reviewOnRisk: integrator.reviewOnRisk,
           });
   } catch (e) {
-    await s.store.releaseAttempt(session.sid, claims.nonce, s.now());
-    if (e instanceof KitError) throw e;
-    throw new KitError('INTERNAL', 'capture processing failed');
+    const err = e instanceof KitError ? e : new KitError('INTERNAL', 'capture processing failed');
+    // the first upstream failure of a session gives the attempt back; later ones are counted
+    if (await s.store.releaseAttempt(session.sid, claims.nonce, s.now())) throw err;
+    outcome = { kind: 'retry', code: err.code, summary: { liveness: 0, hasBiometry: true, reasons: [err.code, ...risk] } };
   }
 
   const maxAttempts = integrator.maxAttempts;
@@ -71,7 +80,6 @@ export async function processCapture(
   }
   const status = outcome.kind === 'retry' ? 5 : outcome.status;
   const summary = outcome.kind === 'retry' ? { ...outcome.summary, reasons: [...outcome.summary.reasons, 'ATTEMPTS_EXCEEDED'] } : outcome.summary;
-  if (status === 2) summary.bestFrame = bestFrameIndex(claims);
   let verdict: string;
   try {
     verdict = await mintVerdict(s, { integrator, sid: session.sid, sub: session.sub, op: session.op, status, summary });

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import {
-  CBOR_MEDIA_TYPE, KitError, decodeStrict, encodeCbor, isErrorCode, type ErrorCode, type IdentifyResult, type LivenessResult,
+  CBOR_MEDIA_TYPE, KitError, type Challenge, decodeStrict, encodeCbor, isErrorCode, type ErrorCode, type IdentifyResult, type LivenessResult,
   type VerifyResult,
 } from '../../protocol/index.ts';
 
@@ -16,6 +16,9 @@ const LivenessResultSchema = v.object({
   live: v.boolean(),
   reasons: v.array(v.pipe(v.string(), v.maxLength(64))),
   signals: v.record(v.string(), v.number()),
+  bestFrame: v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(15)),
+  sameSubject: v.boolean(),
+  challengeMet: v.boolean(),
 });
 const VerifyResultSchema = v.object({
   similarity: v.number(),
@@ -30,10 +33,14 @@ const IdentifyResultSchema = v.object({
 const ErrorBodySchema = v.object({ code: v.string(), message: v.optional(v.string()) });
 
 export interface MatcherClient {
-  liveness(frames: Uint8Array[], roles: string[], t: number[]): Promise<LivenessResult>;
+  /** server PAD over the evidence, the session's challenge measured, the frame to match chosen */
+  liveness(frames: Uint8Array[], roles: string[], t: number[], challenge: Challenge): Promise<LivenessResult>;
   verify(personId: string, image: Uint8Array): Promise<VerifyResult>;
-  identify(image: Uint8Array, maxResults: number): Promise<IdentifyResult>;
-  enrol(personId: string, image: Uint8Array): Promise<void>;
+  /** 1:N inside one gallery; a gallery that does not exist yet has no candidates */
+  identify(image: Uint8Array, maxResults: number, gallery: string): Promise<IdentifyResult>;
+  enrol(personId: string, image: Uint8Array, gallery: string): Promise<void>;
+  /** whether the person is enrolled (GET /persons/{id}: 200 / 404) */
+  exists(personId: string): Promise<boolean>;
 }
 
 /**
@@ -41,7 +48,7 @@ export interface MatcherClient {
  * KitError('UPSTREAM_UNAVAILABLE') (temporary: the capture attempt is given back); 4xx with a
  * protocol code become MatcherRejection; answers are schema-checked, never cast.
  */
-export function matcherClient(opts: { baseUrl: string; timeoutMs: number; fetch?: typeof fetch }): MatcherClient {
+export function matcherClient(opts: { baseUrl: string; timeoutMs: number; token?: string; fetch?: typeof fetch }): MatcherClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
   const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
@@ -50,8 +57,8 @@ export function matcherClient(opts: { baseUrl: string; timeoutMs: number; fetch?
     try {
       res = await doFetch(base + path, {
         method,
-        headers: { 'content-type': CBOR_MEDIA_TYPE, accept: CBOR_MEDIA_TYPE },
-        body: encodeCbor(body) as Uint8Array<ArrayBuffer>,
+        headers: { 'content-type': CBOR_MEDIA_TYPE, accept: CBOR_MEDIA_TYPE, ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+        body: body === undefined ? undefined : (encodeCbor(body) as Uint8Array<ArrayBuffer>),
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
     } catch {
@@ -59,6 +66,8 @@ export function matcherClient(opts: { baseUrl: string; timeoutMs: number; fetch?
     }
     const bytes = new Uint8Array(await res.arrayBuffer().catch(() => new ArrayBuffer(0)));
     if (res.status >= 500 || res.status === 429) throw new KitError('UPSTREAM_UNAVAILABLE', `matcher answered ${res.status}`);
+    // a refused credential is the operator's misconfiguration (MATCHER_TOKEN), not the capture's fault
+    if (res.status === 401 || res.status === 403) throw new KitError('UPSTREAM_UNAVAILABLE', 'matcher refused the verifier\'s credential');
     if (res.status >= 400) {
       let code: ErrorCode = 'BAD_REQUEST';
       try {
@@ -75,10 +84,27 @@ export function matcherClient(opts: { baseUrl: string; timeoutMs: number; fetch?
     return r.output;
   }
 
+  const person = (id: string) => `/persons/${encodeURIComponent(id)}`;
   return {
-    liveness: (frames, roles, t) => call('POST', '/liveness', { frames, roles, t }, LivenessResultSchema),
-    verify: (id, image) => call('POST', `/persons/${encodeURIComponent(id)}/verify`, { image }, VerifyResultSchema),
-    identify: (image, maxResults) => call('POST', '/identify', { image, maxResults }, IdentifyResultSchema),
-    enrol: (id, image) => call('PUT', `/persons/${encodeURIComponent(id)}`, { images: [image] }, null),
+    liveness: (frames, roles, t, challenge) => call('POST', '/liveness', { frames, roles, t, challenge }, LivenessResultSchema),
+    verify: (id, image) => call('POST', `${person(id)}/verify`, { image }, VerifyResultSchema),
+    identify: async (image, maxResults, gallery) => {
+      try {
+        return await call('POST', '/identify', { image, maxResults, gallery }, IdentifyResultSchema);
+      } catch (e) {
+        if (e instanceof MatcherRejection && e.code === 'GALLERY_NOT_FOUND') return { candidates: [], coverage: 1 };
+        throw e;
+      }
+    },
+    enrol: (id, image, gallery) => call('PUT', person(id), { images: [image], galleries: [gallery] }, null),
+    exists: async (id) => {
+      try {
+        await call('GET', person(id), undefined, null);
+        return true;
+      } catch (e) {
+        if (e instanceof MatcherRejection && e.status === 404) return false;
+        throw e;
+      }
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { KitError } from '../../protocol/index.ts';
 import type { Integrator } from '../config.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -13,15 +13,43 @@ function sameKey(a: string, b: string): boolean {
 
 export type ApiKeyEnv = { Variables: { integrator: Integrator } };
 
-/** Integrator authentication (`Authorization: Bearer <key>` or `X-API-Key`), then the per-key rate limit. */
-export function apiKey(opts: { integrators: readonly Integrator[]; limiter: RateLimiter }): MiddlewareHandler<ApiKeyEnv> {
+/**
+ * The address a request came from, for failed-auth limits: Workers set `cf-connecting-ip`; on
+ * Node the socket's peer address (a proxy in front should be configured to overwrite the header).
+ */
+export function sourceOf(c: Context): string {
+  const cf = c.req.header('cf-connecting-ip');
+  if (cf) return cf;
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Integrator authentication (`Authorization: Bearer <key>` or `X-API-Key`), then the per-key rate
+ * limit. Failed attempts are limited per source address (`failures`): past the limit every
+ * attempt from that source answers 429 AUTH_RATE_LIMITED before any key is compared.
+ */
+export function apiKey(opts: { integrators: readonly Integrator[]; limiter: RateLimiter; failures?: RateLimiter }): MiddlewareHandler<ApiKeyEnv> {
   return async (c, next) => {
+    const source = 'src:' + sourceOf(c);
+    if (opts.failures?.exhausted(source)) {
+      c.header('retry-after', String(opts.failures.retryAfterS()));
+      throw new KitError('AUTH_RATE_LIMITED', 'too many failed API-key attempts from this address');
+    }
+    const fail = (message: string): never => {
+      try {
+        opts.failures?.take(source);
+      } catch {
+        /* the limit is reported on the next attempt */
+      }
+      throw new KitError('UNAUTHORIZED', message);
+    };
     const auth = c.req.header('authorization');
     const key = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : c.req.header('x-api-key');
-    if (!key) throw new KitError('UNAUTHORIZED', 'API key required');
+    if (!key) return fail('API key required');
     let found: Integrator | undefined;
     for (const i of opts.integrators) if (sameKey(i.apiKey, key)) found = i;
-    if (!found) throw new KitError('UNAUTHORIZED', 'unknown API key');
+    if (!found) return fail('unknown API key');
     opts.limiter.take('key:' + found.id);
     c.set('integrator', found);
     await next();

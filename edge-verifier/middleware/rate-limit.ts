@@ -31,6 +31,18 @@ export class RateLimiter {
     b.tokens -= 1;
   }
 
+  /** True when `key` has no token left right now (nothing is taken). */
+  exhausted(key: string): boolean {
+    const b = this.buckets.get(key);
+    if (!b) return false;
+    return Math.min(this.opts.capacity, b.tokens + ((this.clockMs() - b.at) / 1000) * this.opts.refillPerSec) < 1;
+  }
+
+  /** Seconds until `key` has a token again (for Retry-After). */
+  retryAfterS(): number {
+    return this.opts.refillPerSec > 0 ? Math.max(1, Math.ceil(1 / this.opts.refillPerSec)) : 60;
+  }
+
   private evict(now: number): void {
     // drop buckets that have refilled completely (they carry no information), else the oldest
     for (const [k, b] of this.buckets) {

@@ -19,7 +19,7 @@ async function setup() {
   /** a concluded session of `integrator` holding a fresh code */
   const concluded = async (sid: string, integrator = 'acme', status: 2 | 3 = 3) => {
     await store.createSession({ sid, integrator, op: 'VERIFICATION', sub: 'p1', nonce: sid, maxAttempts: 3, createdAt: t, expiresAt: t + 300 });
-    await store.claimAttempt(sid, sid, t);
+    await store.claimAttempt(sid, sid, t, { frames: [`${sid}-f`], keyThumb: 'k' });
     const c = await newCode(t, config.codeTtlS);
     await store.finalize(sid, sid, { status, summary, verdict: `verdict-${sid}`, code: c.stored }, t);
     return c.code;
@@ -53,10 +53,10 @@ describe('POST /v1/codes/exchange', () => {
     expect(await codeOf(await exchange('not a code!'))).toEqual({ status: 400, code: 'CODE_INVALID' });
     expect((await exchange(code)).status).toBe(200);
 
-    // lifetime codeTtlS (300 s): usable while now < issued + 300
+    // lifetime codeTtlS (60 s): usable while now < issued + 60
     const a = await concluded('s3', 'acme', 2);
     const b = await concluded('s4');
-    advance(299);
+    advance(59);
     expect((await exchange(a)).status).toBe(200);
     advance(1);
     expect(await codeOf(await exchange(b))).toEqual({ status: 400, code: 'CODE_INVALID' });

@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import * as v from 'valibot';
 import { KitError } from '../../protocol/index.ts';
 import { mintVerdict, notify } from '../flow/conclude.ts';
+import { galleryOf, personIdOf } from '../flow/namespace.ts';
+import { bodyLimit } from 'hono/body-limit';
 import type { ApiKeyEnv } from '../middleware/api-key.ts';
 import { backgroundFor, type Services } from '../services.ts';
 import type { VerdictSummary } from '../store/types.ts';
@@ -15,7 +17,7 @@ const ReviewSchema = v.strictObject({ decision: v.picklist(['approve', 'reject']
  */
 export function reviewRoutes(s: Services): Hono<ApiKeyEnv> {
   const app = new Hono<ApiKeyEnv>();
-  app.post('/v1/sessions/:id/review', async (c) => {
+  app.post('/v1/sessions/:id/review', bodyLimit({ maxSize: 1024, onError: () => { throw new KitError('BODY_TOO_LARGE', 'review body over 1 KiB'); } }), async (c) => {
     const integrator = c.get('integrator');
     let raw: unknown;
     try {
@@ -33,18 +35,18 @@ export function reviewRoutes(s: Services): Hono<ApiKeyEnv> {
     let response: 200 | 201 | undefined;
     if (approve) {
       response = 200;
-      if (r.op === 'REGISTRATION' || r.op === 'IMAGE_UPDATE') {
-        // enrol the reviewed face now; the best frame is the one the matcher would have used
-        const img = await s.store.getEvidence(r.sid, prev.bestFrame ?? 0);
-        if (img) await s.matcher.enrol(r.sub, img);
+      if ((r.op === 'REGISTRATION' || r.op === 'IMAGE_UPDATE') && prev.hasBiometry && prev.bestFrame !== undefined) {
+        // enrol the reviewed face now: the frame the server chose to match, in this integrator's namespace
+        const img = await s.store.getEvidence(r.sid, prev.bestFrame);
+        if (img) await s.matcher.enrol(personIdOf(integrator.id, r.sub), img, galleryOf(integrator.id));
         response = 201;
       }
     }
+    // without biometry (manager mode) nobody was recognised: an approval never says identity YES
+    const identity = approve ? (prev.hasBiometry ? 'YES' : 'INCONCLUSIVE') : 'NO';
     const summary: VerdictSummary = {
       ...prev,
-      match: prev.match
-        ? { ...prev.match, identity: approve ? 'YES' : 'NO' }
-        : { score: 0, band: 'RECAPTURE', identity: approve ? 'YES' : 'NO' },
+      match: prev.match ? { ...prev.match, identity } : { score: 0, band: 'RECAPTURE', identity },
       ...(response ? { response } : {}),
       reasons: [...prev.reasons, approve ? 'REVIEW_APPROVED' : 'REVIEW_REJECTED'],
     };

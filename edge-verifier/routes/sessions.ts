@@ -49,7 +49,7 @@ export function sessionView(r: SessionRecord) {
 /** Integrator (server-to-server, API key) session endpoints. */
 export function sessionRoutes(s: Services): Hono<ApiKeyEnv> {
   const app = new Hono<ApiKeyEnv>();
-  const auth = apiKey({ integrators: s.config.integrators, limiter: s.limits.apiKey });
+  const auth = apiKey({ integrators: s.config.integrators, limiter: s.limits.apiKey, failures: s.limits.authFailures });
   app.use('/v1/sessions', auth);
   app.use('/v1/sessions/*', auth);
 
@@ -77,7 +77,7 @@ export function sessionRoutes(s: Services): Hono<ApiKeyEnv> {
       azp: integrator.id,
       origins,
       ...(req.returnUrl ? { return_url: req.returnUrl } : {}),
-      challenge: makeChallenge(),
+      challenge: makeChallenge({ turn: s.config.challengeTurn }),
     };
     const token = await signSessionToken(s.keys, claims, now);
     await s.store.createSession({
@@ -108,7 +108,7 @@ export function sessionRoutes(s: Services): Hono<ApiKeyEnv> {
     if (!Number.isInteger(n) || n < 0) throw new KitError('NOT_FOUND');
     const bytes = await s.store.getEvidence(r.sid, n);
     if (!bytes) throw new KitError('NOT_FOUND', 'no such evidence frame');
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'image/jpeg', 'cache-control': 'no-store' });
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'content-type': 'image/jpeg', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   });
 
   app.route('/', reviewRoutes(s));

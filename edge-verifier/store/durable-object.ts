@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { SqlStore, type Row, type SqlDriver, type SqlValue } from './sql-store.ts';
 import type { DurableObjectNamespaceLike, DurableObjectStateLike } from '../adapters/workers-types.ts';
-import type { ClaimResult, Finalize, NewSession, SessionRecord, VerdictSummary, VerifierStore } from './types.ts';
+import type { ClaimBinding, ClaimResult, Finalize, NewSession, SessionRecord, VerdictSummary, VerifierStore } from './types.ts';
 
 function bind(p: SqlValue): SqlValue | ArrayBuffer {
   return p instanceof Uint8Array ? (p.slice().buffer as ArrayBuffer) : p;
@@ -35,7 +35,7 @@ export class VerifierStoreDO extends DurableObject {
   createSession(s: NewSession): void { this.store.createSession(s); }
   getSession(sid: string): SessionRecord | null { return this.store.getSession(sid); }
   listSessions(i: string, l: number): SessionRecord[] { return this.store.listSessions(i, l); }
-  claimAttempt(sid: string, n: string, now: number): ClaimResult { return this.store.claimAttempt(sid, n, now); }
+  claimAttempt(sid: string, n: string, now: number, b: ClaimBinding): ClaimResult { return this.store.claimAttempt(sid, n, now, b); }
   releaseAttempt(sid: string, n: string, now: number): boolean { return this.store.releaseAttempt(sid, n, now); }
   retryAttempt(sid: string, n: string, next: string, s: VerdictSummary, now: number): boolean { return this.store.retryAttempt(sid, n, next, s, now); }
   finalize(sid: string, n: string, f: Finalize, now: number): boolean { return this.store.finalize(sid, n, f, now); }
@@ -44,6 +44,7 @@ export class VerifierStoreDO extends DurableObject {
   getEvidence(sid: string, n: number): Uint8Array | null { return this.store.getEvidence(sid, n); }
   recordEvent(sid: string, st: number, id: string, body: string, now: number): boolean { return this.store.recordEvent(sid, st, id, body, now); }
   markEventDelivered(id: string, d: boolean, now: number): void { this.store.markEventDelivered(id, d, now); }
+  purge(r: number, e: number): Record<string, number> { return this.store.purge(r, e); }
 }
 
 /** VerifierStore over RPC to the single VerifierStoreDO instance. */
@@ -57,7 +58,7 @@ export function durableObjectStore(ns: DurableObjectNamespaceLike<StoreStub>): V
     createSession: async (x) => { await stub().createSession(x); },
     getSession: async (sid) => (await stub().getSession(sid)) as SessionRecord | null,
     listSessions: async (i, l) => (await stub().listSessions(i, l)) as SessionRecord[],
-    claimAttempt: async (sid, n, now) => (await stub().claimAttempt(sid, n, now)) as ClaimResult,
+    claimAttempt: async (sid, n, now, b) => (await stub().claimAttempt(sid, n, now, b)) as ClaimResult,
     releaseAttempt: async (sid, n, now) => (await stub().releaseAttempt(sid, n, now)) === true,
     retryAttempt: async (sid, n, next, s, now) => (await stub().retryAttempt(sid, n, next, s, now)) === true,
     finalize: async (sid, n, f, now) => (await stub().finalize(sid, n, f, now)) === true,
@@ -69,5 +70,6 @@ export function durableObjectStore(ns: DurableObjectNamespaceLike<StoreStub>): V
     getEvidence: async (sid, n) => (await stub().getEvidence(sid, n)) as Uint8Array | null,
     recordEvent: async (sid, st, id, body, now) => (await stub().recordEvent(sid, st, id, body, now)) === true,
     markEventDelivered: async (id, d, now) => { await stub().markEventDelivered(id, d, now); },
+    purge: async (r, e) => (await stub().purge(r, e)) as Record<string, number>,
   };
 }

@@ -1,4 +1,4 @@
-import type { ClaimResult, Finalize, NewSession, SessionRecord, VerdictSummary } from './types.ts';
+import type { ClaimBinding, ClaimResult, Finalize, NewSession, SessionRecord, VerdictSummary } from './types.ts';
 
 export type SqlValue = string | number | null | Uint8Array;
 export type Row = Record<string, SqlValue>;
@@ -29,7 +29,15 @@ const SCHEMA = [
      hash TEXT PRIMARY KEY, sid TEXT NOT NULL, integrator TEXT NOT NULL,
      expires_at INTEGER NOT NULL, used_at INTEGER)`,
   `CREATE INDEX IF NOT EXISTS codes_by_expiry ON codes(expires_at)`,
+  // SHA-256 of every evidence frame ever claimed (any session, any integrator): a frame is
+  // accepted once; rows of a released (given back) claim go, the rest live for the retention period
+  `CREATE TABLE IF NOT EXISTS frames_seen (hash TEXT PRIMARY KEY, sid TEXT NOT NULL, nonce TEXT NOT NULL, seen_at INTEGER NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS frames_seen_by_time ON frames_seen(seen_at)`,
+  // the capture key's thumbprint, bound on the session's first upload (RFC 7800 cnf style);
+  // releases: how many times an upstream failure gave an attempt back (once is free)
+  `CREATE TABLE IF NOT EXISTS session_binding (sid TEXT PRIMARY KEY, key_thumb TEXT NOT NULL, releases INTEGER NOT NULL DEFAULT 0)`,
 ];
+
 
 function num(x: SqlValue): number {
   return typeof x === 'number' ? x : Number(x);
@@ -85,7 +93,7 @@ export class SqlStore {
     return rows.map((r) => toRecord(r, num(r.n_evidence)));
   }
 
-  claimAttempt(sid: string, nonce: string, now: number): ClaimResult {
+  claimAttempt(sid: string, nonce: string, now: number, bind: ClaimBinding): ClaimResult {
     return this.db.tx((): ClaimResult => {
       const s = this.db.all(`SELECT status, attempts, failed, max_attempts, nonce, expires_at FROM sessions WHERE sid = ?`, sid)[0];
       if (!s) return { ok: false, code: 'SESSION_NOT_FOUND' };
@@ -96,9 +104,16 @@ export class SqlStore {
       if (attempts >= max) return { ok: false, code: 'ATTEMPTS_EXCEEDED' };
       if (this.db.all(`SELECT 1 AS x FROM nonces WHERE nonce = ?`, nonce).length) return { ok: false, code: 'NONCE_REUSED' };
       if (s.nonce !== nonce) return { ok: false, code: 'NONCE_MISMATCH' };
+      const bound = this.db.all(`SELECT key_thumb FROM session_binding WHERE sid = ?`, sid)[0];
+      if (bound && bound.key_thumb !== bind.keyThumb) return { ok: false, code: 'CAPTURE_KEY_MISMATCH' };
+      const hashes = [...new Set(bind.frames)];
+      if (hashes.length !== bind.frames.length) return { ok: false, code: 'EVIDENCE_REPLAYED' };
+      for (const h of hashes) if (this.db.all(`SELECT 1 AS x FROM frames_seen WHERE hash = ?`, h).length) return { ok: false, code: 'EVIDENCE_REPLAYED' };
       // the atomic check-and-set itself: exactly one caller gets the row back
       const won = this.db.all(`INSERT INTO nonces (nonce, sid, used_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING nonce`, nonce, sid, now);
       if (won.length !== 1) return { ok: false, code: 'NONCE_REUSED' };
+      for (const h of hashes) this.db.all(`INSERT INTO frames_seen (hash, sid, nonce, seen_at) VALUES (?, ?, ?, ?)`, h, sid, nonce, now);
+      if (!bound) this.db.all(`INSERT INTO session_binding (sid, key_thumb) VALUES (?, ?)`, sid, bind.keyThumb);
       this.db.all(`UPDATE sessions SET attempts = attempts + 1, updated_at = ? WHERE sid = ?`, now, sid);
       return { ok: true, attempt: attempts + 1, failedBefore: num(s.failed) };
     });
@@ -108,7 +123,11 @@ export class SqlStore {
     return this.db.tx(() => {
       const s = this.db.all(`SELECT 1 AS x FROM sessions WHERE sid = ? AND nonce = ? AND status = 1 AND attempts > 0`, sid, nonce);
       if (!s.length) return false;
+      // once per session: a second upstream failure is a counted attempt, so failures are no free oracle
+      const once = this.db.all(`UPDATE session_binding SET releases = releases + 1 WHERE sid = ? AND releases = 0 RETURNING sid`, sid);
+      if (once.length !== 1) return false;
       this.db.all(`DELETE FROM nonces WHERE nonce = ? AND sid = ?`, nonce, sid);
+      this.db.all(`DELETE FROM frames_seen WHERE nonce = ? AND sid = ?`, nonce, sid);
       this.db.all(`UPDATE sessions SET attempts = attempts - 1, updated_at = ? WHERE sid = ?`, now, sid);
       return true;
     });
@@ -170,6 +189,27 @@ export class SqlStore {
   getEvidence(sid: string, n: number): Uint8Array | null {
     const r = this.db.all(`SELECT bytes FROM evidence WHERE sid = ? AND n = ?`, sid, n)[0];
     return r && r.bytes instanceof Uint8Array ? r.bytes : null;
+  }
+
+  /**
+   * Retention: sessions (with their evidence, codes, events and bindings) older than
+   * `recordsBefore`, review evidence older than `evidenceBefore`, frame hashes and nonces older
+   * than `recordsBefore`. Answers the number of rows removed per table.
+   */
+  purge(recordsBefore: number, evidenceBefore: number): Record<string, number> {
+    return this.db.tx(() => {
+      const n = (sql: string, ...p: SqlValue[]) => this.db.all(sql + ' RETURNING 1 AS x', ...p).length;
+      const old = `SELECT sid FROM sessions WHERE updated_at < ? AND created_at < ?`;
+      const out: Record<string, number> = {};
+      out.evidence = n(`DELETE FROM evidence WHERE sid IN (SELECT sid FROM sessions WHERE updated_at < ?)`, evidenceBefore);
+      out.events = n(`DELETE FROM events WHERE sid IN (${old})`, recordsBefore, recordsBefore);
+      out.codes = n(`DELETE FROM codes WHERE sid IN (${old})`, recordsBefore, recordsBefore);
+      out.bindings = n(`DELETE FROM session_binding WHERE sid IN (${old})`, recordsBefore, recordsBefore);
+      out.sessions = n(`DELETE FROM sessions WHERE updated_at < ? AND created_at < ?`, recordsBefore, recordsBefore);
+      out.nonces = n(`DELETE FROM nonces WHERE used_at < ?`, recordsBefore);
+      out.frames = n(`DELETE FROM frames_seen WHERE seen_at < ?`, recordsBefore);
+      return out;
+    });
   }
 
   recordEvent(sid: string, status: number, id: string, body: string, now: number): boolean {

@@ -41,7 +41,7 @@ export function openSqliteStore(file: string): VerifierStore & { close(): void }
     createSession: async (x) => s.createSession(x),
     getSession: async (sid) => s.getSession(sid),
     listSessions: async (i, l) => s.listSessions(i, l),
-    claimAttempt: async (sid, n, now) => s.claimAttempt(sid, n, now),
+    claimAttempt: async (sid, n, now, b) => s.claimAttempt(sid, n, now, b),
     releaseAttempt: async (sid, n, now) => s.releaseAttempt(sid, n, now),
     retryAttempt: async (sid, n, next, sum, now) => s.retryAttempt(sid, n, next, sum, now),
     finalize: async (sid, n, f, now) => s.finalize(sid, n, f, now),
@@ -50,6 +50,7 @@ export function openSqliteStore(file: string): VerifierStore & { close(): void }
     getEvidence: async (sid, n) => s.getEvidence(sid, n),
     recordEvent: async (sid, st, id, body, now) => s.recordEvent(sid, st, id, body, now),
     markEventDelivered: async (id, d, now) => s.markEventDelivered(id, d, now),
+    purge: async (r, e) => s.purge(r, e),
     close: () => db.close(),
   };
 }

@@ -26,6 +26,13 @@ export interface SessionRecord {
   evidenceCount: number;
 }
 
+export interface ClaimBinding {
+  /** base64url SHA-256 of each evidence frame */
+  frames: string[];
+  /** RFC 7638 thumbprint of the capture token's public key */
+  keyThumb: string;
+}
+
 export type NewSession = Pick<SessionRecord, 'sid' | 'integrator' | 'op' | 'sub' | 'nonce' | 'maxAttempts' | 'createdAt' | 'expiresAt'>;
 
 /** Result of the atomic check-and-set on a nonce: errors are data so they cross the DO RPC boundary. */
@@ -51,9 +58,16 @@ export interface VerifierStore {
   createSession(s: NewSession): Promise<void>;
   getSession(sid: string): Promise<SessionRecord | null>;
   listSessions(integrator: string, limit: number): Promise<SessionRecord[]>;
-  /** Consumes `nonce` for `sid` iff the session is pending, under the cap, and `nonce` is current and unused. */
-  claimAttempt(sid: string, nonce: string, now: number): Promise<ClaimResult>;
-  /** Undoes a claim after an upstream (temporary) failure: the nonce and the attempt become usable again. */
+  /**
+   * Consumes `nonce` for `sid` iff the session is pending, under the cap, and `nonce` is current and
+   * unused; in the same transaction refuses any evidence frame hash seen before (any session) and a
+   * capture key other than the one bound on the session's first upload, then records both.
+   */
+  claimAttempt(sid: string, nonce: string, now: number, bind: ClaimBinding): Promise<ClaimResult>;
+  /**
+   * Undoes a claim after an upstream (temporary) failure, once per session: the nonce, the attempt
+   * and the frame hashes become usable again. false when nothing was released.
+   */
   releaseAttempt(sid: string, nonce: string, now: number): Promise<boolean>;
   /** Records a failed, retryable attempt and installs the fresh nonce for the next one. */
   retryAttempt(sid: string, nonce: string, nextNonce: string, summary: VerdictSummary, now: number): Promise<boolean>;
@@ -71,4 +85,6 @@ export interface VerifierStore {
   /** Inserts the (session, status) event once; false if it already exists (webhook idempotency). */
   recordEvent(sid: string, status: number, id: string, body: string, now: number): Promise<boolean>;
   markEventDelivered(id: string, delivered: boolean, now: number): Promise<void>;
+  /** Retention purge (unix seconds cut-offs); answers rows removed per table. */
+  purge(recordsBefore: number, evidenceBefore: number): Promise<Record<string, number>>;
 }

@@ -6,7 +6,10 @@ import { decodeStrict, encodeCbor } from '../../protocol/index.ts';
  * A small real HTTP matcher for tests (127.0.0.1, CBOR). Behaviour is chosen by a marker inside
  * the frame bytes (see fakeJpeg): SPOOF → liveness 10; NOMATCH → score −80 / no candidates;
  * REVIEW → score 20; RECAP → score 0; DUP → identify finds `someone-else`; NOFACE → 400 NO_FACE;
- * DOWN → 503. Otherwise: liveness 95, verify +80, identify `person-1` at +85.
+ * DOWN → 503; SWAP → the frames show two people; NOCHALLENGE → the challenge is not met.
+ * Otherwise: liveness 95, the last frame chosen to match, verify +80, identify `person-1` at +85
+ * (ids in the namespace of the gallery asked, `tenant.<integrator>` → `<integrator>:person-1`).
+ * GET /persons/{id} finds only ids containing EXISTS.
  */
 export interface FakeMatcher {
   url: string;
@@ -23,7 +26,7 @@ function has(frames: Uint8Array[], marker: string): boolean {
 
 export async function startFakeMatcher(opts: { delayMs?: number; constant?: boolean } = {}): Promise<FakeMatcher> {
   const state: FakeMatcher = { url: '', calls: [], down: false, close: async () => undefined };
-  const constLiveness = encodeCbor({ liveness: 95, live: true, reasons: [], signals: { moire: 0.1 } });
+  const constLiveness = encodeCbor({ liveness: 95, live: true, reasons: [], signals: { moire: 0.1 }, bestFrame: 0, sameSubject: true, challengeMet: true });
   const constVerify = encodeCbor({ similarity: 0.97, score: 80, band: 'APPROVE', identity: 'YES' });
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -39,6 +42,9 @@ export async function startFakeMatcher(opts: { delayMs?: number; constant?: bool
       const answer = () => {
         if (opts.constant) return send(200, path === '/liveness' ? constLiveness : constVerify);
         if (state.down) return send(503, { code: 'NOT_READY', message: 'down' });
+        if (req.method === 'GET' && /^\/persons\/[^/]+$/.test(path)) {
+          return path.includes('EXISTS') ? send(200, { images: [], templates: [], galleries: [], metadata: {} }) : send(404, { code: 'PERSON_NOT_FOUND', message: 'no such person' });
+        }
         let body: Record<string, unknown>;
         try {
           body = decodeStrict(new Uint8Array(Buffer.concat(chunks))) as Record<string, unknown>;
@@ -50,18 +56,26 @@ export async function startFakeMatcher(opts: { delayMs?: number; constant?: bool
         if (has(frames, 'NOFACE')) return send(400, { code: 'NO_FACE', message: 'no face' });
         if (req.method === 'POST' && path === '/liveness') {
           const spoof = has(frames, 'SPOOF');
-          return send(200, { liveness: spoof ? 10 : 95, live: !spoof, reasons: spoof ? ['SCREEN_MOIRE'] : [], signals: { moire: spoof ? 0.9 : 0.1 } });
+          const swap = has(frames, 'SWAP');
+          const noChallenge = has(frames, 'NOCHALLENGE');
+          const reasons = [...(spoof ? ['PAD_MOIRE'] : []), ...(swap ? ['IDENTITY_MISMATCH'] : []), ...(noChallenge ? ['CHALLENGE_APPROACH'] : [])];
+          return send(200, {
+            liveness: spoof ? 10 : 95, live: !spoof && !swap && !noChallenge, reasons, signals: { moire: spoof ? 0.9 : 0.1 },
+            bestFrame: frames.length - 1, sameSubject: !swap, challengeMet: !noChallenge,
+          });
         }
         if (req.method === 'POST' && /^\/persons\/[^/]+\/verify$/.test(path)) {
           const score = has(frames, 'NOMATCH') ? -80 : has(frames, 'REVIEW') ? 20 : has(frames, 'RECAP') ? 0 : 80;
           return send(200, { similarity: 0.5 + score / 200, score, band: 'x', identity: 'x' });
         }
         if (req.method === 'POST' && path === '/identify') {
+          const ns = typeof body.gallery === 'string' && body.gallery.startsWith('tenant.') ? `${body.gallery.slice(7)}:` : '';
+          const c = (id: string, similarity: number, score: number) => ({ id: ns + id, similarity, score });
           if (has(frames, 'NOMATCH')) return send(200, { candidates: [], coverage: 1 });
-          if (has(frames, 'DUP')) return send(200, { candidates: [{ id: 'someone-else', similarity: 0.95, score: 90 }], coverage: 1 });
-          if (has(frames, 'REVIEW')) return send(200, { candidates: [{ id: 'person-1', similarity: 0.6, score: 20 }], coverage: 1 });
+          if (has(frames, 'DUP')) return send(200, { candidates: [c('someone-else', 0.95, 90)], coverage: 1 });
+          if (has(frames, 'REVIEW')) return send(200, { candidates: [c('person-1', 0.6, 20)], coverage: 1 });
           if (has(frames, 'ENROL')) return send(200, { candidates: [], coverage: 1 });
-          return send(200, { candidates: [{ id: 'person-1', similarity: 0.95, score: 85 }, { id: 'person-2', similarity: 0.4, score: -30 }], coverage: 1 });
+          return send(200, { candidates: [c('person-1', 0.95, 85), c('person-2', 0.4, -30), { id: 'other-tenant:person-9', similarity: 0.99, score: 99 }], coverage: 1 });
         }
         if (req.method === 'PUT' && /^\/persons\/[^/]+$/.test(path)) return send(201, { id: path.split('/')[2] });
         return send(404, { code: 'NOT_FOUND', message: 'no route' });

@@ -4,12 +4,26 @@ import {
 } from '../../protocol/index.ts';
 import { sha256b64url } from '../evidence/verify-hashes.ts';
 
-/** A small byte string shaped like a JPEG (SOI … EOI) carrying `tag`, for tests and the bench. */
-export function fakeJpeg(tag: string, size = 1024): Uint8Array {
-  const out = new Uint8Array(Math.max(size, tag.length + 8));
-  out.set([0xff, 0xd8, 0xff, 0xe0], 0);
-  out.set(new TextEncoder().encode(tag), 4);
-  for (let i = 4 + tag.length; i < out.length - 2; i++) out[i] = (i * 31) & 0xff;
+/**
+ * A small byte string shaped like a JPEG header (SOI, an APP0 segment carrying `tag`, a baseline
+ * frame header of `w`×`h`, filler, EOI) for tests and the bench: its header reads as w×h, its
+ * pixels decode to nothing. Each call is unique (random bytes after the tag), like a real frame:
+ * the verifier accepts an evidence frame only once.
+ */
+export function fakeJpeg(tag: string, size = 1024, w = 480, h = 480): Uint8Array {
+  const rnd = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => (b % 26) + 97);
+  const t = new Uint8Array([...new TextEncoder().encode(tag), 0x20, ...rnd]);
+  const app0 = 2 + t.length;
+  const head = 2 + 2 + app0 + 2 + 17;
+  const out = new Uint8Array(Math.max(size, head + 4));
+  let i = 0;
+  out.set([0xff, 0xd8, 0xff, 0xe0, app0 >> 8, app0 & 0xff], i);
+  out.set(t, (i += 6));
+  i += t.length;
+  // SOF0: length 17, precision 8, height, width, 3 components
+  out.set([0xff, 0xc0, 0, 17, 8, h >> 8, h & 0xff, w >> 8, w & 0xff, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1], i);
+  i += 19;
+  for (; i < out.length - 2; i++) out[i] = (i * 31) & 0x7f;
   out.set([0xff, 0xd9], out.length - 2);
   return out;
 }
@@ -21,6 +35,10 @@ export interface MakeCaptureOptions {
   nonce?: string;
   frames?: Uint8Array[];
   roles?: EvidenceRole[];
+  /** ms since capture start of each frame (default 200 ms apart) */
+  t?: number[];
+  /** claimed width/height of every frame (default 480×480) */
+  size?: { w: number; h: number };
   /** unix seconds (default now) */
   now?: number;
   /** merged over the default claims; a key set to undefined is removed */
@@ -29,7 +47,7 @@ export interface MakeCaptureOptions {
   header?: Record<string, unknown>;
   /** sign with this key instead of the one whose public JWK is in the header (negative tests) */
   signWith?: CryptoKey;
-  /** reuse an ephemeral key pair */
+  /** sign with this ephemeral key pair (default: one per session, created on first use) */
   keyPair?: { privateKey: CryptoKey; publicKey: CryptoKey };
 }
 
@@ -42,6 +60,18 @@ export interface MadeCapture {
   publicJwk: JWK;
 }
 
+const sessionKeys = new Map<string, Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }>>();
+
+/** One ephemeral key pair per session, as the element keeps (the verifier binds it on the first upload). */
+function sessionKey(sid: string): Promise<{ privateKey: CryptoKey; publicKey: CryptoKey }> {
+  let k = sessionKeys.get(sid);
+  if (!k) {
+    if (sessionKeys.size > 10_000) sessionKeys.clear();
+    sessionKeys.set(sid, (k = generateKeyPair('ES256', { extractable: true })));
+  }
+  return k;
+}
+
 /**
  * Does what the browser does: an ephemeral ES256 key, its public JWK in the JWS header, claims
  * binding the session nonce and each frame's SHA-256, signed. Options break it on purpose.
@@ -52,9 +82,15 @@ export async function makeCapture(o: MakeCaptureOptions): Promise<MadeCapture> {
   const frames = o.frames ?? [fakeJpeg('far'), fakeJpeg('near'), fakeJpeg('best')];
   const roles = o.roles ?? (['far', 'near', 'best', 'seq'] as EvidenceRole[]);
   const evidence = await Promise.all(
-    frames.map(async (f, i) => ({ role: roles[Math.min(i, roles.length - 1)], sha256: await sha256b64url(f), w: 480, h: 480, t: i * 200 })),
+    frames.map(async (f, i) => ({
+      role: roles[Math.min(i, roles.length - 1)],
+      sha256: await sha256b64url(f),
+      w: o.size?.w ?? 480,
+      h: o.size?.h ?? 480,
+      t: o.t?.[i] ?? i * 200,
+    })),
   );
-  const kp = o.keyPair ?? (await generateKeyPair('ES256', { extractable: true }));
+  const kp = o.keyPair ?? (await sessionKey(session.sid));
   const publicJwk = await exportJWK(kp.publicKey);
   const base: Record<string, unknown> = {
     iss: CAPTURE_CLIENT_ID,

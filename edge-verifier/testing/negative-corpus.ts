@@ -267,6 +267,43 @@ export const NEGATIVE_CORPUS: NegativeCase[] = [
       return postCapture(t, (await makeCapture({ sessionToken: s.sessionToken })).body, { origin: 'https://evil.example' });
     },
   },
+  {
+    name: 'origin: a browser upload (Sec-Fetch-Site) without an Origin header',
+    code: 'ORIGIN_NOT_ALLOWED',
+    run: async (t) => {
+      const s = await createSession(t);
+      return postCapture(t, (await makeCapture({ sessionToken: s.sessionToken })).body, { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'cors' });
+    },
+  },
+  {
+    name: 'evidence: the same frame twice in one upload (a frozen feed)',
+    code: 'EVIDENCE_REPLAYED',
+    run: async (t) => {
+      const s = await createSession(t);
+      const f = fakeJpeg('twice');
+      return postCapture(t, (await makeCapture({ sessionToken: s.sessionToken, frames: [f, f] })).body);
+    },
+  },
+  {
+    name: 'evidence: a frame already accepted in another session',
+    code: 'EVIDENCE_REPLAYED',
+    run: async (t) => {
+      const a = await createSession(t);
+      const frames = [fakeJpeg('once-far'), fakeJpeg('once-best')];
+      const first = await postCapture(t, (await makeCapture({ sessionToken: a.sessionToken, frames })).body);
+      if (first.status !== 200) throw new Error(`setup: first capture answered ${first.status}`);
+      const b = await createSession(t);
+      return postCapture(t, (await makeCapture({ sessionToken: b.sessionToken, frames })).body);
+    },
+  },
+  {
+    name: 'evidence: frame larger than the signed size',
+    code: 'EVIDENCE_DIMENSIONS',
+    run: async (t) => {
+      const s = await createSession(t);
+      return postCapture(t, (await makeCapture({ sessionToken: s.sessionToken, frames: [fakeJpeg('big', 1024, 1920, 1080)] })).body);
+    },
+  },
   { name: 'body: over the size limit', code: 'BODY_TOO_LARGE', run: (t) => postCapture(t, new Uint8Array(MAX_CAPTURE_BODY_BYTES + 1)) },
   { name: 'body: not CBOR content type', code: 'UNSUPPORTED_MEDIA_TYPE', run: (t) => postCapture(t, new TextEncoder().encode('{}'), { 'content-type': 'application/json' }) },
   { name: 'body: malformed CBOR', code: 'MALFORMED_BODY', run: (t) => postCapture(t, new Uint8Array([0xbf, 0x61, 0x61])) },

@@ -1,4 +1,4 @@
-import { WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, type WebhookEvent } from '../../protocol/index.ts';
+import { WEBHOOK_EVENT_ID_HEADER, WEBHOOK_TIMESTAMP_HEADER, WEBHOOK_SIGNATURE_HEADER, type WebhookEvent } from '../../protocol/index.ts';
 import type { Integrator } from '../config.ts';
 import type { VerifierStore } from '../store/types.ts';
 import { signWebhook } from './sign.ts';
@@ -31,15 +31,22 @@ export async function fireWebhook(
   const full: WebhookEvent = { id, type: 'session.status', ...event };
   const body = JSON.stringify(full);
   if (!(await store.recordEvent(event.sessionId, event.status, id, body, opts.now()))) return false;
-  const signature = await signWebhook(integrator.webhookSecret, body);
   const doFetch = opts.fetch ?? ((u: RequestInfo | URL, i?: RequestInit) => fetch(u, i));
   const sleep = opts.sleep ?? defaultSleep;
   for (let attempt = 0; attempt < opts.maxAttempts; attempt++) {
     if (attempt > 0) await sleep(opts.baseDelayMs * 2 ** (attempt - 1));
     try {
+      // each attempt is signed with its own time, so a retry after a long backoff is not stale
+      const timestamp = opts.now();
+      const signature = await signWebhook(integrator.webhookSecret, timestamp, body);
       const res = await doFetch(integrator.webhookUrl, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', [WEBHOOK_SIGNATURE_HEADER]: signature, [WEBHOOK_EVENT_ID_HEADER]: id },
+        headers: {
+          'content-type': 'application/json',
+          [WEBHOOK_SIGNATURE_HEADER]: signature,
+          [WEBHOOK_TIMESTAMP_HEADER]: String(timestamp),
+          [WEBHOOK_EVENT_ID_HEADER]: id,
+        },
         body,
         signal: AbortSignal.timeout(opts.timeoutMs),
       });

@@ -1,22 +1,38 @@
 import { Hono } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import type { Context } from 'hono';
 import { KitError } from '../../protocol/index.ts';
 import type { MatcherService } from '../service.ts';
+import { bearerAuth } from './auth.ts';
 import { reply } from './body.ts';
 import { healthRoutes } from './health.ts';
 import { matchRoutes } from './match.ts';
 import { Metrics } from './metrics.ts';
 import { personRoutes } from './persons.ts';
 
+export interface AppOptions {
+  /** bearer tokens accepted on every route but GET /live and /ready (at least one) */
+  tokens: string[];
+}
+
+/** The route pattern that answered (`/persons/:id`), never the raw path: bounded metric labels. */
+function routeOf(c: Context): string {
+  const r = matchedRoutes(c).findLast((x) => x.method !== 'ALL');
+  return r?.path ?? 'unmatched';
+}
+
 /** The matcher's HTTP surface: errors are data (KitError → status + CBOR/JSON {code, message}). */
-export function createApp(svc: MatcherService): { app: Hono; metrics: Metrics } {
+export function createApp(svc: MatcherService, o: AppOptions): { app: Hono; metrics: Metrics } {
   const app = new Hono();
   const metrics = new Metrics();
 
   app.use('*', async (c, next) => {
     const t0 = performance.now();
     await next();
-    metrics.observe(c.req.routePath ?? 'unmatched', c.req.method, c.res.status, (performance.now() - t0) / 1000);
+    metrics.observe(routeOf(c), c.req.method, c.res.status, (performance.now() - t0) / 1000);
   });
+  // before any route, so an unauthenticated request never has its body read
+  app.use('*', bearerAuth({ tokens: o.tokens }));
 
   personRoutes(app, svc);
   matchRoutes(app, svc);

@@ -54,7 +54,7 @@ export function healthRoutes(app: Hono, svc: MatcherService, metrics: Metrics): 
       matcher_cached_persons: { help: 'persons in the RAM cache', values: [['', svc.cache.persons]] },
       matcher_queue_depth: { help: 'jobs waiting in the FIFO', values: [['', svc.queue.depth]] },
       matcher_queue_active: { help: 'jobs running', values: [['', svc.queue.active]] },
-      matcher_queue_rejected_total: { help: 'requests refused because the queue was full', values: [['', svc.queue.rejected]] },
+      matcher_queue_rejected_total: { help: 'requests refused because the queue was full', type: 'counter', values: [['', svc.queue.rejected]] },
     });
     return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4' });
   });

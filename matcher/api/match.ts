@@ -20,7 +20,8 @@ export function matchRoutes(app: Hono, svc: MatcherService): void {
 
   app.post('/liveness', async (c) => {
     const body = await readBody(c, LivenessRequestSchema, max);
-    const r = await svc.queue.run(() => scoreLiveness(svc.extractor, body, { threshold: svc.config.livenessThreshold, objects: svc.config.padObjects }));
+    const o = { threshold: svc.config.livenessThreshold, objects: svc.config.padObjects };
+    const r = await svc.queue.run(() => (svc.liveness ? svc.liveness(body, o) : scoreLiveness(svc.extractor, body, o)));
     return reply(c, 200, r);
   });
 }

@@ -28,6 +28,8 @@ export interface Extractor {
   readonly finderSource: string;
   analyse(bytes: Uint8Array): Promise<FaceAnalysis>;
   extract(bytes: Uint8Array): Promise<Extraction>;
+  /** The embedding of an analysed image's largest face (NO_FACE without one): no second decode or detection. */
+  embedAnalysis(a: FaceAnalysis): Promise<Extraction>;
   /** COCO objects (screen-like classes) on a decoded image; the detector loads on first use */
   detectObjects(image: ImageInput): Promise<DetectedObject[]>;
 }
@@ -59,19 +61,20 @@ export async function createExtractor(
       return { image, faces, face, landmarks };
     });
   }
+  async function embedAnalysis(a: FaceAnalysis): Promise<Extraction> {
+    if (!a.face || !a.landmarks) throw new KitError('NO_FACE', 'no usable face found in the image');
+    const chip = alignChip(a.image, a.landmarks);
+    const embedding = await serial(() => embedder.embed(chip));
+    return { embedding, quality: assessQuality(a.image, a.faces, a.face, a.landmarks, chip, thresholds) };
+  }
   return {
     model: embedder.model,
     version: embedder.version,
     dims: embedder.dims,
     finderSource: finder.source,
     analyse,
-    async extract(bytes: Uint8Array): Promise<Extraction> {
-      const a = await analyse(bytes);
-      if (!a.face || !a.landmarks) throw new KitError('NO_FACE', 'no usable face found in the image');
-      const chip = alignChip(a.image, a.landmarks);
-      const embedding = await serial(() => embedder.embed(chip));
-      return { embedding, quality: assessQuality(a.image, a.faces, a.face, a.landmarks, chip, thresholds) };
-    },
+    extract: async (bytes: Uint8Array): Promise<Extraction> => embedAnalysis(await analyse(bytes)),
+    embedAnalysis,
     async detectObjects(image: ImageInput): Promise<DetectedObject[]> {
       objects ??= (o.objects ?? createObjectFinder)();
       const finder = await objects.catch((e: unknown) => {

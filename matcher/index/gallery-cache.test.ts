@@ -17,4 +17,46 @@ describe('GalleryCache', () => {
     expect(c.persons).toBe(1);
     expect(c.search('nope', e(0), 1)).toEqual([]);
   });
+
+  it('frees a gallery once its last person is removed or moved elsewhere', () => {
+    const c = new GalleryCache(16);
+    const e = (k: number) => v(...Array.from({ length: 16 }, (_, i) => (i === k ? 1 : 0.01)));
+    for (let i = 0; i < 1000; i++) {
+      c.upsert(`p${i}`, [`g${i}`], [e(i % 16)]);
+      c.remove(`p${i}`);
+    }
+    expect(c.names()).toEqual([]);
+    c.upsert('a', ['x', 'y'], [e(0)]);
+    c.upsert('a', ['y'], [e(0)]);
+    expect(c.sizes()).toEqual({ y: 1 });
+    expect(c.has('x')).toBe(false);
+    expect(c.hasPerson('a')).toBe(true);
+    expect(c.has('a')).toBe(false);
+  });
+
+  it('admits new named galleries up to the limit, counting enrolments in flight', () => {
+    const c = new GalleryCache(16, { maxGalleries: 2 });
+    const e = v(...Array.from({ length: 16 }, (_, i) => (i === 0 ? 1 : 0.01)));
+    const r1 = c.reserve(['a']);
+    const r2 = c.reserve(['b', 'default']);
+    if (!r1 || !r2) throw new Error('both fit');
+    expect(c.reserve(['c'])).toBeNull(); // a and b are in flight: they count
+    const again = c.reserve(['a', 'default']); // not new
+    expect(again).not.toBeNull();
+    again!();
+    c.upsert('pa', ['a'], [e]);
+    r1();
+    r1(); // idempotent
+    r2(); // b was never created (its enrolment failed): room again
+    const r3 = c.reserve(['c']);
+    expect(r3).not.toBeNull();
+    c.upsert('pc', ['c'], [e]);
+    r3!();
+    expect(c.reserve(['d'])).toBeNull();
+    const def = c.reserve(['default']); // the default gallery never counts
+    expect(def).not.toBeNull();
+    def!();
+    c.remove('pa');
+    expect(c.reserve(['d'])).not.toBeNull();
+  });
 });

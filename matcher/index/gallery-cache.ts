@@ -1,14 +1,26 @@
 import { ExactInt8Index, type Hit } from './exact-int8.ts';
 
 export const DEFAULT_GALLERY = 'default';
+/** Rows a new gallery's matrix starts with (it doubles as it fills): many small galleries stay small. */
+const INITIAL_ROWS = 16;
 
-/** The in-RAM search cache: one ExactInt8Index (one contiguous matrix) per named gallery. */
+/**
+ * The in-RAM search cache: one ExactInt8Index (one contiguous matrix) per named gallery. A gallery
+ * left empty is freed; new named galleries are admitted through `reserve`, up to `maxGalleries`.
+ */
 export class GalleryCache {
   readonly dims: number;
+  /** named galleries (the default one excluded) that may exist at once */
+  readonly maxGalleries: number;
   private galleries = new Map<string, ExactInt8Index>();
   private membership = new Map<string, string[]>();
+  /** gallery → enrolments in flight that may create it: they count against the limit until done */
+  private reserved = new Map<string, number>();
 
-  constructor(dims: number) { this.dims = dims; }
+  constructor(dims: number, o: { maxGalleries?: number } = {}) {
+    this.dims = dims;
+    this.maxGalleries = o.maxGalleries ?? Infinity;
+  }
 
   get persons(): number { return this.membership.size; }
 
@@ -20,6 +32,36 @@ export class GalleryCache {
 
   has(gallery: string): boolean { return this.galleries.has(gallery); }
 
+  hasPerson(id: string): boolean { return this.membership.has(id); }
+
+  /** Named galleries that exist or are reserved by an enrolment in flight. */
+  private namedCount(): number {
+    let n = this.galleries.size - (this.galleries.has(DEFAULT_GALLERY) ? 1 : 0);
+    for (const g of this.reserved.keys()) if (g !== DEFAULT_GALLERY && !this.galleries.has(g)) n++;
+    return n;
+  }
+
+  /**
+   * Admits an enrolment into `galleries`: null when it would create named galleries beyond the
+   * limit, else a release function to call once the enrolment is done (committed or not).
+   */
+  reserve(galleries: string[]): (() => void) | null {
+    const gs = [...new Set(galleries)];
+    const fresh = gs.filter((g) => g !== DEFAULT_GALLERY && !this.galleries.has(g) && !this.reserved.has(g));
+    if (fresh.length && this.namedCount() + fresh.length > this.maxGalleries) return null;
+    for (const g of gs) this.reserved.set(g, (this.reserved.get(g) ?? 0) + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const g of gs) {
+        const n = (this.reserved.get(g) ?? 1) - 1;
+        if (n > 0) this.reserved.set(g, n);
+        else this.reserved.delete(g);
+      }
+    };
+  }
+
   /** Replaces a person's templates in every gallery it belongs to. */
   upsert(id: string, galleries: string[], vectors: Float32Array[]): void {
     this.remove(id);
@@ -29,7 +71,7 @@ export class GalleryCache {
     const gs = galleries.length ? galleries : [DEFAULT_GALLERY];
     for (const g of gs) {
       let ix = this.galleries.get(g);
-      if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(this.dims)));
+      if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(this.dims, Math.max(INITIAL_ROWS, vectors.length))));
       ix.addMany(vectors.map(() => id), flat);
     }
     this.membership.set(id, gs);
@@ -58,8 +100,14 @@ export class GalleryCache {
     }
   }
 
+  /** Drops a person from its galleries; a gallery left empty is freed (matrix and name). */
   remove(id: string): void {
-    for (const g of this.membership.get(id) ?? []) this.galleries.get(g)?.remove(id);
+    for (const g of this.membership.get(id) ?? []) {
+      const ix = this.galleries.get(g);
+      if (!ix) continue;
+      ix.remove(id);
+      if (ix.size === 0) this.galleries.delete(g);
+    }
     this.membership.delete(id);
   }
 

@@ -2,13 +2,20 @@
  * The server's presentation-attack decision for POST /liveness: the trained multi-signal PAD
  * (vision/pad, `padFromFrames`, docs/pad-model-card.md) over the evidence frames as submitted.
  * Landmarks come from the matcher's own BlazeFace + FaceMesh, screen-like objects from its own
- * CenterNet on the `best` frame; nothing the client computed is read. `roles`/`t` only say which
- * submitted frame is which (the approach pair must still show the face growing ≥ 1.15×).
+ * CenterNet on the frame the server matches; nothing the client computed is read. `roles`/`t`
+ * only say which submitted frame is which (the approach pair must still show the face growing).
+ *
+ * Liveness is bound to identity: every face frame is embedded, the server picks the frame to
+ * match (`bestFrame`), and a frame of another person fails the capture (IDENTITY_MISMATCH). When
+ * the session's challenge is sent, the oval, approach gain and turn are measured here too.
  */
-import type { LivenessResult } from '../../protocol/index.ts';
+import type { Challenge, LivenessResult } from '../../protocol/index.ts';
+import { checkChallenge } from '../../vision/challenge.ts';
 import { padFromFrames, type PadFrame, type PadResult } from '../../vision/pad/index.ts';
 import type { DetectedObject } from '../../vision/types.ts';
 import type { Extractor, FaceAnalysis } from '../extraction/extractor.ts';
+import { chooseBestFrame } from './best-frame.ts';
+import { sameSubject } from './same-subject.ts';
 
 export interface ServerPadOptions {
   /** `live` also needs liveness ≥ this (0–100); the model's own operating point is 50 */
@@ -50,26 +57,37 @@ export function padSignals(r: PadResult, extra: Record<string, number>): Record<
 /** Scores the submitted evidence frames (JPEG/PNG bytes). */
 export async function scoreLiveness(
   extractor: Extractor,
-  body: { frames: Uint8Array[]; roles?: string[]; t?: number[] },
+  body: { frames: Uint8Array[]; roles?: string[]; t?: number[]; challenge?: Challenge },
   o: ServerPadOptions,
 ): Promise<LivenessResult> {
   const t0 = performance.now();
   const meta = frameMeta(body.frames.length, body.roles, body.t);
   const analyses: FaceAnalysis[] = [];
   for (const f of body.frames) analyses.push(await extractor.analyse(f));
-  const frames: PadFrame[] = analyses.map((a, i) => ({ image: a.image, landmarks: a.landmarks ?? null, ...meta[i] }));
   const tLandmarks = performance.now() - t0;
+
+  // every face frame is embedded: the match and the PAD must be about the same person
+  const e0 = performance.now();
+  const embeddings: (Float32Array | null)[] = [];
+  for (const a of analyses) embeddings.push(a.face && a.landmarks ? await extractor.embedAnalysis(a).then((x) => x.embedding, () => null) : null);
+  const tEmbed = performance.now() - e0;
+  const bestFrame = chooseBestFrame(analyses.map((a, i) => ({ role: meta[i].role, box: a.face?.box ?? null, embedded: embeddings[i] !== null })));
+  const subject = bestFrame >= 0 ? sameSubject(embeddings, bestFrame) : { same: false, minCosine: Number.NaN, others: [] };
+
+  // texture and context signals are read on the frame the server matches: it becomes the `best`
+  // frame, and a client-declared `best` elsewhere is one more passive frame
+  const frames: PadFrame[] = analyses.map((a, i) => {
+    const role = i === bestFrame ? 'best' : meta[i].role === 'best' ? 'seq' : meta[i].role;
+    return { image: a.image, landmarks: a.landmarks ?? null, role, t: meta[i].t };
+  });
 
   let objects: DetectedObject[] | undefined;
   let tObjects = 0;
-  if (o.objects) {
-    // one frame only (the detector is slow under load): the declared best, else the largest face
-    const best = frames.find((f) => f.role === 'best' && f.landmarks) ?? frames.find((f) => f.landmarks);
-    if (best) {
-      const s = performance.now();
-      objects = await extractor.detectObjects(best.image);
-      tObjects = performance.now() - s;
-    }
+  if (o.objects && bestFrame >= 0) {
+    // one frame only (the detector is slow under load): the matched one
+    const s = performance.now();
+    objects = await extractor.detectObjects(frames[bestFrame].image);
+    tObjects = performance.now() - s;
   }
   const s = performance.now();
   const r = padFromFrames(frames, objects);
@@ -79,14 +97,31 @@ export async function scoreLiveness(
   // informational: the PAD scores the largest face; a second face (a phone, a poster) is reported
   const multi = analyses.filter((a) => a.faces.length > 1).length;
   if (multi) reasons.push('MULTIPLE_FACES');
-  const live = r.live && r.liveness >= o.threshold;
+  if (bestFrame >= 0 && !subject.same) reasons.unshift('IDENTITY_MISMATCH');
+  let challengeMet = true;
+  if (body.challenge) {
+    const ch = checkChallenge(
+      analyses.map((a, i) => ({ role: meta[i].role, width: a.image.width, height: a.image.height, box: a.face?.box ?? null, points: a.landmarks?.points ?? null })),
+      body.challenge,
+      r.signals.scaleGain,
+    );
+    challengeMet = ch.met;
+    reasons.push(...ch.reasons);
+  }
+  const sameOk = bestFrame >= 0 && subject.same;
+  const live = r.live && r.liveness >= o.threshold && sameOk && challengeMet;
+  // a capture that shows two people carries no liveness for either of them
+  const liveness = sameOk ? r.liveness : Math.min(r.liveness, bestFrame >= 0 ? 0 : r.liveness);
   const signals = padSignals(r, {
     frames: frames.length,
     faceFrames: frames.filter((f) => f.landmarks).length,
+    embeddedFrames: embeddings.filter((e) => e).length,
     multiFaceFrames: multi,
+    subjectMinCosine: subject.minCosine,
     landmarksMs: tLandmarks,
+    embedMs: tEmbed,
     objectsMs: tObjects,
     padMs: tPad,
   });
-  return { liveness: r.liveness, live, reasons, signals };
+  return { liveness, live, reasons, signals, bestFrame, sameSubject: sameOk, challengeMet };
 }

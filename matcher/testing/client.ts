@@ -3,8 +3,24 @@ import { decode, encode } from 'cborg';
 
 export interface Reply { status: number; headers: Headers; body: any; raw: Uint8Array }
 
-export async function call(base: string, method: string, path: string, body?: unknown, o: { json?: boolean; raw?: Uint8Array; contentType?: string; accept?: string } = {}): Promise<Reply> {
+/** A matcher to call: its URL and the bearer token it accepts (RunningMatcher and SpawnedMatcher fit). */
+export interface MatcherTarget { url: string; token?: string }
+
+export interface CallOptions {
+  json?: boolean;
+  raw?: Uint8Array;
+  contentType?: string;
+  accept?: string;
+  /** bearer token (overrides the target's); '' sends no Authorization header */
+  token?: string;
+}
+
+/** One request: `base` is a URL (no token unless `o.token`) or a target carrying its token. */
+export async function call(base: string | MatcherTarget, method: string, path: string, body?: unknown, o: CallOptions = {}): Promise<Reply> {
+  const url = typeof base === 'string' ? base : base.url;
+  const token = o.token ?? (typeof base === 'string' ? undefined : base.token);
   const headers: Record<string, string> = {};
+  if (token) headers.authorization = `Bearer ${token}`;
   let payload: Uint8Array | string | undefined;
   if (o.raw) { payload = o.raw; headers['content-type'] = o.contentType ?? 'application/cbor'; }
   else if (body !== undefined) {
@@ -12,7 +28,7 @@ export async function call(base: string, method: string, path: string, body?: un
     else { payload = encode(body); headers['content-type'] = o.contentType ?? 'application/cbor'; }
   }
   if (o.accept) headers.accept = o.accept;
-  const r = await fetch(base + path, { method, headers, body: payload as BodyInit | undefined });
+  const r = await fetch(url + path, { method, headers, body: payload as BodyInit | undefined });
   const raw = new Uint8Array(await r.arrayBuffer());
   const type = r.headers.get('content-type') ?? '';
   let parsed: unknown = null;

@@ -1,15 +1,23 @@
 /** Spawns `matcher/server.ts` as its own process (kill -9 and fuzz tests need a real process). */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export interface SpawnedMatcher { url: string; child: ChildProcess; stderr: () => string }
+export interface SpawnedMatcher {
+  url: string;
+  /** the bearer token it accepts: the first of MATCHER_API_TOKENS, generated here when env has none */
+  token: string;
+  child: ChildProcess;
+  stderr: () => string;
+}
 
 export async function spawnMatcher(env: Record<string, string>, port: number): Promise<SpawnedMatcher> {
+  const tokens = env.MATCHER_API_TOKENS ?? randomBytes(32).toString('base64url');
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'matcher', 'server.ts')], {
-    cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'],
+    cwd: ROOT, env: { ...process.env, ...env, MATCHER_API_TOKENS: tokens, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
   child.stderr!.on('data', (d) => { err = (err + d).slice(-4000); });
@@ -23,7 +31,7 @@ export async function spawnMatcher(env: Record<string, string>, port: number): P
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`matcher not ready in time: ${err}`); }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, child, stderr: () => err };
+  return { url, token: tokens.split(',')[0].trim(), child, stderr: () => err };
 }
 
 export function killHard(child: ChildProcess): Promise<void> {

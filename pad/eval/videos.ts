@@ -107,6 +107,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
       config: {
         issuer: `http://127.0.0.1:${port}`,
         matcherUrl: matcher.url,
+        matcherToken: matcher.token,
         matcherTimeoutMs: 60_000,
         integrators: [{ id: 'pad-eval', apiKey: API_KEY, origins: [demo.url], returnUrls: [`${demo.url}/return.html`], maxAttempts: 5 }],
         rateLimits: { session: { capacity: 50, refillPerSec: 5 } },

@@ -35,12 +35,12 @@ describe('EvidenceCollector', () => {
     expect(s.some((f) => f.t === 0 || f.t === 1)).toBe(false);
   });
 
-  it('needs far and near; falls back to far as best without candidates', () => {
+  it('needs far and near; without candidates sends no best (never the far frame twice)', () => {
     const c = new EvidenceCollector();
     c.add(g(0, { role: 'far' }));
     expect(() => c.select()).toThrow(/far and near/);
     c.add(g(9, { role: 'near' }));
-    expect(c.select().map((f) => [f.evidenceRole, f.t])).toEqual([['far', 0], ['near', 9], ['best', 0]]);
+    expect(c.select().map((f) => [f.evidenceRole, f.t])).toEqual([['far', 0], ['near', 9]]);
   });
 
   it('thins candidates evenly when over capacity', () => {

@@ -78,8 +78,10 @@ export class EvidenceCollector {
     const bestPool = passive.length ? passive : usable;
     let best: GrabbedFrame | undefined;
     for (const f of bestPool) if (!best || f.quality > best.quality) best = f;
-    // without candidates, the far frame (all checks held) is the best one we have
-    out.push({ ...(best ?? far), evidenceRole: 'best' });
+    // without candidates there is no `best`: the far frame is not sent twice (the verifier refuses
+    // an upload holding the same frame twice, as a frozen feed would), and the server picks the
+    // frame it matches itself
+    if (best) out.push({ ...best, evidenceRole: 'best' });
     const rest = usable.filter((f) => f !== best);
     for (const f of spread(rest, this.o.count - out.length)) out.push({ ...f, evidenceRole: 'seq' });
     return out;

@@ -77,6 +77,7 @@ export class CaptureController implements ReactiveController {
   error: ErrorDetail | null = null;
   checks: Partial<Record<CheckName, CheckResult>> = {};
   claims: SessionClaims | null = null;
+  private popKey: { sid: string; key: Awaited<ReturnType<typeof generatePopKey>> } | null = null;
 
   private readonly camera: CameraController;
   private pipeline: PipelinePort | null = null;
@@ -307,8 +308,10 @@ export class CaptureController implements ReactiveController {
       ...this.camera.signals,
       ...this.pipelineSignals,
     };
-    // a key per capture: nothing links two captures of the same device
-    const key = await generatePopKey();
+    // one key per session: the verifier binds it on the first upload (a stolen nonce is useless
+    // without it); nothing links two sessions of the same device
+    if (!this.popKey || this.popKey.sid !== claims.sid) this.popKey = { sid: claims.sid, key: await generatePopKey() };
+    const key = this.popKey.key;
     const token = await signCaptureToken(key, {
       audience: claims.iss,
       sid: claims.sid,

@@ -1,7 +1,8 @@
 /**
- * Reads the session token's payload WITHOUT verifying it: the element cannot (the verifier's key
- * is not public to it) and need not (the verifier checks everything). It only takes the nonce,
- * the challenge, the allowed origins and the return URL for the UX.
+ * Reads the session token's payload WITHOUT verifying it, for the element's UX (nonce,
+ * challenge): the element uploads only to the `verifier` its page set, and that verifier checks
+ * everything. A page that takes the token from its URL (the iframe page) must verify it first
+ * (embed/verify-session.ts) before trusting its origins or return URL.
  */
 import { decodeJwt } from 'jose';
 import * as v from 'valibot';

@@ -1,18 +1,21 @@
 /**
  * The iframe / web-view page: reads the query parameters, scrubs the token from the address bar,
+ * verifies the session token against the verifier pinned by the page's own configuration,
  * mounts <liveness-capture>, and delivers the result — to a native bridge, to the parent window
- * (exact allowed targetOrigin only), or by redirect to the registered return URL.
+ * (exact allowed targetOrigin only), or by redirect to the registered return URL (success only).
  */
 import { KitError, messageFor, type ErrorCode, type SessionClaims } from '../../protocol/index.ts';
 import type { CompleteDetail, ErrorDetail } from '../element/capture-controller.ts';
 import { resolveLocale } from '../element/i18n.ts';
 import { defineLivenessCapture, type LivenessCapture } from '../element/liveness-capture.ts';
-import { readSessionToken } from '../element/session-token.ts';
 import { detectBridge, type Bridge } from './bridges.ts';
 import { targetOrigin } from './parent-origin.ts';
 import { embedQuery, parseEmbedParams, scrubToken, type EmbedParams } from './params.ts';
+import { pinnedVerifier } from './pinned-verifier.ts';
 import { MESSAGE_SOURCE, completeMessage, errorMessage, type EmbedMessage } from './result-message.ts';
 import { allowedReturnUrl, redirectUrl } from './return-url.ts';
+import { fetchVerifierJwks } from './verifier-jwks.ts';
+import { precheckSessionToken, verifySessionToken } from './verify-session.ts';
 
 export type Delivery =
   | { kind: 'bridge'; bridge: Bridge }
@@ -22,6 +25,14 @@ export type Delivery =
 
 export interface EmbedOptions {
   container: HTMLElement;
+  /**
+   * Base URL (= `iss`) of the edge verifier this page works for, from the page's own
+   * configuration (a build-time constant, or its own backend): never from the URL or the token.
+   * Absent or invalid → the page shows VERIFIER_NOT_CONFIGURED and does nothing else.
+   */
+  verifier?: string | null;
+  /** fetch used for the verifier's JWKS (default: the window's) */
+  fetch?: typeof fetch;
   /** defaults to the global window */
   window?: Window;
   /** element properties to apply (e.g. model bases, flow timing) */
@@ -57,7 +68,12 @@ function send(w: Window, d: Delivery | null, m: EmbedMessage): void {
   else if (d.kind === 'parent') w.parent.postMessage(m, d.origin);
 }
 
-export function mountEmbed(o: EmbedOptions): MountedEmbed {
+/**
+ * Mounts the page. The session token is verified (signature, alg, typ, issuer = the pinned
+ * verifier, audience, lifetime, schema) before its origins or return URL are used; on any failure
+ * the element shows the error and nothing is uploaded, posted to a parent or redirected.
+ */
+export async function mountEmbed(o: EmbedOptions): Promise<MountedEmbed> {
   const w = o.window ?? window;
   defineLivenessCapture();
   const el = w.document.createElement('liveness-capture');
@@ -66,35 +82,43 @@ export function mountEmbed(o: EmbedOptions): MountedEmbed {
   let delivery: Delivery | null = null;
   let claims: SessionClaims | null = null;
   let failure: KitError | null = null;
+  o.container.setAttribute('aria-busy', 'true');
   try {
     const query = embedQuery(w.location);
     params = parseEmbedParams(query);
     // the token must not linger in history, referrers or screenshots of the address bar
     if (params.token) w.history.replaceState(w.history.state, '', scrubToken(w.location.href));
     el.locale = resolveLocale(params.locale ?? w.document.documentElement.lang);
-    claims = readSessionToken(params.token);
+    const verifier = pinnedVerifier(o.verifier);
+    // a token that cannot be the pinned verifier's fails before any request is made
+    precheckSessionToken(params.token, verifier);
+    const jwks = await fetchVerifierJwks(verifier, { fetch: o.fetch ?? w.fetch.bind(w) });
+    claims = await verifySessionToken(params.token, { verifier, jwks });
     if (params.operation !== claims.op && new URLSearchParams(query).has('operation')) {
       throw new KitError('BAD_REQUEST', 'operation does not match the session');
     }
     delivery = chooseDelivery(w, params, claims);
     el.session = params.token;
-    el.verifier = claims.iss;
+    el.verifier = verifier;
     el.operation = claims.op;
     el.autoStart = params.autoStart;
   } catch (e) {
     failure = e instanceof KitError ? e : new KitError('BAD_REQUEST');
   }
+  o.container.removeAttribute('aria-busy');
 
   const locale = resolveLocale(el.locale);
   el.addEventListener('liveness-complete', (ev) => {
     const d = (ev as CustomEvent<CompleteDetail>).detail;
     const m = completeMessage(d, { card: params?.card ?? null, message: resultText(locale, d), details: params?.details ?? null });
-    if (delivery?.kind === 'redirect') {
+    // only a recognised (200) or registered (201) person is sent on; review, denial and the rest stay here
+    if (delivery?.kind === 'redirect' && (d.response === 200 || d.response === 201)) {
       w.location.assign(
         redirectUrl(delivery.url, { date: m.date, response: m.response, message: m.message, card: m.card, confidence: m.confidence, code: m.code }),
       );
       return;
     }
+    if (delivery?.kind === 'redirect') showOutcome(w, o.container, m.message);
     send(w, delivery, m);
   });
   el.addEventListener('liveness-error', (ev) => send(w, delivery, errorMessage((ev as CustomEvent<ErrorDetail>).detail)));
@@ -113,6 +137,15 @@ export function mountEmbed(o: EmbedOptions): MountedEmbed {
     send(w, delivery, { source: MESSAGE_SOURCE, type: 'liveness-ready' });
   }
   return { element: el, delivery, params };
+}
+
+/** Shows a non-redirected outcome under the element (the element itself only says "complete"). */
+function showOutcome(w: Window, container: HTMLElement, text: string): void {
+  const p = w.document.createElement('p');
+  p.setAttribute('role', 'status');
+  p.dataset.embedOutcome = '';
+  p.textContent = text;
+  container.append(p);
 }
 
 /** Human text of a verdict for the redirect's `message` parameter. */

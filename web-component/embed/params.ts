@@ -2,7 +2,8 @@
  * Query parameters of the iframe / web-view page, validated before use:
  * token, card, name, autoStart, url, operation (VERIFICATION default; IMAGE_UPDATE requires
  * message; REGISTRATION; IDENTIFICATION), message, details (JSON object), locale.
- * The verifier is the session token's issuer: a query parameter cannot send frames elsewhere.
+ * There is no verifier parameter: the page's own configuration pins the verifier (pinned-verifier.ts),
+ * so neither a parameter nor the (verified) token can send frames elsewhere.
  */
 import { KitError, OPERATIONS, type Operation } from '../../protocol/index.ts';
 
