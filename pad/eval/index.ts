@@ -10,6 +10,8 @@
  *    and bona fide windows built from the set's own bona fide items the model was not trained on,
  *    scored by the matcher's `scoreLiveness` as POST /liveness would, see synth.ts.
  * Combined = device AND server accept. BPCER @ APCER x% sweeps the server's liveness score.
+ * `--signals`: after the synthesized part, each PAD signal's distribution per bona fide source
+ * group and the signal (or veto) behind every rejected bona fide window (signals.ts).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,6 +20,7 @@ import { resolveConfig } from '../../matcher/config.ts';
 import { createImageScorer, STATIC_CHECKS } from './images.ts';
 import { itemLines, section, serverTable, tables, APCER_TARGETS, type ItemResult, type KindSection } from './report.ts';
 import { sampleImages, strata } from './sample.ts';
+import { signalReport, signalTables } from './signals.ts';
 import { runSynth, SYNTH_LABELS } from './synth.ts';
 import { createVideoRunner } from './videos.ts';
 
@@ -30,6 +33,8 @@ const maxImages = Number(arg('--max-images') ?? 80);
 const maxVideos = Number(arg('--max-videos') ?? Infinity);
 const maxSynth = Number(arg('--max-synth') ?? 120);
 const deviceMs = Number(arg('--device-ms') ?? 25_000);
+const withSignals = args.includes('--signals');
+if (withSignals && maxSynth <= 0) console.log('--signals needs the synthesized part: --max-synth is 0, so there is no signal report');
 const matcherConfig = resolveConfig();
 /** the matcher's (and verifier's) liveness operating threshold */
 const THRESHOLD = matcherConfig.livenessThreshold;
@@ -156,6 +161,11 @@ async function synthesized() {
   if (wrong.length) console.log(`\nsynthesized errors at the operating point (bona fide rejected, attacks accepted, failures):\n${itemLines(wrong, THRESHOLD)}`);
   console.log(`\ntime: synthesized ${(run.ms / 1000).toFixed(0)} s (${(run.results.reduce((a, r) => a + r.ms, 0) / (run.results.length || 1) / 1000).toFixed(1)} s/sample incl. rendering)`);
   const s = section(run.results, THRESHOLD);
+  const bona = run.results.filter((r) => r.label === 'bona_fide' && r.liveness !== null && r.signals);
+  const report = withSignals
+    ? signalReport(bona.map((r) => ({ source: r.path.replace(/^bona_fide:/, '').replace(/@\d+$/, ''), liveness: r.liveness!, reasons: r.reasons, signals: r.signals! })), THRESHOLD)
+    : undefined;
+  if (report) console.log(`\nPer-signal report over ${bona.length} synthesized bona fide windows (server signals, operating point ${THRESHOLD}):\n${signalTables(report)}`);
   const summary = (sp: KindSection['all_attacks']) => ({
     n: sp.n,
     apcer: sp.apcer.server.rate,
@@ -168,6 +178,7 @@ async function synthesized() {
     bona_fide: { n: s.bona_fide.n, bpcer: s.bona_fide.bpcer.server.rate },
     species: Object.fromEntries(SYNTH_LABELS.filter((l) => l in s.species).map((l) => [l, summary(s.species[l])])),
     all_attacks: summary(s.all_attacks),
+    ...(report && { signals: report }),
   };
 }
 

@@ -14,6 +14,8 @@ export interface ItemResult {
   forced?: boolean;
   error?: string;
   ms: number;
+  /** the server's flattened PAD signals (synthesized bona fide windows, for `--signals`) */
+  signals?: Record<string, number>;
 }
 
 export const APCER_TARGETS = [0.01, 0.05, 0.1] as const;

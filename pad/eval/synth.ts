@@ -212,7 +212,10 @@ export async function runSynth(o: SynthOptions): Promise<SynthRun> {
         const body = { frames: await Promise.all(frames.map((f) => jpeg(f.image))), roles: frames.map((f) => f.role), t: frames.map((f) => f.t) };
         const r = await scoreLiveness(extractor, body, { threshold: o.threshold, objects: o.objects });
         if (r.live !== r.liveness >= o.threshold) liveMismatch++;
-        results.push({ path: id, kind: job.kind, label: job.label, device: null, liveness: r.liveness, deviceCodes: [], reasons: r.reasons, ms: performance.now() - s });
+        results.push({
+          path: id, kind: job.kind, label: job.label, device: null, liveness: r.liveness, deviceCodes: [], reasons: r.reasons, ms: performance.now() - s,
+          ...(job.label === 'bona_fide' ? { signals: r.signals } : {}),
+        });
       } catch (e) {
         results.push({ path: id, kind: job.kind, label: job.label, device: null, liveness: null, deviceCodes: [], reasons: [], error: e instanceof Error ? e.message.slice(0, 120) : 'ERROR', ms: performance.now() - s });
       }
