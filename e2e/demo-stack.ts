@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { withComment } from './lib/evidence.ts';
 import { ROOT } from './lib/fixtures.ts';
 import { freePort } from './lib/ports.ts';
 
@@ -82,10 +83,5 @@ export async function startDemo(o: { matcherUrl?: string; matcherToken?: string;
  * matcher picks its behaviour from markers in the frame bytes; browsers still display the image).
  */
 export async function markedJpeg(file: string, marker: string, width = 240): Promise<Uint8Array> {
-  const jpg = await sharp(file).resize(width).jpeg({ quality: 80 }).toBuffer();
-  const text = Buffer.from(marker);
-  const com = Buffer.alloc(4);
-  com.writeUInt16BE(0xfffe, 0);
-  com.writeUInt16BE(text.length + 2, 2);
-  return new Uint8Array(Buffer.concat([jpg.subarray(0, 2), com, text, jpg.subarray(2)]));
+  return withComment(new Uint8Array(await sharp(file).resize(width).jpeg({ quality: 80 }).toBuffer()), marker);
 }

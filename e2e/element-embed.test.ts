@@ -7,6 +7,7 @@ import { launchChromium } from './lib/browser.ts';
 import { fixture, makeY4m } from './lib/fixtures.ts';
 import { freePort } from './lib/ports.ts';
 import { installScriptedPipeline, startStack, type Stack } from './element-harness.ts';
+import { uniqueFrames } from './lib/unique-frames.ts';
 
 // The iframe page: delivery to an allowed parent only (exact targetOrigin), and the return-URL
 // rule. The capture inside the frame runs with a scripted pipeline (vision is tested in the
@@ -57,39 +58,6 @@ async function startAttacker(): Promise<Attacker> {
   return { url: `http://127.0.0.1:${port}`, requests, key: kp.privateKey, jwk, close: () => new Promise((r) => server.close(() => r())) };
 }
 
-/**
- * Runs in the page after installScriptedPipeline: stamps every evidence frame with a random corner
- * so captures of the same looping fake camera never share a frame (the verifier refuses evidence
- * it has accepted before, in any session).
- */
-function uniqueEvidence(): void {
-  type Pipeline = { start(v: HTMLVideoElement): Promise<void>; captureJpeg(q: number): Promise<unknown> } & Record<string, unknown>;
-  const el = document.querySelector('liveness-capture') as unknown as { pipelineFactory: (o: unknown) => Promise<Pipeline> };
-  const make = el.pipelineFactory;
-  el.pipelineFactory = async (o: unknown) => {
-    const p = await make(o);
-    let video: HTMLVideoElement | null = null;
-    return {
-      ...p,
-      start(v: HTMLVideoElement) {
-        video = v;
-        return p.start(v);
-      },
-      async captureJpeg(q: number) {
-        const c = document.createElement('canvas');
-        c.width = video!.videoWidth;
-        c.height = video!.videoHeight;
-        const g = c.getContext('2d')!;
-        g.drawImage(video!, 0, 0);
-        g.fillStyle = `rgb(${Math.random() * 255} ${Math.random() * 255} ${Math.random() * 255})`;
-        g.fillRect(0, 0, 16, 16);
-        const blob: Blob = await new Promise((res) => c.toBlob((b) => res(b!), 'image/jpeg', q));
-        return { bytes: new Uint8Array(await blob.arrayBuffer()), w: c.width, h: c.height };
-      },
-    };
-  };
-}
-
 async function frameOf(page: Page, stack: Stack) {
   await page.waitForFunction(() => document.querySelector('iframe') !== null);
   for (let i = 0; i < 100; i++) {
@@ -126,7 +94,7 @@ describe('iframe page delivery (scripted pipeline, fake matcher)', () => {
     await page.waitForFunction(() => (window as unknown as { __messages: HostMessage[] }).__messages.some((m) => m.data.type === 'liveness-ready'));
     expect(await frame.evaluate(() => location.search)).not.toContain('token');
     await frame.evaluate(installScriptedPipeline);
-    await frame.evaluate(uniqueEvidence);
+    await frame.evaluate(uniqueFrames);
     await frame.evaluate(() => void document.querySelector('liveness-capture')!.start());
     await page.waitForFunction(
       () => (window as unknown as { __messages: HostMessage[] }).__messages.some((m) => m.data.type === 'liveness-complete' || m.data.type === 'liveness-error'),
@@ -189,7 +157,7 @@ describe('iframe page delivery (scripted pipeline, fake matcher)', () => {
     await page.goto(`${stack.demo.url}/iframe.html?token=${token}&card=999&url=${encodeURIComponent(registered)}`);
     await page.waitForFunction(() => !!document.querySelector('liveness-capture'));
     await page.evaluate(installScriptedPipeline);
-    await page.evaluate(uniqueEvidence);
+    await page.evaluate(uniqueFrames);
     await page.evaluate(() => void document.querySelector('liveness-capture')!.start());
     await page.waitForURL(/\/return\.html\?/, { timeout: 30_000 });
     const u = new URL(page.url());
@@ -218,7 +186,7 @@ describe('iframe page delivery (scripted pipeline, fake matcher)', () => {
     await page.goto(`${stack.demo.url}/iframe.html?token=${token}&url=${encodeURIComponent(registered)}`);
     await page.waitForFunction(() => !!document.querySelector('liveness-capture'));
     await page.evaluate(installScriptedPipeline);
-    await page.evaluate(uniqueEvidence);
+    await page.evaluate(uniqueFrames);
     await page.evaluate(() => void document.querySelector('liveness-capture')!.start());
     await page.waitForFunction(() => document.querySelector('liveness-capture')!.state === 'complete', null, { timeout: 30_000 });
     await page.waitForTimeout(500);
