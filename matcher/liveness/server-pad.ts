@@ -72,7 +72,8 @@ export async function scoreLiveness(
   for (const a of analyses) embeddings.push(a.face && a.landmarks ? await extractor.embedAnalysis(a).then((x) => x.embedding, () => null) : null);
   const tEmbed = performance.now() - e0;
   const bestFrame = chooseBestFrame(analyses.map((a, i) => ({ role: meta[i].role, box: a.face?.box ?? null, embedded: embeddings[i] !== null })));
-  const subject = bestFrame >= 0 ? sameSubject(embeddings, bestFrame) : { same: false, minCosine: Number.NaN, others: [] };
+  // with no face frame (bestFrame −1) there is no reference: `same` is false, the PAD's NO_FACE decides
+  const subject = sameSubject(embeddings, bestFrame);
 
   // texture and context signals are read on the frame the server matches: it becomes the `best`
   // frame, and a client-declared `best` elsewhere is one more passive frame
@@ -111,7 +112,7 @@ export async function scoreLiveness(
   const sameOk = bestFrame >= 0 && subject.same;
   const live = r.live && r.liveness >= o.threshold && sameOk && challengeMet;
   // a capture that shows two people carries no liveness for either of them
-  const liveness = sameOk ? r.liveness : Math.min(r.liveness, bestFrame >= 0 ? 0 : r.liveness);
+  const liveness = bestFrame >= 0 && !subject.same ? 0 : r.liveness;
   const signals = padSignals(r, {
     frames: frames.length,
     faceFrames: frames.filter((f) => f.landmarks).length,
