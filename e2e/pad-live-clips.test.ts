@@ -5,19 +5,28 @@ import { resolveConfig } from '../matcher/config.ts';
 import { createVideoRunner, type VideoRunner } from '../pad/eval/videos.ts';
 import { FIXTURES } from './lib/fixtures.ts';
 
-// Every bona fide clip of the fixtures, as Chromium's fake camera (short clips played forward and
-// back, then the "move closer" zoom), through <liveness-capture>, the real verifier and the real
-// matcher, in a registration (enrolment) session: the on-device checks must reach capture by themselves (no
+// A fixed sample of real people's clips — every third clip of the fixtures and every second of
+// more/'s sources the PAD was not fitted on (pad/train.ts THRESHOLD_GROUPS) — as Chromium's fake camera
+// (short clips played forward and back, small ones scaled up, then the person coming closer:
+// pad/eval/approach-camera.ts), through <liveness-capture>, the real verifier and the real matcher,
+// in a registration (enrolment) session: the on-device checks must reach capture by themselves (no
 // forcing) and the session must end with a verdict whose server liveness is at or above the
 // threshold. When the server asks for another capture (FACE_NOT_LIVE on a first attempt) the
 // element does it, as it would for a user: the verdict may come from a retry, and the test logs
-// how many captures it took. First-capture error rates are what `npm run eval` reports (same runner).
-// The runner's integrator allows 5 captures, so manager mode (accept without biometry after 5
-// failures) never applies; a clip that needs more than one capture is logged with its count.
+// how many captures it took. The full sets and first-capture error rates are `npm run eval`'s
+// (same runner). eval-only/ is not sampled here: the PAD still rejects most of its people
+// (docs/pad-model-card.md), which `npm run eval -- --data ../shared/fixtures/eval-only` reports.
+// The runner's integrator allows 5 captures, so manager mode never applies.
 
 const THRESHOLD = resolveConfig().livenessThreshold;
-const manifest = JSON.parse(readFileSync(path.join(FIXTURES, 'manifest.json'), 'utf8')) as { items: { path: string; kind: string; label: string }[] };
-const LIVE = manifest.items.filter((i) => i.kind === 'video' && i.label === 'bona_fide').map((i) => i.path);
+const live = (set: string) =>
+  (JSON.parse(readFileSync(path.join(FIXTURES, set, 'manifest.json'), 'utf8')) as { items: { path: string; kind: string; label: string }[] }).items
+    .filter((i) => i.kind === 'video' && i.label === 'bona_fide')
+    .map((i) => path.join(set, i.path))
+    .sort();
+/** Every `k`-th clip of a sorted list, from the first: a sample fixed by rule, not by result. */
+const every = (list: string[], k: number) => list.filter((_, i) => i % k === 0);
+const SAMPLE = [...every(live('.'), 3), ...every(live('more').filter((p) => /\/(dpe|iplap|aniportrait)_/.test(p)), 2)];
 
 let runner: VideoRunner;
 
@@ -30,12 +39,13 @@ afterAll(async () => {
   await runner?.close();
 });
 
-describe('every live fixture clip is accepted', () => {
-  it('finds the live clips', () => {
-    expect(LIVE.length).toBeGreaterThanOrEqual(9);
+describe('a fixed sample of real clips from the fixtures and more/ is accepted', () => {
+  it('samples clips from the fixtures and from more/', () => {
+    expect(SAMPLE.filter((p) => !p.startsWith('more')).length).toBeGreaterThanOrEqual(3);
+    expect(SAMPLE.filter((p) => p.startsWith('more')).length).toBeGreaterThanOrEqual(2);
   });
 
-  it.each(LIVE)('%s: device reaches capture, server liveness ≥ threshold', async (clip) => {
+  it.each(SAMPLE)('%s: device reaches capture, server liveness ≥ threshold', async (clip) => {
     const o = await runner.run(path.join(FIXTURES, clip), `live-${path.basename(clip, '.mp4')}-${Date.now().toString(36)}`);
     console.log(`${clip}: device ${o.deviceAccept ? 'accept' : `blocked (${o.deviceCodes.join(', ')})`}, verdict liveness ${o.liveness} after ${o.attempts} capture(s), reasons ${o.reasons.join(',') || '-'}, ${(o.ms / 1000).toFixed(1)} s`);
     expect(o.error).toBeUndefined();

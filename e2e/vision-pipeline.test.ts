@@ -67,8 +67,8 @@ describe('vision pipeline in Chromium with fixture clips as the camera', () => {
     expect(run.state.last?.geometry?.faceWidthPx).toBeGreaterThan(100);
   });
 
-  it('far clip (scaled to 45% and padded) → TOO_FAR', async () => {
-    const y4m = makeY4m(fixture(SRC), 'vision-d3-far', { seconds: 3, filter: 'scale=216:216,pad=480:480:132:132:color=0xd9cfb8' });
+  it('far clip (scaled to 25% and padded) → TOO_FAR', async () => {
+    const y4m = makeY4m(fixture(SRC), 'vision-d3-far', { seconds: 3, filter: 'scale=120:120,pad=480:480:180:180:color=0xd9cfb8' });
     const run = await runClip(y4m, 15);
     expect(run.state.faceCounts['1'] ?? 0).toBeGreaterThan(0);
     expect(run.share('distance', 'TOO_FAR')).toBeGreaterThan(0.8);

@@ -11,7 +11,7 @@ import { padFromFrames } from '../vision/pad/evidence.ts';
 import type { Features } from '../vision/pad/fusion.ts';
 import { decodeClip, decodeImage, FIXTURES, jpegRoundTrip } from './fixtures.ts';
 import { createNodeLandmarker, type NodeLandmarker } from './landmarks.ts';
-import { printAttack, screenAttack, stillCameraAttack, phoneInFrameAttack, SCHEDULE, type RecipeFrame } from './recipes/index.ts';
+import { bonaFideWindow, physicalApproach, printAttack, screenAttack, stillCameraAttack, phoneInFrameAttack, SCHEDULE, type RecipeFrame } from './recipes/index.ts';
 
 let lm: NodeLandmarker;
 const frames: Record<string, PadFrame[]> = {};
@@ -29,10 +29,12 @@ async function toPad(seq: readonly { image: ImageInput; t: number; role: string 
 beforeAll(async () => {
   lm = await createNodeLandmarker();
   const clip = await decodeClip(path.join(FIXTURES, 'video/live/d3.mp4'), { max: 100 });
-  // bona fide: the evidence schedule over the live clip (no approach zoom: the geometry is the clip's own)
-  const live: RecipeFrame[] = SCHEDULE.map((s) => ({ image: { ...clip[Math.round(s.t / 40)], channels: 3 } as RecipeFrame['image'], t: s.t, role: s.role === 'near' || s.role === 'far' ? 'seq' : s.role }));
+  // bona fide: the evidence schedule over the live clip, the person coming closer for the approach
+  // step (pad/recipes/approach.ts); and the same clip with no approach at all
   const still = clip[40];
-  frames.live = await toPad(live);
+  frames.live = await toPad(await bonaFideWindow(clip, 0, 5, physicalApproach((img) => lm.landmarks(img))));
+  const noApproach: RecipeFrame[] = SCHEDULE.map((s) => ({ image: { ...clip[Math.round(s.t / 40)], channels: 3 } as RecipeFrame['image'], t: s.t, role: s.role === 'near' || s.role === 'far' ? 'seq' : s.role }));
+  frames.noApproach = await toPad(noApproach);
   frames.print = await toPad(printAttack(still, 11));
   frames.screen = await toPad(screenAttack(still, 12));
   frames.still = await toPad(stillCameraAttack(still, 13));
@@ -65,7 +67,8 @@ describe('signals on fixture frames vs synthesized attacks', () => {
     expect(f.print.edges!).toBeGreaterThan(f.live.edges!);
   });
   it('padFromFrames: scores the live capture above every attack, with reasons, in < 300 ms', () => {
-    const live = padFromFrames(frames.live, undefined, { requireApproach: false });
+    const live = padFromFrames(frames.live);
+    expect(live.live).toBe(true);
     for (const k of ['print', 'screen', 'still']) {
       const r = padFromFrames(frames[k]);
       expect(r.liveness).toBeLessThan(live.liveness);
@@ -75,7 +78,7 @@ describe('signals on fixture frames vs synthesized attacks', () => {
     padFromFrames(frames.screen);
     expect(performance.now() - t0).toBeLessThan(300);
   });
-  it('the real attack photos score below their bona fide twin (single frame: texture and context only)', async () => {
+  it('a single photo is never live; the real screen photo grades below its bona fide twin (texture and context only)', async () => {
     const one = async (p: string) => {
       const image = await decodeImage(path.join(FIXTURES, p));
       return padFromFrames([{ image, landmarks: await lm.landmarks(image), t: 0, role: 'best' }], undefined, { requireApproach: false });
@@ -83,12 +86,17 @@ describe('signals on fixture frames vs synthesized attacks', () => {
     const real = await one('spoof/real/sfas-T1.jpg');
     const print = await one('spoof/print/sfas-F1.jpg');
     const screen = await one('spoof/screen/sfas-F2.jpg');
-    expect(print.liveness).toBeLessThan(real.liveness);
+    // one photo cannot carry liveness: never live, PAD_SINGLE_FRAME; the grade still finds the screen
+    for (const r of [real, print, screen]) {
+      expect(r.live).toBe(false);
+      expect(r.liveness).toBeLessThan(50);
+      expect(r.reasons).toContain('PAD_SINGLE_FRAME');
+    }
     expect(screen.liveness).toBeLessThan(real.liveness);
-    expect(screen.reasons.length).toBeGreaterThan(0);
+    expect(screen.reasons.length).toBeGreaterThan(1);
   });
   it('padFromFrames: no approach pair → not live; no face → liveness 0', () => {
-    const r = padFromFrames(frames.live);
+    const r = padFromFrames(frames.noApproach);
     expect(r.live).toBe(false);
     expect(r.reasons).toContain('PAD_APPROACH_MISSING');
     const none = padFromFrames(frames.live.map((x) => ({ ...x, landmarks: null })));

@@ -15,35 +15,47 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FaceLandmarks, ImageInput } from '../vision/types.ts';
 import { extractFeatures, type PadFrame } from '../vision/pad/features.ts';
-import { FROZEN_ALIGNED } from '../vision/pad/frozen-frames.ts';
+import { frozenScene } from '../vision/pad/frozen-frames.ts';
 import { calibrate, FEATURE_NAMES, fuse, type FeatureModel, type FeatureName, type Features, type PadWeights } from '../vision/pad/fusion.ts';
 import { decodeClip, decodeImage, FIXTURES, jpegRoundTrip, readManifest } from './fixtures.ts';
 import { createNodeLandmarker, type NodeLandmarker } from './landmarks.ts';
 import { fitLogistic, percentile } from './logistic.ts';
-import { bonaFideWindow, phoneInFrameAttack, printAttack, screenAttack, stillCameraAttack, videoReplayAttack, windowStarts } from './recipes/index.ts';
+import { bonaFideWindow, physicalApproach, phoneInFrameAttack, printAttack, screenAttack, stillCameraAttack, videoReplayAttack, windowStarts } from './recipes/index.ts';
 import { rng } from './recipes/rng.ts';
 
 export const SEED = 20240909;
 /** Signals left out of the fusion (weight 0) and why: see the model card. */
 const UNTRAINED: Partial<Record<FeatureName, string>> = {
-  perspective: 'no real approach motion in the bona fide clips (their approach is a digital zoom)',
   aligned: 'used as a hard veto (PAD_FROZEN_FRAMES, vision/pad/evidence.ts), not fused: fused it raised validation BPCER',
 };
+/**
+ * Stillness signals: a person who holds still, does not blink in 2.4 s or barely moves their lips
+ * is not an attack, so the absence of these cues may subtract only a little (FeatureModel.floor);
+ * their presence still counts in full.
+ */
+const STILLNESS: readonly FeatureName[] = ['planar', 'nonrigid', 'blink', 'motion'];
+const STILLNESS_FLOOR = 1;
 /** Artifact signals: calibrated log-odds capped at 0 (see FeatureModel.cap). */
 const ARTIFACTS: readonly FeatureName[] = ['moire', 'detail', 'glare', 'chroma', 'banding', 'edges'];
+/** No artifact signal alone can pull the fused log-odds down by more than this (FeatureModel.floor). */
+const ARTIFACT_FLOOR = 1.5;
 const LAMBDA_CAL = 0.05;
 const LAMBDA_FUSE = 0.02;
 const MAX_LOG_ODDS = 4;
 
-type Species = 'bona_fide' | 'print' | 'screen' | 'video_replay' | 'phone_in_frame' | 'still_camera' | 'real_print' | 'real_screen';
+type Species = 'bona_fide' | 'print' | 'screen' | 'video_replay' | 'phone_in_frame' | 'still_camera' | 'real_print' | 'real_screen' | 'real_replay_clip' | 'real_print_clip';
 interface Sample {
   id: string;
-  split: 'train' | 'val';
+  /** train: fits the weights; thr: chooses the operating threshold; never both (grouped by source) */
+  split: 'train' | 'thr';
   species: Species;
   features: Features;
   scaleGain: number;
   /** hard veto of padFromFrames: every frame one picture up to a similarity (PAD_FROZEN_FRAMES) */
   frozen: boolean;
+  /** the two inputs of the frozen-scene veto */
+  alignedSpread: number;
+  alignedApproach: number;
   /** signals of the 'best' frame alone: what the single-frame model sees */
   single: Features;
   /** a bona fide still photo: single-frame model only (it has no sequence) */
@@ -51,7 +63,20 @@ interface Sample {
   ms: number;
 }
 
-const VAL_CLIPS = new Set(['d3', 'd14', 'd20']);
+/**
+ * Source groups of the clips (the repository or data set they come from, DESIGN.md fixtures
+ * READMEs): weights are fitted on FIT_GROUPS, the threshold is chosen on THRESHOLD_GROUPS, and
+ * `npm run eval` reports on everything else (../shared/fixtures/eval-only is never read here).
+ */
+export function sourceGroup(clip: string): string {
+  const name = path.basename(clip, '.mp4');
+  if (/^d\d+$/.test(name) || name.startsWith('lp_')) return 'liveportrait';
+  return name.split('_')[0];
+}
+const FIT_GROUPS = new Set(['liveportrait', 'fom', 'msu']);
+const THRESHOLD_GROUPS = new Set(['dpe', 'iplap', 'aniportrait']);
+/** The fixture folders whose clips train.ts reads (relative to ../shared/fixtures). */
+const CLIP_SETS = ['.', 'more'];
 /** Frames between bona fide window starts (each window also draws its own zoom profile) and between replay windows. */
 const BONA_FIDE_STRIDE = 20;
 const REPLAY_STRIDE = 50;
@@ -83,14 +108,14 @@ async function toPadFrames(frames: readonly { image: ImageInput; t: number; role
   return out;
 }
 
-async function sample(id: string, split: Sample['split'], species: Species, frames: readonly { image: ImageInput; t: number; role: string }[]): Promise<Sample> {
-  const pf = await toPadFrames(frames);
+async function sample(id: string, split: Sample['split'], species: Species, frames: readonly { image: ImageInput; t: number; role: string }[] | Promise<readonly { image: ImageInput; t: number; role: string }[]>): Promise<Sample> {
+  const pf = await toPadFrames(await frames);
   const t0 = performance.now();
   const ex = extractFeatures(pf);
   const ms = performance.now() - t0;
   const best = pf.find((f) => f.role === 'best') ?? pf[0];
   const single = extractFeatures([best]).features;
-  return { id, split, species, features: ex.features, scaleGain: ex.scaleGain, frozen: ex.alignedSpread < FROZEN_ALIGNED, single, ms };
+  return { id, split, species, features: ex.features, scaleGain: ex.scaleGain, frozen: frozenScene(ex), alignedSpread: ex.alignedSpread, alignedApproach: ex.alignedApproach, single, ms };
 }
 
 /** Fixture files whose clip or identity is in the training split (their sha256 goes into weights.json). */
@@ -117,22 +142,36 @@ async function buildData(): Promise<Sample[]> {
       log(await sample(`${names[k]}:${id}`, split, names[k], attacks[k](photo, Math.floor(r() * 2 ** 31))));
     }
   };
-  // live clips: bona fide windows, video replays of them, and attacks on single frames
-  for (const it of items.filter((i) => i.kind === 'video')) {
-    const name = path.basename(it.path, '.mp4');
-    const split = VAL_CLIPS.has(name) ? 'val' : 'train';
-    if (split === 'train') trainFiles.add(it.path);
-    const clip = await decodeClip(path.join(FIXTURES, it.path));
-    for (const s of windowStarts(clip.length, BONA_FIDE_STRIDE)) log(await sample(`bona_fide:${name}@${s}`, split, 'bona_fide', bonaFideWindow(clip, s, Math.floor(r() * 2 ** 31))));
-    for (const s of windowStarts(clip.length, REPLAY_STRIDE)) log(await sample(`video_replay:${name}@${s}`, split, 'video_replay', videoReplayAttack(clip, Math.floor(r() * 2 ** 31), s)));
-    for (const at of [0.3, 0.5, 0.7]) await attack(clip[Math.floor(clip.length * at)], name, split, 1);
+  // live clips (fixtures and more/): bona fide windows that come closer as a person does, video
+  // replays of them, and attacks on single frames; more/'s real attack clips as recorded (their
+  // approach is the whole picture brought closer: a digital zoom)
+  const approach = physicalApproach((img) => landmarks(img));
+  for (const set of CLIP_SETS) {
+    const dir = path.join(FIXTURES, set);
+    const setItems = set === '.' ? items : readManifest(dir);
+    for (const it of setItems.filter((i) => i.kind === 'video')) {
+      const name = path.basename(it.path, '.mp4');
+      const group = sourceGroup(name);
+      const split = FIT_GROUPS.has(group) ? 'train' : THRESHOLD_GROUPS.has(group) ? 'thr' : undefined;
+      if (!split) continue;
+      if (split === 'train') trainFiles.add(path.join(set, it.path));
+      const clip = await decodeClip(path.join(dir, it.path));
+      if (it.label !== 'bona_fide') {
+        const species: Species = /print/.test(name) ? 'real_print_clip' : 'real_replay_clip';
+        for (const s of windowStarts(clip.length, REPLAY_STRIDE)) log(await sample(`${species}:${name}@${s}`, split, species, bonaFideWindow(clip, s, Math.floor(r() * 2 ** 31))));
+        continue;
+      }
+      for (const s of windowStarts(clip.length, BONA_FIDE_STRIDE)) log(await sample(`bona_fide:${name}@${s}`, split, 'bona_fide', bonaFideWindow(clip, s, Math.floor(r() * 2 ** 31), approach)));
+      for (const s of windowStarts(clip.length, REPLAY_STRIDE)) log(await sample(`video_replay:${name}@${s}`, split, 'video_replay', videoReplayAttack(clip, Math.floor(r() * 2 ** 31), s)));
+      for (const at of [0.3, 0.5, 0.7]) await attack(clip[Math.floor(clip.length * at)], name, split, 1);
+    }
   }
-  // still photos: deepface identities 01–08 train, 09–13 val; LFW: first 24 identities (sorted) train, next 12 val
+  // still photos: deepface identities 01–08 train, 09–13 threshold; LFW: first 24 identities (sorted) train, next 12 threshold
   const deep = items.filter((i) => i.path.startsWith('faces/deepface/'));
   const byId = new Map<string, string[]>();
   for (const i of deep) byId.set(i.identity!, [...(byId.get(i.identity!) ?? []), i.path]);
   for (const [id, paths] of [...byId].sort()) {
-    const split = Number(id.split('-')[1]) <= 8 ? 'train' : 'val';
+    const split = Number(id.split('-')[1]) <= 8 ? 'train' : 'thr';
     if (split === 'train') trainIdentity(id);
     for (const p of paths.slice(0, 3)) await attack(await decodeImage(path.join(FIXTURES, p)), path.basename(p), split, 1);
   }
@@ -140,7 +179,7 @@ async function buildData(): Promise<Sample[]> {
   for (const [n, id] of lfwIds.entries()) {
     const p = items.find((i) => i.identity === id)!.path;
     if (n < 24) trainIdentity(id);
-    await attack(await decodeImage(path.join(FIXTURES, p)), id, n < 24 ? 'train' : 'val', 1);
+    await attack(await decodeImage(path.join(FIXTURES, p)), id, n < 24 ? 'train' : 'thr', 1);
   }
   // the real attack photos and their bona fide twin: single frames, validation only
   for (const [p, sp] of [
@@ -149,14 +188,14 @@ async function buildData(): Promise<Sample[]> {
     ['spoof/real/sfas-T1.jpg', 'bona_fide'],
   ] as const) {
     const img = await decodeImage(path.join(FIXTURES, p));
-    log(await sample(`${sp}:${path.basename(p)}`, 'val', sp, [{ image: img, t: 0, role: 'best' }]));
+    log(await sample(`${sp}:${path.basename(p)}`, 'thr', sp, [{ image: img, t: 0, role: 'best' }]));
   }
   // bona fide still photos for the single-frame model (same identity split as above; the sequence
   // model never sees them: a photo has no motion)
   const photo = async (p: string, split: Sample['split']) =>
     log({ ...(await sample(`bona_fide_photo:${path.basename(p)}`, split, 'bona_fide', [{ image: await decodeImage(path.join(FIXTURES, p)), t: 0, role: 'best' }])), photoOnly: true });
-  for (const [id, paths] of [...byId].sort()) for (const p of paths) await photo(p, Number(id.split('-')[1]) <= 8 ? 'train' : 'val');
-  for (const [n, id] of lfwIds.entries()) for (const i of items.filter((x) => x.identity === id)) await photo(i.path, n < 24 ? 'train' : 'val');
+  for (const [id, paths] of [...byId].sort()) for (const p of paths) await photo(p, Number(id.split('-')[1]) <= 8 ? 'train' : 'thr');
+  for (const [n, id] of lfwIds.entries()) for (const i of items.filter((x) => x.identity === id)) await photo(i.path, n < 24 ? 'train' : 'thr');
   return samples;
 }
 
@@ -184,33 +223,24 @@ function fitWeights(train: Sample[]): PadWeights {
   const X = train.map((s) => trained.map((m) => calibrate(m, s.features[m.name], MAX_LOG_ODDS)));
   const fz = fitLogistic({ x: X, y }, { lambda: LAMBDA_FUSE, nonNeg: true, iters: 4000, lr: 0.3 });
   trained.forEach((m, j) => (m.weight = round(fz.w[j])));
+  for (const m of trained) {
+    if (ARTIFACTS.includes(m.name) && m.weight > 0) m.floor = -ARTIFACT_FLOOR;
+    if (STILLNESS.includes(m.name) && m.weight > 0) m.floor = -STILLNESS_FLOOR;
+  }
   for (const m of models) Object.assign(m, { lo: round(m.lo), hi: round(m.hi), a: round(m.a), b: round(m.b) });
   const w: PadWeights = { version: 1, features: models, bias: round(fz.b), threshold: 0, maxLogOdds: MAX_LOG_ODDS, reasonAt: 0.5, screenObjectLogOdds: -4, training: {} };
   return w;
 }
 
-/** Folds for the threshold's out-of-fold scores, by clip or identity (the id's source part). */
-const FOLDS = 5;
-const foldOf = (s: Sample) => createHash('sha1').update(s.id.split(':')[1].split('@')[0]).digest()[0] % FOLDS;
-
 /**
- * Weights fitted on the whole training split; the operating threshold minimises BPCER + worst
- * species APCER over out-of-fold scores (each sample scored by a model fitted without its clip or
- * identity), with the frozen veto applied as in production. In-sample scores flatter the bona fide
- * and put the threshold too high for people the model has not seen.
+ * Weights fitted on the training groups; the operating threshold minimises BPCER + worst species
+ * APCER over the threshold groups' samples (other sources and identities, scored by those weights,
+ * the frozen-scene veto applied as in production).
  */
-function fitModel(train: Sample[]): PadWeights {
+function fitModel(train: Sample[], thr: Sample[]): PadWeights {
   const w = fitWeights(train);
-  const oof = new Array<number>(train.length).fill(Number.NaN);
-  for (let k = 0; k < FOLDS; k++) {
-    const inFold = train.map((s) => foldOf(s) === k);
-    if (!inFold.some(Boolean)) continue;
-    const wk = fitWeights(train.filter((_, i) => !inFold[i]));
-    train.forEach((s, i) => {
-      if (inFold[i]) oof[i] = s.frozen ? -Infinity : fuse(s.features, wk).margin;
-    });
-  }
-  w.threshold = round(pickThreshold(train, oof));
+  const scores = thr.map((s) => (s.frozen ? -Infinity : fuse(s.features, w).margin));
+  w.threshold = round(pickThreshold(thr, scores));
   return w;
 }
 
@@ -277,17 +307,19 @@ async function main() {
   const data = await buildData();
   writeFileSync(cacheFile, JSON.stringify(cache));
   detector?.dispose();
+  // every sample's raw signals, for analysis outside this script (not read back)
+  writeFileSync(path.join(cacheDir, 'samples.json'), JSON.stringify(data));
   const train = data.filter((s) => s.split === 'train' && !s.photoOnly);
-  const val = data.filter((s) => s.split === 'val' && !s.photoOnly);
+  const val = data.filter((s) => s.split === 'thr' && !s.photoOnly);
   // the single-frame real photos carry texture signals only: kept out of the sequence figures
   const valSeq = val.filter((s) => !s.id.includes('sfas-'));
-  const w = fitModel(train);
+  const w = fitModel(train, valSeq);
   const count = (set: Sample[]) => Object.fromEntries([...new Set(set.map((s) => s.species))].sort().map((k) => [k, set.filter((s) => s.species === k).length]));
-  console.log(`seed ${SEED}; samples: train ${JSON.stringify(count(train))}, val ${JSON.stringify(count(valSeq))}`);
+  console.log(`seed ${SEED}; samples: train (groups ${[...FIT_GROUPS].join(', ')}) ${JSON.stringify(count(train))}, threshold (groups ${[...THRESHOLD_GROUPS].join(', ')}) ${JSON.stringify(count(valSeq))}`);
   console.log('fusion weights (calibrated log-odds × weight):');
   for (const m of w.features) console.log(`  ${m.name.padEnd(12)} w=${m.weight.toFixed(3)}  a=${m.a} b=${m.b} range [${m.lo}, ${m.hi}]${UNTRAINED[m.name] ? '  (not fused: ' + UNTRAINED[m.name] + ')' : ''}`);
   console.log(`bias ${w.bias}, threshold (log-odds) ${w.threshold}`);
-  console.log('validation AUC (bona fide vs all attacks; 0.5 = useless; per signal on the samples that have it):');
+  console.log('threshold-group AUC (bona fide vs all attacks; 0.5 = useless; per signal on the samples that have it):');
   const aucs: Record<string, number> = {};
   for (const m of w.features) {
     const has = valSeq.filter((s) => Number.isFinite(s.features[m.name]));
@@ -296,14 +328,14 @@ async function main() {
   aucs.fused = round(auc(valSeq.map((s) => fuse(s.features, w).margin), valSeq.map((s) => s.species === 'bona_fide')));
   console.log('  ' + Object.entries(aucs).map(([k, v]) => `${k} ${Number.isFinite(v) ? v.toFixed(2) : '-'}`).join(', '));
   const trainFig = report('train', train, w);
-  const valFig = report('validation (held-out identities/clips)', valSeq, w);
+  const valFig = report('threshold groups (sources and identities not fitted on; the threshold was chosen here)', valSeq, w);
   // single-frame model: the 'best' frame of every sample plus bona fide photos (eval's image items).
   // A still fed as the camera is, frame by frame, a bona fide photo: only a sequence can tell it
   const asSingle = (s: Sample): Sample => ({ ...s, features: s.single, frozen: false });
   const singleFrame = (s: Sample) => s.species !== 'still_camera';
   const singleTrain = data.filter((s) => s.split === 'train' && singleFrame(s)).map(asSingle);
-  const singleVal = data.filter((s) => s.split === 'val' && singleFrame(s)).map(asSingle);
-  const ws = fitModel(singleTrain);
+  const singleVal = data.filter((s) => s.split === 'thr' && singleFrame(s)).map(asSingle);
+  const ws = fitModel(singleTrain, singleVal);
   console.log(`\nsingle-frame model: samples train ${JSON.stringify(count(singleTrain))}, val ${JSON.stringify(count(singleVal))}`);
   for (const m of ws.features) if (m.weight) console.log(`  ${m.name.padEnd(12)} w=${m.weight.toFixed(3)}`);
   console.log(`  bias ${ws.bias}, threshold (log-odds) ${ws.threshold}`);
@@ -318,16 +350,25 @@ async function main() {
     single[s.id] = r.liveness;
     console.log(`  ${s.id.padEnd(28)} liveness ${r.liveness}  reasons ${r.reasons.join(',') || '-'}`);
   }
+  // the frozen-scene veto's inputs per species (FROZEN_ALIGNED, FROZEN_APPROACH in frozen-frames.ts)
+  console.log('\nfrozen-scene inputs per species (p5 / median / p95), train + threshold groups:');
+  const seqs = data.filter((s) => !s.photoOnly && !s.id.includes('sfas-'));
+  for (const k of [...new Set(seqs.map((s) => s.species))].sort()) {
+    const q = (v: number[]) => { const f = v.filter(Number.isFinite); return f.length ? [0.05, 0.5, 0.95].map((p) => percentile(f, p).toFixed(3)).join(' / ') : '-'; };
+    const of = seqs.filter((s) => s.species === k);
+    console.log(`  ${k.padEnd(17)} spread ${q(of.map((s) => s.alignedSpread))}   approach pair ${q(of.map((s) => s.alignedApproach))}   vetoed ${of.filter((s) => s.frozen).length}/${of.length}`);
+  }
   const ms = data.map((s) => s.ms);
   console.log(`\nsignal time per 10-frame sample (excl. landmarks): median ${percentile(ms, 0.5).toFixed(1)} ms, p95 ${percentile(ms, 0.95).toFixed(1)} ms`);
   w.training = {
     seed: SEED,
     command: 'npx tsx pad/train.ts',
     counts: { train: count(train), validation: count(valSeq) },
-    validationClips: [...VAL_CLIPS],
+    fitGroups: [...FIT_GROUPS],
+    thresholdGroups: [...THRESHOLD_GROUPS],
     figures: { train: trainFig, validation: valFig, validationAuc: aucs, realPhotosLiveness: single },
     untrained: UNTRAINED,
-    note: 'bona fide approach frames are a digital zoom of live clips; no held-out data was used',
+    note: 'bona fide approach frames model a person moving closer (pad/recipes/approach.ts); real attack clips and recipes come closer as one plane; ../shared/fixtures/eval-only and ../shared/heldout were not read',
     // sha256 of every fixture file whose clip or identity was in the training split: the eval's
     // synthesized-attack section leaves these out
     trainItems: [...trainFiles].sort().map((p) => createHash('sha256').update(readFileSync(path.join(FIXTURES, p))).digest('hex')),

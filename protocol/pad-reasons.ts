@@ -33,5 +33,10 @@ export const PAD_REASONS = [
   'PAD_APPROACH_MISSING',
   /** no face landmarks in the evidence frames */
   'PAD_NO_FACE',
+  /**
+   * one frame only: a single photo shows no motion, approach or depth, so it cannot carry liveness;
+   * its texture and context signals can only find an attack (the score stays below the threshold)
+   */
+  'PAD_SINGLE_FRAME',
 ] as const;
 export type PadReason = (typeof PAD_REASONS)[number];

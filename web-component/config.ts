@@ -42,6 +42,10 @@ export const DEFAULT_CONFIG = {
     maxAreaFrac: 0.85,
     /** …or less (earrings, buttons: a phone shown to the camera is bigger than ~80×80 px in 480²) */
     minAreaFrac: 0.03,
+    /** long/short side above which a box is not a phone or screen (a 20:9 phone is 2.2; door edges, car pillars ≥ 3) */
+    maxAspect: 2.6,
+    /** a held device reaches the face box grown by this many face sizes on each side (a TV across the room does not) */
+    nearFace: 0.5,
     /** consecutive detector runs that must agree before the check fails (no flicker on one run) */
     confirmRuns: 2,
     /** detector period in ms (~2 Hz; stretched to 3× the last run's latency on a busy CPU) and
@@ -65,9 +69,13 @@ export const DEFAULT_CONFIG = {
     faceWidthCm: 14.5,
     /** human iris diameter, cm */
     irisCm: 1.17,
-    /** accepted range of the estimated distance, cm */
+    /**
+     * accepted range of the estimated distance, cm. 75: a laptop webcam at arm's length; a
+     * 14.5 cm face there is still ~105 px wide in a 640-px, 60° frame (the approach step then
+     * brings it closer). 45 refused people sitting normally at their desk
+     */
     minCm: 18,
-    maxCm: 45,
+    maxCm: 75,
     /** per device class: horizontal field of view of the front camera and a multiplicative correction */
     devices: {
       desktop: { hfovDeg: 60, correction: 1 },
@@ -117,7 +125,7 @@ export const ConfigOverrideSchema = v.partial(
       v.strictObject({ closedEar: pos, minPatchStd: pos, minPatchLumaRatio: unit, requireBlink: v.boolean(), blinkDrop: unit, blinkMinMs: pos, blinkMaxMs: pos }),
     ),
     phone: v.partial(
-      v.strictObject({ labels: v.array(v.pipe(v.string(), v.maxLength(64))), minScore: unit, maxAreaFrac: unit, minAreaFrac: unit, confirmRuns: v.pipe(num, v.integer(), v.minValue(1)), periodMs: pos, staleMs: pos }),
+      v.strictObject({ labels: v.array(v.pipe(v.string(), v.maxLength(64))), minScore: unit, maxAreaFrac: unit, minAreaFrac: unit, maxAspect: pos, nearFace: pos, confirmRuns: v.pipe(num, v.integer(), v.minValue(1)), periodMs: pos, staleMs: pos }),
     ),
     lighting: v.partial(v.strictObject({ minFaceLuma: pos, maxFaceLuma: pos, maxClippedFrac: unit, maxBacklightRatio: pos, minBacklightBgLuma: pos })),
     distance: v.partial(

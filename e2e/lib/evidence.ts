@@ -33,7 +33,7 @@ const clips = new Map<string, Promise<ImageInput[]>>();
 export async function liveWindow(clip: string, start: number, seed = start + 1): Promise<EvidenceSet> {
   let frames = clips.get(clip);
   if (!frames) clips.set(clip, (frames = decodeClip(clip)));
-  const w = bonaFideWindow(await frames, start, seed);
+  const w = await bonaFideWindow(await frames, start, seed);
   const jpegs = await Promise.all(w.map((f) => jpegOf(f.image)));
   return { frames: jpegs.map((j) => withComment(j, crypto.randomUUID())), roles: w.map((f) => f.role as EvidenceRole), t: w.map((f) => Math.round(f.t)) };
 }

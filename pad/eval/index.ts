@@ -18,7 +18,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../../matcher/config.ts';
 import { createImageScorer, STATIC_CHECKS } from './images.ts';
-import { itemLines, section, serverTable, tables, APCER_TARGETS, type ItemResult, type KindSection } from './report.ts';
+import { bySource, itemLines, section, serverTable, sourceTable, tables, APCER_TARGETS, type ItemResult, type KindSection } from './report.ts';
 import { sampleImages, strata } from './sample.ts';
 import { signalReport, signalTables } from './signals.ts';
 import { runSynth, SYNTH_LABELS } from './synth.ts';
@@ -66,7 +66,8 @@ if (videos.length) {
         r = { path: it.path, kind: 'video', label: it.label, device: null, liveness: null, deviceCodes: [], reasons: [], error: 'MISSING_FILE', ms: 0 };
       } else {
         try {
-          const o = await createAbortable(() => runnerRun(runner, file, subject), 240_000);
+          // a real person's clip comes closer in depth; an attack clip as one plane (pad/eval/videos.ts)
+          const o = await createAbortable(() => runner.run(file, subject, it.label === 'bona_fide' ? 'person' : 'plane'), 240_000);
           r = { path: it.path, kind: 'video', label: it.label, device: o.deviceAccept, liveness: o.liveness, deviceCodes: o.deviceCodes, reasons: o.reasons, forced: o.forced, error: o.error, ms: o.ms };
         } catch (e) {
           r = { path: it.path, kind: 'video', label: it.label, device: false, liveness: null, deviceCodes: [], reasons: [], error: e instanceof Error ? e.message.split('\n')[0].slice(0, 120) : 'ERROR', ms: 0 };
@@ -105,8 +106,10 @@ const tImage = performance.now() - t0 - tVideo;
 if (results.length) {
   console.log(`\nPAD at the operating point (liveness ≥ ${THRESHOLD}); attack rows give APCER, every row repeats the BPCER of that kind's bona fide items; BPCER @ APCER sweeps the server liveness score.`);
   console.log(`Decision paths — video: device = <liveness-capture> on Chromium reached capture within ${deviceMs / 1000} s; server = verdict liveness from the real verifier + matcher POST /liveness (forced capture when the device blocked); combined = both.`);
-  console.log(`image: device = the element's static checks (${STATIC_CHECKS.join(', ')}) on the still in Node (FrameAnalyzer; no liveness/blink check: a still has no motion); server = padFromFrames on the JPEG round trip as ONE frame, server-extracted landmarks and screen objects, requireApproach false (texture/context signals only, the single-frame model; not the matcher's HTTP route).\n`);
+  console.log(`image: device = the element's static checks (${STATIC_CHECKS.join(', ')}) on the still in Node (FrameAnalyzer; no liveness/blink check: a still has no motion); server = padFromFrames on the JPEG round trip as ONE frame, server-extracted landmarks and screen objects, requireApproach false (texture/context signals only, the single-frame model; not the matcher's HTTP route). One photo cannot carry liveness: the server never accepts a single frame (PAD_SINGLE_FRAME, liveness ≤ 49), so image BPCER is 100% by design and image APCER 0%; BPCER @ APCER on images ranks the single-frame grade, which only looks for attack evidence.\n`);
   console.log(tables(results, THRESHOLD));
+  const vids = results.filter((r) => r.kind === 'video');
+  if (vids.some((r) => r.label === 'bona_fide')) console.log(`\nvideos, BPCER per bona fide source:\n${sourceTable(vids, THRESHOLD)}`);
   const notBona = results.filter((r) => r.label !== 'bona_fide' || r.error || r.kind === 'video');
   console.log(`\nper item (videos, attacks and errors):\n${itemLines(notBona, THRESHOLD)}`);
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
@@ -128,10 +131,11 @@ if (jsonOut) {
           bona_fide: { n: overall.bona_fide.n, bpcer: overall.bona_fide.bpcer.server.rate },
           species: Object.fromEntries(Object.entries(overall.species).map(([k, v]) => [k, { n: v.n, apcer: v.apcer.server.rate }])),
           decisions: Object.fromEntries(Object.entries(kinds).filter(([, v]) => v.length).map(([k, v]) => [k, section(v, THRESHOLD)])),
+          bpcer_by_source: { video: bySource(kinds.video, THRESHOLD), image: bySource(kinds.image, THRESHOLD) },
           bpcer_at_apcer: Object.fromEntries(APCER_TARGETS.map((t) => [String(t), overall.all_attacks.bpcer_at_apcer[String(t)].bpcer])),
           paths: {
             video: 'chromium fake camera + <liveness-capture> + edge verifier + matcher POST /liveness',
-            image: 'padFromFrames single frame (single-frame model, requireApproach false) in Node; device = static checks',
+            image: 'padFromFrames single frame (single-frame model, requireApproach false) in Node; never live by design (PAD_SINGLE_FRAME); device = static checks',
           },
           sampled: { images: images.length, videos: videos.length, strata: strata([...images, ...videos]) },
           items: results,
@@ -180,10 +184,6 @@ async function synthesized() {
     all_attacks: summary(s.all_attacks),
     ...(report && { signals: report }),
   };
-}
-
-function runnerRun(runner: Awaited<ReturnType<typeof createVideoRunner>>, file: string, subject: string) {
-  return runner.run(file, subject);
 }
 
 /** Bounds one item's total time (browser start + device window + forced run + verdict). */

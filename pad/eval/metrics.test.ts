@@ -62,3 +62,18 @@ describe('image sample', () => {
     expect(sampleImages(items, 100)).toHaveLength(items.length);
   });
 });
+
+describe('BPCER per bona fide source', () => {
+  it('groups bona fide items by folder and clip-name prefix, per decision', async () => {
+    const { bySource } = await import('./report.ts');
+    const item = (p: string, device: boolean, liveness: number, label = 'bona_fide') => ({ path: p, kind: 'video' as const, label, device, liveness, deviceCodes: [], reasons: [], ms: 0 });
+    const r = bySource(
+      [item('video/live/siv_a.mp4', true, 80), item('video/live/siv_b.mp4', false, 40), item('video/live/nert_c.mp4', true, 70), item('video/attack/x_d.mp4', true, 90, 'screen')],
+      50,
+    );
+    expect(Object.keys(r)).toEqual(['video/live/nert', 'video/live/siv']);
+    expect(r['video/live/siv'].bpcer.server).toEqual({ n: 2, errors: 1, rate: 0.5 });
+    expect(r['video/live/siv'].bpcer.combined).toEqual({ n: 2, errors: 1, rate: 0.5 });
+    expect(r['video/live/nert'].bpcer.device).toEqual({ n: 1, errors: 0, rate: 0 });
+  });
+});

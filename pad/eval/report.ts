@@ -1,5 +1,6 @@
 /** Builds the PAD tables and the JSON section from per-item outcomes (pure). */
 import { apcer, bpcer, bpcerAtApcer, fmtRate, median, type Rate } from './metrics.ts';
+import { groupOf } from './signals.ts';
 
 export interface ItemResult {
   path: string;
@@ -132,5 +133,24 @@ export function serverTable(items: ItemResult[], thr: number): string {
         APCER_TARGETS.map((t) => pct(sp.bpcer_at_apcer[String(t)].bpcer)).join(' | ') +
         ` | ${med(its)} | ${topReasons(its)} |`,
     );
+  return lines.join('\n');
+}
+
+/** BPCER per bona fide source group (signals.ts groupOf: folder + clip-name prefix), per decision. */
+export function bySource(items: ItemResult[], thr: number): Record<string, { n: number; bpcer: Record<Decision, Rate> }> {
+  const bona = items.filter((r) => r.label === 'bona_fide');
+  const groups = [...new Set(bona.map((r) => groupOf(r.path)))].sort();
+  return Object.fromEntries(
+    groups.map((g) => {
+      const of = bona.filter((r) => groupOf(r.path) === g);
+      return [g, { n: of.length, bpcer: Object.fromEntries(DECISIONS.map((d) => [d, rateOf(of, thr, d, false)])) as Record<Decision, Rate> }];
+    }),
+  );
+}
+
+/** Markdown table: one row per bona fide source group with its BPCER per decision. */
+export function sourceTable(items: ItemResult[], thr: number): string {
+  const lines = ['| bona fide source | items | BPCER device | BPCER server | BPCER combined |', '|---|---|---|---|---|'];
+  for (const [g, v] of Object.entries(bySource(items, thr))) lines.push(`| ${g} | ${v.n} | ${fmtRate(v.bpcer.device)} | ${fmtRate(v.bpcer.server)} | ${fmtRate(v.bpcer.combined)} |`);
   return lines.join('\n');
 }

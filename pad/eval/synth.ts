@@ -7,7 +7,8 @@
  *
  * Source files the model was trained on (their sha256 is in PAD_WEIGHTS.training.trainItems) are
  * left out, so the figures speak of unseen faces and clips.
- *  - bona fide: `bonaFideWindow` every BONA_STRIDE frames of each remaining clip (as pad/train.ts);
+ *  - bona fide: `bonaFideWindow` every BONA_STRIDE frames of each remaining clip (as pad/train.ts),
+ *    the near frame a modelled approach of the person (`physicalApproach`), not a zoom;
  *  - print, screen, phone_in_frame, still_camera: the photo recipes on each remaining clip's
  *    middle frame and on remaining photos (sampled by a stable hash, spread over source folders);
  *  - video_replay: `videoReplayAttack` on clip windows every REPLAY_STRIDE frames.
@@ -30,6 +31,8 @@ import {
   stillCameraAttack,
   videoReplayAttack,
   windowStarts,
+  physicalApproach,
+  type Approach,
   type RecipeFrame,
 } from '../recipes/index.ts';
 import type { ItemResult } from './report.ts';
@@ -142,17 +145,17 @@ export function planSynth<I extends SampleItem>(o: { clips: readonly { path: str
 }
 
 /** The recipe's evidence frames for one job (`clip` for clip sources, `photo` for photo sources). */
-function render(job: SynthJob, src: { clip?: readonly ImageInput[]; photo?: ImageInput }): RecipeFrame[] {
-  if (job.label === 'bona_fide') return bonaFideWindow(src.clip!, job.start!, job.seed);
+async function render(job: SynthJob, src: { clip?: readonly ImageInput[]; photo?: ImageInput }, approach: Approach): Promise<RecipeFrame[]> {
+  if (job.label === 'bona_fide') return bonaFideWindow(src.clip!, job.start!, job.seed, approach);
   if (job.label === 'video_replay') return videoReplayAttack(src.clip!, job.seed, job.start!);
   const still = src.photo ?? src.clip![Math.floor(src.clip!.length / 2)];
   return PHOTO_RECIPES[job.label](still, job.seed);
 }
 
-const jpeg = async (img: ImageInput) =>
+const jpeg = async (img: ImageInput, quality = JPEG_QUALITY) =>
   new Uint8Array(
     await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), { raw: { width: img.width, height: img.height, channels: img.channels } })
-      .jpeg({ quality: JPEG_QUALITY, chromaSubsampling: '4:2:0' })
+      .jpeg({ quality, chromaSubsampling: '4:2:0' })
       .toBuffer(),
   );
 
@@ -196,6 +199,8 @@ export async function runSynth(o: SynthOptions): Promise<SynthRun> {
   o.log(`sources: ${clips.length} clips, ${kept.length - clips.length} photos; samples (--max-synth ${o.max}, seed ${SYNTH_SEED}): ${SYNTH_LABELS.map((l) => `${l} ${count(l)}`).join(', ')}`);
 
   const extractor: Extractor = await createExtractor();
+  // bona fide windows come closer as a person does (pad/recipes/approach.ts), landmarks by the matcher's own mesh
+  const approach = physicalApproach(async (img) => (await extractor.analyse(await jpeg(img, 95))).landmarks ?? null);
   const results: ItemResult[] = [];
   let liveMismatch = 0;
   const sources = [...new Set(jobs.map((j) => j.source))];
@@ -208,7 +213,7 @@ export async function runSynth(o: SynthOptions): Promise<SynthRun> {
       const s = performance.now();
       try {
         src ??= mine[0].kind === 'video' ? { clip: await decodeClip(file) } : { photo: await decodeImage(file) };
-        const frames = render(job, src);
+        const frames = await render(job, src, approach);
         const body = { frames: await Promise.all(frames.map((f) => jpeg(f.image))), roles: frames.map((f) => f.role), t: frames.map((f) => f.t) };
         const r = await scoreLiveness(extractor, body, { threshold: o.threshold, objects: o.objects });
         if (r.live !== r.liveness >= o.threshold) liveMismatch++;

@@ -23,6 +23,8 @@ import { startDemoServer, type DemoServer } from '../../e2e/lib/demo-server.ts';
 import { makeY4m } from '../../e2e/lib/fixtures.ts';
 import { freePort } from '../../e2e/lib/ports.ts';
 import { startElement } from '../../e2e/lib/element.ts';
+import { createNodeLandmarker, type NodeLandmarker } from '../landmarks.ts';
+import { writeApproachY4m } from './approach-camera.ts';
 
 const API_KEY = 'pad-eval-key';
 
@@ -37,6 +39,16 @@ const CAMERA_SECONDS = 9;
  */
 export const approachFilter = (w: number, h: number): string =>
   `zoompan=z='if(lt(on\\,${REST_FRAMES})\\,1\\,min(1+(on-${REST_FRAMES})*0.012\\,1.45))':d=1:s=${w}x${h}:fps=25:x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)'`;
+
+/**
+ * The fake camera's size for a clip: a real camera gives at least 480 px on the short side here,
+ * so small face crops (256×256) are scaled up rather than refused as CAMERA_CONSTRAINTS; sizes even for yuv420p.
+ */
+export function cameraSize(w: number, h: number): { width: number; height: number } {
+  const k = Math.max(1, 480 / Math.min(w, h));
+  const even = (v: number) => 2 * Math.round(v / 2);
+  return { width: even(w * k), height: even(h * k) };
+}
 
 export interface VideoOutcome {
   deviceAccept: boolean;
@@ -72,7 +84,13 @@ export interface VideoRunnerOptions {
 }
 
 export interface VideoRunner {
-  run(file: string, subject: string): Promise<VideoOutcome>;
+  /**
+   * One capture session with `file` as the camera. `approach`: how the "move closer" step is
+   * played — 'person' (default; a real person's clip: the head comes closer in depth,
+   * pad/eval/approach-camera.ts) or 'plane' (an attack clip: the whole picture zoomed, as a screen
+   * or a print brought closer)
+   */
+  run(file: string, subject: string, approach?: 'person' | 'plane'): Promise<VideoOutcome>;
   close(): Promise<void>;
 }
 
@@ -90,7 +108,9 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
   let demo: DemoServer | undefined;
   let matcher: RunningMatcher | undefined;
   let verifier: RunningVerifier | undefined;
+  let lm: NodeLandmarker | undefined;
   const close = async () => {
+    lm?.dispose();
     await verifier?.close().catch(() => undefined);
     await matcher?.close().catch(() => undefined);
     await demo?.close().catch(() => undefined);
@@ -199,12 +219,21 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
   }
 
   return {
-    async run(file, subject) {
+    async run(file, subject, approach = 'person') {
       const t0 = performance.now();
       const probe = execFileSync('/usr/bin/ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]).toString().trim();
-      const [w, h] = probe.split(',').map(Number);
-      // even sizes for yuv420p
-      const cam = makeY4m(file, `pad-${subject}`, { seconds: CAMERA_SECONDS, pingPong: true, filter: approachFilter(w - (w % 2), h - (h % 2)) });
+      const { width: w, height: h } = cameraSize(...(probe.split(',').map(Number) as [number, number]));
+      let cam: string;
+      if (approach === 'person') {
+        // the clip at the camera size, then the person coming closer (pad/eval/approach-camera.ts)
+        const base = makeY4m(file, `pad-${subject}-base`, { seconds: CAMERA_SECONDS, pingPong: true, size: `${w}:${h}` });
+        cam = path.join(dir, `pad-${subject}.y4m`);
+        lm ??= await createNodeLandmarker();
+        await writeApproachY4m(base, cam, { width: w, height: h, restFrames: REST_FRAMES, gainPerFrame: 0.012, maxGain: 1.45, landmarks: (img) => lm!.landmarks(img) });
+        rmSync(base, { force: true });
+      } else {
+        cam = makeY4m(file, `pad-${subject}`, { seconds: CAMERA_SECONDS, pingPong: true, filter: `scale=${w}:${h},${approachFilter(w, h)}` });
+      }
       const browser = await launchChromium({ camera: cam });
       try {
         let { page, sid } = await open(browser, subject, false);

@@ -6,4 +6,5 @@ export { stillCameraAttack } from './still.ts';
 export { SCHEDULE, CANVAS, handHeld, handPose, zoomProfile, type RecipeFrame, type Role } from './schedule.ts';
 export { scene } from './scene.ts';
 export { rng } from './rng.ts';
-export { bonaFideWindow, pingPong, windowStarts, WINDOW_FRAMES } from './bona-fide.ts';
+export { bonaFideWindow, digitalZoom, pingPong, windowStarts, WINDOW_FRAMES, type Approach } from './bona-fide.ts';
+export { approachModel, approachWarp, physicalApproach } from './approach.ts';

@@ -2,9 +2,11 @@
  * Straight bezel or paper edges around the face: a print or a device held to the camera puts a
  * long straight edge on several sides of the face; a room rarely frames a face on three sides.
  * A tiny Hough search: near-vertical lines left/right of the face, near-horizontal above/below.
+ * With an approach pair, `faceRelativeEdges` keeps only the lines that move with the face.
  */
 import type { Box, ImageInput } from '../types.ts';
 import { cropArea } from './image-ops.ts';
+import { fitSimilarity } from './frozen-frames.ts';
 
 const SIDE = 160;
 const ANGLES = [-0.17, -0.09, 0, 0.09, 0.17]; // tan of about ±10°, ±5°, 0°
@@ -16,8 +18,17 @@ export interface EdgeStats {
   frame: number;
 }
 
-/** Straight-edge evidence around `face` (image pixels) in the whole frame. */
-export function straightEdges(img: ImageInput, face: Box, minGrad = 10): EdgeStats {
+interface Gradients {
+  gx: Float32Array;
+  gy: Float32Array;
+  w: number;
+  h: number;
+  /** thumbnail px per image px */
+  k: number;
+}
+
+/** Sobel gradients of the area-averaged luma at ≤160 px on the long side. */
+function gradients(img: ImageInput): Gradients {
   const k = SIDE / Math.max(img.width, img.height);
   const w = Math.max(8, Math.round(img.width * k));
   const h = Math.max(8, Math.round(img.height * k));
@@ -33,6 +44,65 @@ export function straightEdges(img: ImageInput, face: Box, minGrad = 10): EdgeSta
       gx[i] = (g[i - w + 1] + 2 * g[i + 1] + g[i + w + 1] - g[i - w - 1] - 2 * g[i - 1] - g[i + w - 1]) / 4;
       gy[i] = (g[i + w - 1] + 2 * g[i + w] + g[i + w + 1] - g[i - w - 1] - 2 * g[i - w] - g[i - w + 1]) / 4;
     }
+  return { gx, gy, w, h, k };
+}
+
+/** Straight-edge evidence around `face` (image pixels) in the whole frame. */
+export function straightEdges(img: ImageInput, face: Box, minGrad = 10): EdgeStats {
+  return search(gradients(img), face, minGrad);
+}
+
+/**
+ * Edges that move with the face over the approach pair: `near` is resampled onto `far`'s frame by
+ * the similarity that carries far's landmarks onto near's (the face's own growth and shift), and a
+ * line counts only where both frames have it. A paper or bezel edge is attached to the face and
+ * lands on itself; a door frame or a shelf behind a real person stays with the wall, which grows far
+ * less than the face as they come closer, so it lands elsewhere. (For one picture zoomed as a
+ * whole, both kinds land on themselves: then this equals `straightEdges`.)
+ */
+export function faceRelativeEdges(far: ImageInput, farPts: ArrayLike<number>, near: ImageInput, nearPts: ArrayLike<number>, face: Box, minGrad = 10): EdgeStats {
+  const n = Math.min(farPts.length, nearPts.length) / 3;
+  const a = new Float64Array(n * 2);
+  const b = new Float64Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    a[i * 2] = farPts[i * 3];
+    a[i * 2 + 1] = farPts[i * 3 + 1];
+    b[i * 2] = nearPts[i * 3];
+    b[i * 2 + 1] = nearPts[i * 3 + 1];
+  }
+  const S = fitSimilarity(a, b);
+  const ch = near.channels;
+  const aligned = new Uint8Array(far.width * far.height * ch);
+  for (let y = 0; y < far.height; y++)
+    for (let x = 0; x < far.width; x++) {
+      const dx = x - S.ax;
+      const dy = y - S.ay;
+      const sx = Math.round(S.zr * dx - S.zi * dy + S.bx);
+      const sy = Math.round(S.zi * dx + S.zr * dy + S.by);
+      if (sx < 0 || sy < 0 || sx >= near.width || sy >= near.height) continue;
+      const i = (sy * near.width + sx) * ch;
+      aligned.set(near.data.subarray(i, i + ch), (y * far.width + x) * ch);
+    }
+  const gf = gradients(far);
+  const gn = gradients({ data: aligned, width: far.width, height: far.height, channels: ch });
+  // an edge counts where both frames have it: the weaker of the two, near's taken as the strongest
+  // within ±1 thumbnail px (hand tremor and the landmark fit leave a pixel of misalignment)
+  const { w, h } = gf;
+  const both = (p: Float32Array, q: Float32Array) => {
+    const out = new Float32Array(p.length);
+    for (let y = 1; y < h - 1; y++)
+      for (let x = 1; x < w - 1; x++) {
+        const i = y * w + x;
+        let m = 0;
+        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) m = Math.max(m, Math.abs(q[i + dy * w + dx]));
+        out[i] = Math.sign(p[i]) * Math.min(Math.abs(p[i]), m);
+      }
+    return out;
+  };
+  return search({ ...gf, gx: both(gf.gx, gn.gx), gy: both(gf.gy, gn.gy) }, face, minGrad);
+}
+
+function search({ gx, gy, w, h, k }: Gradients, face: Box, minGrad: number): EdgeStats {
   const fx = face.x * k;
   const fy = face.y * k;
   const fw = face.w * k;

@@ -7,7 +7,7 @@ import type { PadReason } from '../../protocol/pad-reasons.ts';
 import type { DetectedObject } from '../types.ts';
 import type { CameraRiskInput } from './camera.ts';
 import { extractFeatures, type FeatureOptions, type PadFrame } from './features.ts';
-import { FROZEN_ALIGNED } from './frozen-frames.ts';
+import { frozenScene } from './frozen-frames.ts';
 import { FEATURE_REASON, fuse, type FusionResult, type Features, type PadWeights } from './fusion.ts';
 import trained from './weights.json' with { type: 'json' };
 
@@ -37,7 +37,7 @@ export interface PadResult {
   /** reason codes of the signals that pulled the score down, strongest first */
   reasons: PadReason[];
   /** raw signal values, their weighted log-odds, the approach pair's face growth, the largest aligned frame change */
-  signals: { features: Features; contributions: FusionResult['contributions']; scaleGain: number; alignedMax?: number; alignedSpread?: number; screenObject?: number };
+  signals: { features: Features; contributions: FusionResult['contributions']; scaleGain: number; alignedMax?: number; alignedSpread?: number; alignedApproach?: number; screenObject?: number };
 }
 
 /** Computes every signal the frames allow and fuses them with the trained weights. */
@@ -47,12 +47,19 @@ export function padFromFrames(frames: readonly PadFrame[], objects?: readonly De
   const r = fuse(ex.features, w, { screenObject: ex.screenObject, camera: o.camera });
   const byWeight = (a: PadReason, b: PadReason) => weightOf(r, a) - weightOf(r, b);
   const reasons = [...r.reasons].sort(byWeight);
+  if (!r.live && !reasons.length) {
+    // below the threshold with no single signal past reasonAt (the floors keep each one small):
+    // name the one that pulled down most, so a refusal always says why
+    const worst = Object.entries(r.contributions).reduce<[string, number] | undefined>((m, [k, v]) => (v !== undefined && v < 0 && (!m || v < m[1]) ? [k, v] : m), undefined);
+    const code = worst && reasonOf(worst[0]);
+    if (code) reasons.push(code);
+  }
   let { liveness, live } = r;
   if (ex.faces === 0) {
     reasons.unshift('PAD_NO_FACE');
     live = false;
     liveness = 0;
-  } else if (ex.alignedSpread < FROZEN_ALIGNED) {
+  } else if (frozenScene(ex)) {
     // veto: every frame is one picture up to a similarity (a still fed as the camera, digitally
     // zoomed for the approach); no texture or context signal can make that a live face
     if (!reasons.includes('PAD_FROZEN_FRAMES')) reasons.unshift('PAD_FROZEN_FRAMES');
@@ -64,7 +71,14 @@ export function padFromFrames(frames: readonly PadFrame[], objects?: readonly De
     live = false;
     liveness = Math.min(liveness, 49);
   }
-  return { liveness, live, reasons, signals: { features: ex.features, contributions: r.contributions, scaleGain: ex.scaleGain, alignedMax: ex.alignedMax, alignedSpread: ex.alignedSpread, screenObject: ex.screenObject } };
+  if (frames.length === 1) {
+    // one photo cannot carry liveness (docs/pad-model-card.md "Single frames"): the single-frame
+    // model only grades how attack-like it looks, below the threshold
+    reasons.push('PAD_SINGLE_FRAME');
+    live = false;
+    liveness = Math.min(liveness, 49);
+  }
+  return { liveness, live, reasons, signals: { features: ex.features, contributions: r.contributions, scaleGain: ex.scaleGain, alignedMax: ex.alignedMax, alignedSpread: ex.alignedSpread, alignedApproach: ex.alignedApproach, screenObject: ex.screenObject } };
 }
 
 function weightOf(r: FusionResult, code: PadReason): number {

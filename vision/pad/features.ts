@@ -6,9 +6,9 @@ import type { DetectedObject, FaceLandmarks, ImageInput } from '../types.ts';
 import { approachGeometry } from './approach-geometry.ts';
 import { blinkStats, eyeAspectRatio } from './blink.ts';
 import { chromaStats } from './chroma.ts';
-import { straightEdges } from './edges.ts';
+import { faceRelativeEdges, straightEdges } from './edges.ts';
 import type { Features } from './fusion.ts';
-import { frozenStats, rigidSceneChange, thumbnail } from './frozen-frames.ts';
+import { alignedChange, frozenStats, rigidSceneChange, thumbnail } from './frozen-frames.ts';
 import { glareFraction } from './glare.ts';
 import { planarResidual } from './homography.ts';
 import { cropArea, landmarkBox } from './image-ops.ts';
@@ -46,6 +46,8 @@ export interface ExtractedFeatures {
   alignedMax: number;
   /** largest same-scale aligned change over all frame pairs (frozen-frames.ts; NaN with < 3 face frames) */
   alignedSpread: number;
+  /** aligned change of the approach pair (frozen-frames.ts alignedChange; NaN without an approach) */
+  alignedApproach: number;
   /** highest screen-object score over the face, when objects were given */
   screenObject?: number;
 }
@@ -59,7 +61,7 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
   const sorted = [...frames].sort((a, b) => a.t - b.t);
   const withFace = sorted.filter((f) => f.landmarks);
   const f: Features = {};
-  const out: ExtractedFeatures = { features: f, scaleGain: Number.NaN, approach: false, faces: withFace.length, alignedMax: Number.NaN, alignedSpread: Number.NaN };
+  const out: ExtractedFeatures = { features: f, scaleGain: Number.NaN, approach: false, faces: withFace.length, alignedMax: Number.NaN, alignedSpread: Number.NaN, alignedApproach: Number.NaN };
 
   // 1. geometry: the approach pair (declared far/near, else the smallest and largest face)
   let far = withFace.find((x) => x.role === 'far');
@@ -77,13 +79,16 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
       f.perspective = g.perspective;
     }
   }
-  // planar residual over the approach pair and consecutive pairs
+  // planar residual: the 75th percentile over consecutive pairs (views with head motion show
+  // parallax, one bad mesh fit does not decide), or the approach pair's when larger: a person who
+  // holds still shows no parallax between passive frames, but coming closer always does
   const pl: number[] = [];
-  if (far && near && far !== near) pl.push(planarResidual(far.landmarks!.points, near.landmarks!.points));
   for (let i = 1; i < withFace.length; i++) pl.push(planarResidual(withFace[i - 1].landmarks!.points, withFace[i].landmarks!.points));
-  // 75th percentile: views with head motion show parallax, one bad mesh fit does not decide
   const plOk = pl.filter(Number.isFinite).sort((a, b) => a - b);
-  if (plOk.length) f.planar = Math.log10(Math.max(1e-4, plOk[Math.floor(0.75 * (plOk.length - 1))]));
+  const plApproach = out.approach ? planarResidual(far!.landmarks!.points, near!.landmarks!.points) : Number.NaN;
+  const plSeq = plOk.length ? plOk[Math.floor(0.75 * (plOk.length - 1))] : Number.NaN;
+  const plBest = Math.max(Number.isFinite(plSeq) ? plSeq : -1, Number.isFinite(plApproach) ? plApproach : -1);
+  if (plBest >= 0) f.planar = Math.log10(Math.max(1e-4, plBest));
 
   // 2. temporal, over the passive window (seq/best), or every frame when too few are tagged
   let passive = sorted.filter((x) => x.role === 'seq' || x.role === 'best');
@@ -110,6 +115,10 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
     out.alignedMax = al.max;
     out.alignedSpread = al.spread;
   }
+  // the approach pair, aligned by a similarity: a still zoomed for the approach leaves resampling
+  // noise; a person coming closer does not scale like the wall behind them, nor their nose like
+  // their cheeks
+  if (out.approach) out.alignedApproach = alignedChange(far!.image, far!.landmarks!.points, near!.image, near!.landmarks!.points);
 
   // 3. optics and texture of the face crop, on the frames with the largest faces
   const k = o.textureFrames ?? 3;
@@ -138,8 +147,13 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
     f.glare = median(glare);
     f.chroma = median(chroma);
     f.banding = median(banding);
-    // 4. context: straight edges framing the face (median over the texture frames)
-    f.edges = median(tex.map((x) => straightEdges(x.image, landmarkBox(x.landmarks!.points, 1.0)).frame));
+    // 4. context: straight edges framing the face. With an approach pair only the edges that keep
+    // their offset from the face as it grows (a bezel or paper border; a wall's edges stay behind)
+    const edgesOf = (x: PadFrame) => straightEdges(x.image, landmarkBox(x.landmarks!.points, 1.0));
+    f.edges =
+      out.approach && far && near
+        ? faceRelativeEdges(far.image, far.landmarks!.points, near.image, near.landmarks!.points, landmarkBox(far.landmarks!.points, 1.0)).frame
+        : median(tex.map((x) => edgesOf(x).frame));
     if (objects) out.screenObject = screenOverlap(objects, landmarkBox(tex[0].landmarks!.points, 1.0));
   }
   return out;

@@ -213,3 +213,19 @@ export function rigidSceneChange(frames: readonly { image: ImageInput; points: A
   r.sort((a, b) => a - b);
   return { p75: r[Math.floor(0.75 * (r.length - 1))], max: r[r.length - 1], spread };
 }
+
+/**
+ * Above this aligned change of the approach pair (far → near, similarity-aligned) the capture is
+ * not one picture, whatever the passive frames show: a person who holds still still comes closer
+ * in depth (the wall does not grow with them, the nose grows faster than the cheeks). Chosen in
+ * pad/train.ts between the still-as-camera recipe and bona fide windows of the fit groups.
+ */
+export const FROZEN_APPROACH = 0.18;
+
+/**
+ * The frozen-scene veto: every same-scale frame pair is one picture up to a similarity (`spread` <
+ * FROZEN_ALIGNED), and the approach pair, when there is one, is too.
+ */
+export function frozenScene(s: { alignedSpread: number; alignedApproach: number }): boolean {
+  return s.alignedSpread < FROZEN_ALIGNED && !(s.alignedApproach >= FROZEN_APPROACH);
+}

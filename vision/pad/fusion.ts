@@ -43,6 +43,12 @@ export interface FeatureModel {
    * so they can only subtract
    */
   cap?: number;
+  /**
+   * lower bound of the weighted contribution (default none). Artifact signals have one: a door
+   * frame behind a person or a highlight on a bald head must not refuse a live face on its own;
+   * it takes a second signal (or geometry) to agree
+   */
+  floor?: number;
 }
 
 export interface PadWeights {
@@ -93,7 +99,7 @@ export function fuse(f: Features, w: PadWeights, risk: RiskInputs = {}): FusionR
   for (const m of w.features) {
     const x = f[m.name];
     if (x === undefined || !Number.isFinite(x)) continue;
-    const c = m.weight * calibrate(m, x, w.maxLogOdds);
+    const c = Math.max(m.floor ?? -Infinity, m.weight * calibrate(m, x, w.maxLogOdds));
     contributions[m.name] = c;
     s += c;
     if (c <= -w.reasonAt) reasons.push(FEATURE_REASON[m.name]);

@@ -94,7 +94,7 @@ describe('still photo fed as the camera with the approach zoom (one picture up t
     const d0 = await decodeClip(path.join(FIXTURES, 'video/live/d0.mp4'));
     for (const [start, seed] of [[0, 1], [40, 2]]) {
       const win = [];
-      for (const f of bonaFideWindow(d0, start, seed)) {
+      for (const f of await bonaFideWindow(d0, start, seed)) {
         const image = await jpegRoundTrip(f.image, 88);
         win.push({ image, points: (await lm.landmarks(image))!.points });
       }

@@ -43,7 +43,7 @@ describe('FrameAnalyzer and the vision detectors in Node (tfjs wasm)', () => {
   it('a scene cut while tracking falls back to detection on the same frame', async () => {
     const a = await T.analyzer({ scheduler: { detectEvery: 3 } });
     await a.analyze(T.videoFrames('video/live/d3.mp4', 1, 1)[0], 0);
-    const r = await a.analyze(await T.far(T.videoFrames('video/live/d10.mp4', 1, 1)[0], 0.45), 40);
+    const r = await a.analyze(await T.far(T.videoFrames('video/live/d10.mp4', 1, 1)[0], 0.25), 40);
     expect(r.timings.blazeface).toBeDefined();
     expect(r.checks.distance).toMatchObject({ pass: false, code: 'TOO_FAR' });
   });

@@ -204,7 +204,7 @@ export class FrameAnalyzer {
         distance: distanceCheck(geometry ?? null, img.width, cfg.distance),
         liveness: livenessCheck({ faceFound: !!main, motionSpread: this.motion.spread(), blinkSeen, antispoof: this.antispoof }, cfg.liveness),
       };
-      if (o.objects) checks.phone = phoneCheck(o.objects, img.width, img.height, cfg.phone);
+      if (o.objects) checks.phone = phoneCheck(o.objects, img.width, img.height, cfg.phone, main?.box);
       timings.checks = now() - t1;
       timings.total = now() - t0;
       return {

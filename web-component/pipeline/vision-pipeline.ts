@@ -15,7 +15,7 @@
  */
 import * as Comlink from 'comlink';
 import type { CameraSignals } from '../../protocol/index.ts';
-import type { DetectedObject } from '../../vision/types.ts';
+import type { Box, DetectedObject } from '../../vision/types.ts';
 import { resolveConfig, type ConfigOverride, type VisionConfig } from '../config.ts';
 import { cameraSignals, FrameTimingTracker, type TrackInfo } from '../checks/camera.ts';
 import { PhoneDebouncer, phoneCheck, screenObjects } from '../checks/phone.ts';
@@ -72,6 +72,8 @@ export class VisionPipeline {
   private lastPhoneAt = -Infinity;
   private lastPhoneMs = 0;
   private phoneResult: { objects: DetectedObject[]; check: CheckResult; t: number } | null = null;
+  /** the main face's box in the latest vision result (the phone check looks next to it) */
+  private lastFace: Box | undefined;
   private phoneDebounce: PhoneDebouncer;
   private timing = new FrameTimingTracker();
   private callbacks = new Set<ResultCallback>();
@@ -246,7 +248,9 @@ export class VisionPipeline {
         ({ objects, ms }) => {
           this.lastPhoneMs = ms;
           const { videoWidth: w, videoHeight: h } = video;
-          this.phoneResult = { objects: screenObjects(objects, w, h, this.config.phone), check: this.phoneDebounce.update(phoneCheck(objects, w, h, this.config.phone)), t };
+          // the main face of the latest vision result: a held device is at or next to it
+          const face = this.lastFace;
+          this.phoneResult = { objects: screenObjects(objects, w, h, this.config.phone, face), check: this.phoneDebounce.update(phoneCheck(objects, w, h, this.config.phone, face)), t };
           this.counters.phoneRuns++;
         },
         (e: unknown) => console.error('phone worker failed', e),
@@ -258,6 +262,7 @@ export class VisionPipeline {
 
   private emit(r: FrameResult): void {
     this.counters.processed++;
+    this.lastFace = r.detections.reduce<Box | undefined>((a, d) => (!a || d.box.w > a.w ? d.box : a), undefined);
     const p = this.phoneResult;
     const staleMs = Math.max(this.config.phone.staleMs, 2.5 * Math.max(this.config.phone.periodMs, 3 * this.lastPhoneMs));
     if (p && r.t - p.t <= staleMs) {
