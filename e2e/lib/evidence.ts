@@ -1,13 +1,15 @@
 /**
  * Evidence frames for end-to-end attack tests without a browser: a bona fide window of a live
- * fixture clip in the element's evidence schedule (pad/recipes, the near frame a 1.25–1.45× zoom
- * as the approach step), as JPEG bytes with roles and times, and still photos scaled into a frame.
+ * fixture clip in the element's evidence schedule (pad/recipes, the near frame the person coming
+ * 1.25–1.45× closer: pad/recipes/approach.ts), as JPEG bytes with roles and times, and still
+ * photos scaled into a frame.
  */
 import sharp from 'sharp';
 import type { EvidenceRole } from '../../protocol/index.ts';
 import type { ImageInput } from '../../vision/types.ts';
 import { decodeClip } from '../../pad/fixtures.ts';
-import { bonaFideWindow } from '../../pad/recipes/index.ts';
+import { bonaFideWindow, physicalApproach } from '../../pad/recipes/index.ts';
+import { createNodeLandmarker, type NodeLandmarker } from '../../pad/landmarks.ts';
 
 export interface EvidenceSet {
   frames: Uint8Array[];
@@ -23,6 +25,7 @@ export async function jpegOf(img: ImageInput, quality = 88): Promise<Uint8Array>
 }
 
 const clips = new Map<string, Promise<ImageInput[]>>();
+let landmarker: Promise<NodeLandmarker> | undefined;
 
 /**
  * The window of `clip` (a fixture video path) starting at frame `start`. Short clips play back
@@ -33,7 +36,9 @@ const clips = new Map<string, Promise<ImageInput[]>>();
 export async function liveWindow(clip: string, start: number, seed = start + 1): Promise<EvidenceSet> {
   let frames = clips.get(clip);
   if (!frames) clips.set(clip, (frames = decodeClip(clip)));
-  const w = await bonaFideWindow(await frames, start, seed);
+  landmarker ??= createNodeLandmarker();
+  const lm = await landmarker;
+  const w = await bonaFideWindow(await frames, start, seed, physicalApproach((img) => lm.landmarks(img)));
   const jpegs = await Promise.all(w.map((f) => jpegOf(f.image)));
   return { frames: jpegs.map((j) => withComment(j, crypto.randomUUID())), roles: w.map((f) => f.role as EvidenceRole), t: w.map((f) => Math.round(f.t)) };
 }
