@@ -42,7 +42,7 @@ afterAll(() => lm?.dispose());
 
 describe('modelled approach of a real person', () => {
   it('magnifies the nose more than the face outline, and the outline more than the wall', async () => {
-    const m = approachModel(porch, (await lm.landmarks(porch))!, { gain: 1.35 });
+    const m = approachModel((await lm.landmarks(porch))!, { gain: 1.35 });
     expect(m.noseGain).toBeGreaterThan(1.35);
     expect(m.backgroundGain).toBeGreaterThan(1);
     expect(m.backgroundGain).toBeLessThan(1.2);

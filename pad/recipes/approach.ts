@@ -61,7 +61,7 @@ interface Head {
   depth: Float64Array;
 }
 
-function headOf(img: Rgb, lm: FaceLandmarks, o: ApproachOptions): Head {
+function headOf(lm: FaceLandmarks, o: ApproachOptions): Head {
   const p = lm.points;
   const n = p.length / 3;
   const faceW = Math.hypot(p[CHEEK_L * 3] - p[CHEEK_R * 3], p[CHEEK_L * 3 + 1] - p[CHEEK_R * 3 + 1]);
@@ -162,8 +162,11 @@ function sample(img: Rgb, x: number, y: number, wgt: number, acc: Float64Array):
 }
 
 /** The camera/approach parameters `approachWarp` uses for this face and gain. */
-export function approachModel(img: Rgb, lm: FaceLandmarks, o: ApproachOptions): ApproachModel {
-  const h = headOf(img, lm, o);
+export function approachModel(lm: FaceLandmarks, o: ApproachOptions): ApproachModel {
+  return modelOf(headOf(lm, o), o);
+}
+
+function modelOf(h: Head, o: ApproachOptions): ApproachModel {
   const move = h.zOut * (1 - 1 / o.gain);
   const zBg = h.zOut + (o.backgroundCm ?? 100);
   const zNose = h.depth[NOSE_TIP];
@@ -175,8 +178,8 @@ export function approachModel(img: Rgb, lm: FaceLandmarks, o: ApproachOptions): 
  * `o.gain`: the head magnified point by point by its own depth, the background by the wall's.
  */
 export function approachWarp(img: Rgb, lm: FaceLandmarks, o: ApproachOptions): Rgb {
-  const h = headOf(img, lm, o);
-  const m = approachModel(img, lm, o);
+  const h = headOf(lm, o);
+  const m = modelOf(h, o);
   const depth = depthGrid(img, lm, h, Math.max(2, Math.round(h.faceW / 16)));
   const move = m.moveCm;
   const px = img.width / 2;
