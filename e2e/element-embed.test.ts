@@ -1,9 +1,16 @@
-import { UnsecuredJWT, decodeJwt, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
+import { UnsecuredJWT, createRemoteJWKSet, decodeJwt, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALG, TYP, decodeStrict, encodeCbor, messageFor, type CodeExchangeResponse } from '../protocol/index.ts';
+import { generateSigningKey } from '../edge-verifier/keys/demo-key.ts';
+import { startVerifier, type RunningVerifier } from '../edge-verifier/node.ts';
 import { rawJws, signRaw } from '../edge-verifier/testing/make-capture.ts';
 import { launchChromium } from './lib/browser.ts';
+import { startDemoServer, type DemoServer } from './lib/demo-server.ts';
 import { fixture, makeY4m } from './lib/fixtures.ts';
 import { freePort } from './lib/ports.ts';
 import { installScriptedPipeline, startStack, type Stack } from './element-harness.ts';
@@ -295,4 +302,377 @@ describe('iframe page delivery (scripted pipeline, fake matcher)', () => {
       expect(attacker.requests).toEqual([]);
     });
   });
+});
+
+// Redirect outcomes and custom-scheme deep links. The integrator registers
+// an http(s) return page and a custom-scheme deep link at the verifier; the capture runs with the
+// scripted pipeline; the verifier is real; the matcher is a FAKE that keeps enrolled references and
+// answers the 1:1 score the camera's face gets against each (a different enrolled person: −80).
+
+const DEEP_LINK = 'myapp://callback';
+const DEEP_INTEGRATOR = 'embed-deep-link';
+const DEEP_API_KEY = 'embed-deep-link-key';
+
+interface OutcomeMatcher {
+  url: string;
+  /** matcher person id → the 1:1 score of the camera's face against that person's reference */
+  references: Map<string, number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A FAKE matcher (CBOR, like the harness's): liveness 90 with the challenge met; 1:1 against an
+ * enrolled reference answers its score; GET finds enrolled persons only; a PUT enrols the camera's
+ * face (+80); 1:N finds nobody.
+ */
+async function startOutcomeMatcher(seed: Record<string, number>): Promise<OutcomeMatcher> {
+  const references = new Map(Object.entries(seed));
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (chunks.length) decodeStrict(new Uint8Array(Buffer.concat(chunks)));
+      const send = (status: number, body?: unknown) => {
+        if (body === undefined) res.writeHead(status).end();
+        else res.writeHead(status, { 'content-type': 'application/cbor' }).end(encodeCbor(body));
+      };
+      const p = req.url ?? '';
+      const person = /^\/persons\/([^/]+)(\/verify)?$/.exec(p);
+      const id = person ? decodeURIComponent(person[1]) : '';
+      const notFound = () => send(404, { code: 'NOT_FOUND', message: 'no such person' });
+      if (req.method === 'POST' && p === '/liveness') send(200, { liveness: 90, live: true, reasons: [], signals: { fake: 1 }, bestFrame: 0, sameSubject: true, challengeMet: true });
+      else if (req.method === 'POST' && p === '/identify') send(200, { candidates: [], coverage: 1 });
+      else if (req.method === 'POST' && person?.[2]) {
+        const score = references.get(id);
+        if (score === undefined) notFound();
+        else send(200, { similarity: 0.5 + score / 200, score, band: 'x', identity: 'x' });
+      } else if (req.method === 'GET' && person && !person[2]) {
+        if (references.has(id)) send(200);
+        else notFound();
+      } else if (req.method === 'PUT' && person && !person[2]) {
+        references.set(id, 80);
+        send(204);
+      } else notFound();
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+  return { url: `http://127.0.0.1:${port}`, references, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+interface DeepLinkStack {
+  demo: DemoServer;
+  verifier: RunningVerifier;
+  matcher: OutcomeMatcher;
+  /** the integrator's registered http(s) return page */
+  returnPage: string;
+  /** POST /v1/sessions as the integrator's backend: the raw answer */
+  createSession(o: { operation?: string; subject?: string; returnUrl?: string }): Promise<Response>;
+  /** a session token, or a thrown error when the verifier refuses the session */
+  token(o: { operation?: string; subject?: string; returnUrl?: string }): Promise<string>;
+  /** POST /v1/codes/exchange as the integrator's backend: the raw answer */
+  exchange(code: string): Promise<Response>;
+  getSession(sid: string): Promise<Record<string, unknown>>;
+  verifyVerdict(jwt: string): Promise<Record<string, unknown>>;
+  /** signs session claims with the verifier's own key: a token the pinned verifier could have issued */
+  signSession(claims: Record<string, unknown>): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The demo site pinned to a real verifier whose integrator registers a return page and `myapp://callback`. */
+async function startDeepLinkStack(): Promise<DeepLinkStack> {
+  const port = await freePort();
+  const issuer = `http://127.0.0.1:${port}`;
+  process.env.DEMO_VERIFIER_URL = issuer; // the demo backend's config: its iframe page pins this verifier
+  const demo = await startDemoServer();
+  const demoAlt = demo.url.replace('127.0.0.1', 'localhost');
+  const returnPage = `${demo.url}/return.html`;
+  const matcher = await startOutcomeMatcher({
+    [`${DEEP_INTEGRATOR}:person-1`]: 80,
+    [`${DEEP_INTEGRATOR}:someone-else`]: -80,
+    [`${DEEP_INTEGRATOR}:lookalike`]: 20,
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'lk-embed-deep-'));
+  const signingKey = await generateSigningKey();
+  const verifier = await startVerifier({
+    port,
+    dbPath: path.join(dir, 'verifier.db'),
+    env: { VERIFIER_DATA_DIR: dir },
+    config: {
+      issuer,
+      signingKeys: [signingKey],
+      matcherUrl: matcher.url,
+      integrators: [
+        {
+          id: DEEP_INTEGRATOR,
+          apiKey: DEEP_API_KEY,
+          origins: [demo.url, demoAlt],
+          returnUrls: [returnPage, DEEP_LINK],
+          // headless Chromium's fake camera is flagged CAMERA_NON_CAMERA: approvals must not go to review here
+          reviewOnRisk: [],
+        },
+      ],
+      rateLimits: { session: { capacity: 50, refillPerSec: 5 } },
+    },
+  });
+  const jwks = createRemoteJWKSet(new URL(`${verifier.url}/.well-known/jwks.json`));
+  const api = (p: string, init: RequestInit = {}) =>
+    fetch(`${verifier.url}${p}`, { ...init, headers: { authorization: `Bearer ${DEEP_API_KEY}`, 'content-type': 'application/json', ...init.headers } });
+  const createSession: DeepLinkStack['createSession'] = (o) =>
+    api('/v1/sessions', {
+      method: 'POST',
+      body: JSON.stringify({ operation: o.operation ?? 'VERIFICATION', subject: o.subject ?? 'person-1', ...(o.returnUrl ? { returnUrl: o.returnUrl } : {}) }),
+    });
+  return {
+    demo,
+    verifier,
+    matcher,
+    returnPage,
+    createSession,
+    async token(o) {
+      const res = await createSession(o);
+      if (res.status !== 201) throw new Error(`session creation failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { sessionToken: string }).sessionToken;
+    },
+    exchange: (code) => api('/v1/codes/exchange', { method: 'POST', body: JSON.stringify({ code }) }),
+    async getSession(sid) {
+      const res = await api(`/v1/sessions/${encodeURIComponent(sid)}`);
+      if (res.status !== 200) throw new Error(`session lookup failed: ${res.status} ${await res.text()}`);
+      return (await res.json()) as Record<string, unknown>;
+    },
+    async verifyVerdict(jwt) {
+      const { payload } = await jwtVerify(jwt, jwks, { algorithms: [ALG], typ: TYP.VERDICT, issuer, audience: DEEP_INTEGRATOR });
+      return payload as Record<string, unknown>;
+    },
+    async signSession(claims) {
+      const key = (await importJWK(signingKey, ALG)) as CryptoKey;
+      return signRaw({ alg: ALG, typ: TYP.SESSION, kid: signingKey.kid }, claims, key);
+    },
+    async close() {
+      await verifier.close();
+      await matcher.close();
+      await demo.close();
+    },
+  };
+}
+
+interface RedirectPage {
+  page: Page;
+  /** every navigation the page asked for, the first load included (a myapp:// one shows here even though Chromium cannot open it) */
+  navigations: string[];
+}
+
+/** Opens the capture page in redirect mode (top level, as in a web-view) and records its navigations. */
+async function openRedirectPage(browser: Browser, stack: DeepLinkStack, token: string, url: string, extra = ''): Promise<RedirectPage> {
+  const page = await browser.newPage();
+  const navigations: string[] = [];
+  page.on('request', (r) => {
+    if (r.isNavigationRequest()) navigations.push(r.url());
+  });
+  await page.goto(`${stack.demo.url}/iframe.html?token=${token}&url=${encodeURIComponent(url)}${extra}`);
+  await page.waitForFunction(() => !!document.querySelector('liveness-capture'));
+  return { page, navigations };
+}
+
+async function startScriptedCapture(page: Page): Promise<void> {
+  await page.evaluate(installScriptedPipeline);
+  await page.evaluate(uniqueFrames);
+  await page.evaluate(() => void document.querySelector('liveness-capture')!.start());
+}
+
+const ONE_TIME_CODE = /^[A-Za-z0-9_-]{43}$/;
+
+describe('redirect outcomes and custom-scheme deep links (scripted pipeline, real verifier, FAKE matcher with references)', () => {
+  let browser: Browser;
+  let stack: DeepLinkStack;
+
+  beforeAll(async () => {
+    const cam = makeY4m(fixture('video/live/d3.mp4'), 'el-proto-d3', { seconds: 2 });
+    stack = await startDeepLinkStack();
+    browser = await launchChromium({ camera: cam });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  /** Exchanges `code` once (200, the verdict) and a second time (400 CODE_INVALID); answers the first exchange. */
+  async function exchangeOnce(code: string): Promise<CodeExchangeResponse> {
+    const first = await stack.exchange(code);
+    expect(first.status).toBe(200);
+    const body = (await first.json()) as CodeExchangeResponse;
+    const again = await stack.exchange(code);
+    expect(again.status).toBe(400);
+    expect(((await again.json()) as { code: string }).code).toBe('CODE_INVALID');
+    return body;
+  }
+
+  it('APPROVE redirects to the return page with response=200 and a code that exchanges once at the verifier', async () => {
+    const token = await stack.token({ returnUrl: stack.returnPage });
+    const { page } = await openRedirectPage(browser, stack, token, stack.returnPage, '&card=999');
+    await startScriptedCapture(page);
+    await page.waitForURL(/\/return\.html\?/, { timeout: 30_000 });
+    const u = new URL(page.url());
+    expect(u.origin + u.pathname).toBe(stack.returnPage);
+    expect(u.searchParams.get('response')).toBe('200');
+    expect(u.searchParams.get('card')).toBe('999');
+    expect(u.searchParams.get('confidence')).toBe('90');
+    expect(u.searchParams.get('message')).toBe('Rosto reconhecido.');
+    expect(u.searchParams.get('date')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(u.searchParams.has('token')).toBe(false);
+    const code = u.searchParams.get('code')!;
+    expect(code).toMatch(ONE_TIME_CODE);
+    const body = await exchangeOnce(code);
+    expect(body).toMatchObject({ sessionId: decodeJwt(token).sid, operation: 'VERIFICATION', subject: 'person-1', status: 3, response: 200 });
+    expect(body.summary).toMatchObject({ liveness: 90, response: 200, match: { band: 'APPROVE', identity: 'YES' } });
+    expect(await stack.verifyVerdict(body.verdict)).toMatchObject({ sid: decodeJwt(token).sid, status: 3 });
+    await page.close();
+  });
+
+  it('REGISTRATION redirects to the return page with response=201, and its code exchanges once', async () => {
+    const token = await stack.token({ operation: 'REGISTRATION', subject: 'new-person', returnUrl: stack.returnPage });
+    const { page } = await openRedirectPage(browser, stack, token, stack.returnPage);
+    await startScriptedCapture(page);
+    await page.waitForURL(/\/return\.html\?/, { timeout: 30_000 });
+    const u = new URL(page.url());
+    expect(u.origin + u.pathname).toBe(stack.returnPage);
+    expect(u.searchParams.get('response')).toBe('201');
+    expect(u.searchParams.get('message')).toBe('Rosto cadastrado.');
+    const body = await exchangeOnce(u.searchParams.get('code')!);
+    expect(body).toMatchObject({ operation: 'REGISTRATION', subject: 'new-person', status: 3, response: 201 });
+    expect(stack.matcher.references.get(`${DEEP_INTEGRATOR}:new-person`)).toBe(80);
+    await page.close();
+  });
+
+  it.each([
+    ['DENY (a different enrolled person)', 'the return page', 'someone-else'],
+    ['DENY (a different enrolled person)', DEEP_LINK, 'someone-else'],
+    ['review (identity +20)', 'the return page', 'lookalike'],
+    ['review (identity +20)', DEEP_LINK, 'lookalike'],
+  ])('%s never navigates away from the capture page (return URL: %s)', async (_, target, subject) => {
+    const returnUrl = target === DEEP_LINK ? DEEP_LINK : stack.returnPage;
+    const token = await stack.token({ subject, returnUrl });
+    const { page, navigations } = await openRedirectPage(browser, stack, token, returnUrl);
+    await startScriptedCapture(page);
+    await page.waitForFunction(() => document.querySelector('liveness-capture')!.state === 'complete', null, { timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    expect(navigations.filter((n) => !n.startsWith(`${stack.demo.url}/iframe.html`))).toEqual([]);
+    expect(page.url().startsWith(`${stack.demo.url}/iframe.html`)).toBe(true);
+    const session = await stack.getSession(decodeJwt(token).sid as string);
+    const summary = session.summary as { response?: number; match: { band: string } };
+    expect(summary.response).toBeUndefined();
+    if (subject === 'someone-else') {
+      expect(session.status).toBe(3);
+      expect(summary.match.band).toBe('DENY');
+      expect(await page.locator('[data-embed-outcome]').textContent()).toBe(messageFor('DEFAULT', 'pt-BR'));
+    } else {
+      expect(session.status).toBe(2);
+      expect(summary.match.band).toBe('REVIEW_POSITIVE');
+      expect(await page.locator('[data-embed-outcome]').textContent()).toBe('Em análise.');
+    }
+    await page.close();
+  });
+
+  it('follows a registered myapp:// deep link with the result and a code that exchanges once', async () => {
+    const token = await stack.token({ returnUrl: DEEP_LINK });
+    const { page, navigations } = await openRedirectPage(browser, stack, token, DEEP_LINK, '&card=777');
+    // Chromium cannot open an app for myapp://: the attempt is a navigation request that then fails
+    const attempt = page.waitForEvent('request', { predicate: (r) => r.isNavigationRequest() && r.url().startsWith('myapp:'), timeout: 30_000 });
+    await startScriptedCapture(page);
+    const u = new URL((await attempt).url());
+    expect(u.protocol).toBe('myapp:');
+    expect(u.host).toBe('callback');
+    expect(u.pathname).toBe('');
+    expect(u.searchParams.get('response')).toBe('200');
+    expect(u.searchParams.get('card')).toBe('777');
+    expect(u.searchParams.get('confidence')).toBe('90');
+    expect(u.searchParams.get('message')).toBe('Rosto reconhecido.');
+    expect(u.searchParams.get('date')).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(u.searchParams.has('token')).toBe(false);
+    expect(u.href).not.toContain(token.slice(0, 20));
+    const body = await exchangeOnce(u.searchParams.get('code')!);
+    expect(body).toMatchObject({ sessionId: decodeJwt(token).sid, status: 3, response: 200 });
+    expect(navigations.filter((n) => !n.startsWith(`${stack.demo.url}/iframe.html`))).toEqual([u.href]);
+    await page.close();
+  });
+
+  it('with a React Native bridge present, posts the result to it and does not follow the deep link', async () => {
+    const token = await stack.token({ returnUrl: DEEP_LINK });
+    const page = await browser.newPage();
+    // what react-native-webview injects when the WebView has an onMessage handler
+    await page.addInitScript(() => {
+      const w = window as unknown as { __rn: string[]; ReactNativeWebView: { postMessage(s: string): void } };
+      w.__rn = [];
+      w.ReactNativeWebView = { postMessage: (s) => void w.__rn.push(s) };
+    });
+    const navigations: string[] = [];
+    page.on('request', (r) => {
+      if (r.isNavigationRequest()) navigations.push(r.url());
+    });
+    await page.goto(`${stack.demo.url}/iframe.html?token=${token}&url=${encodeURIComponent(DEEP_LINK)}`);
+    await page.waitForFunction(() => !!document.querySelector('liveness-capture'));
+    await startScriptedCapture(page);
+    await page.waitForFunction(() => (window as unknown as { __rn: string[] }).__rn.some((m) => m.includes('"liveness-complete"')), null, { timeout: 30_000 });
+    await page.waitForTimeout(500);
+    const messages = (await page.evaluate(() => (window as unknown as { __rn: string[] }).__rn)).map((m) => JSON.parse(m) as Record<string, unknown>);
+    const done = messages.find((m) => m.type === 'liveness-complete')!;
+    expect(done).toMatchObject({ source: 'liveness-capture', response: 200, confidence: 90 });
+    expect(done.code).toMatch(ONE_TIME_CODE);
+    expect(navigations.filter((n) => !n.startsWith(`${stack.demo.url}/iframe.html`))).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses to create a session whose return URL is a deep link the integrator did not register', async () => {
+    for (const returnUrl of ['myapp://other', 'myapp://callback/x', 'otherapp://callback', 'myapp://callback?x=1']) {
+      const res = await stack.createSession({ returnUrl });
+      expect(res.status, returnUrl).toBe(400);
+      expect(((await res.json()) as { code: string }).code, returnUrl).toBe('RETURN_URL_NOT_ALLOWED');
+    }
+  });
+
+  it.each([
+    ['another deep link than the session\'s', DEEP_LINK, 'myapp://other'],
+    ['the registered deep link, but this session returns to the page', 'page', DEEP_LINK],
+    ['the registered deep link, but this session has no return URL', null, DEEP_LINK],
+  ])('never follows a myapp:// URL that is not the session\'s return URL: %s', async (_, sessionReturn, requested) => {
+    const returnUrl = sessionReturn === 'page' ? stack.returnPage : sessionReturn;
+    const token = await stack.token(returnUrl ? { returnUrl } : {});
+    const { page, navigations } = await openRedirectPage(browser, stack, token, requested);
+    await page.waitForFunction(() => document.querySelector('liveness-capture')?.state === 'error');
+    expect(await page.locator('liveness-capture [part~="instruction"]').getAttribute('data-code')).toBe('RETURN_URL_NOT_ALLOWED');
+    // even a capture forced from inside the page has nowhere to go
+    await page.evaluate(installScriptedPipeline);
+    await page.evaluate(() => void document.querySelector('liveness-capture')!.retry());
+    await page.waitForFunction(() => ['complete', 'error'].includes(document.querySelector('liveness-capture')!.state), null, { timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    expect(navigations.filter((n) => !n.startsWith(`${stack.demo.url}/iframe.html`))).toEqual([]);
+    await page.close();
+  });
+
+  it.each(['javascript://callback/%0aalert(document.domain)', 'javascript:alert(document.domain)', 'data:text/html,<script>alert(1)</script>'])(
+    'never follows %s, even as the return URL of a token signed by the pinned verifier',
+    async (bad) => {
+      // the verifier's own session, with its return URL swapped and signed again with the verifier's key
+      const genuine = decodeJwt(await stack.token({ returnUrl: DEEP_LINK }));
+      const token = await stack.signSession({ ...genuine, return_url: bad });
+      const page = await browser.newPage();
+      const dialogs: string[] = [];
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      const navigations: string[] = [];
+      page.on('request', (r) => {
+        if (r.isNavigationRequest()) navigations.push(r.url());
+      });
+      await page.goto(`${stack.demo.url}/iframe.html?token=${token}&autoStart=1&url=${encodeURIComponent(bad)}`);
+      await page.waitForFunction(() => document.querySelector('liveness-capture')?.state === 'error');
+      // RETURN_URL_NOT_ALLOWED (not SESSION_TOKEN_INVALID): the signature held, the URL is what was refused
+      expect(await page.locator('liveness-capture [part~="instruction"]').getAttribute('data-code')).toBe('RETURN_URL_NOT_ALLOWED');
+      await page.waitForTimeout(500);
+      expect(dialogs).toEqual([]);
+      expect(navigations.filter((n) => !n.startsWith(`${stack.demo.url}/iframe.html`))).toEqual([]);
+      await page.close();
+    },
+  );
 });

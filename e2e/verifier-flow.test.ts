@@ -252,34 +252,7 @@ describe('attempts', () => {
     }
     expect(matcher.calls.length).toBe(before);
   });
-
-  it('manager mode after N failures: accepted without biometry for review; review approves', async () => {
-    const { target } = await verifier();
-    const s = await createSession(target);
-    let nonce: string | undefined;
-    for (let i = 0; i < 2; i++) nonce = (await capture(target, s.sessionToken, 'SPOOF', nonce)).body.retry!.nonce;
-    const callsBefore = matcher.calls.length;
-    const r = await capture(target, s.sessionToken, 'SPOOF', nonce);
-    expect(matcher.calls.length).toBe(callsBefore); // no biometry at all
-    expect(r.body.status).toBe(2);
-    const claims = await verifyVerdict(r.body.verdict!, await jwksOf(target));
-    expect(claims).toMatchObject({ hasBiometry: false, status: 2 });
-    expect(claims.reasons).toContain('MANAGER_MODE');
-
-    const auth = { authorization: `Bearer ${API}` };
-    const list = (await (await target.fetch('/v1/sessions', { headers: auth })).json()) as { sessions: { sessionId: string; status: number; evidenceCount: number }[] };
-    expect(list.sessions.find((x) => x.sessionId === s.sessionId)).toMatchObject({ status: 2, evidenceCount: 2 });
-    const img = await target.fetch(`/v1/sessions/${s.sessionId}/evidence/1`, { headers: auth });
-    expect(img.headers.get('content-type')).toBe('image/jpeg');
-    expect(Buffer.from(await img.arrayBuffer()).includes(Buffer.from('SPOOF-best'))).toBe(true);
-    const rev = await target.fetch(`/v1/sessions/${s.sessionId}/review`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'approve' }) });
-    const revBody = (await rev.json()) as { status: number; verdict: string };
-    expect(revBody.status).toBe(3);
-    expect((await verifyVerdict(revBody.verdict, await jwksOf(target))).reasons).toContain('REVIEW_APPROVED');
-    const again = await target.fetch(`/v1/sessions/${s.sessionId}/review`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'reject' }) });
-    expect(again.status).toBe(409);
-    expect((await target.fetch(`/v1/sessions/${s.sessionId}/evidence/1`, { headers: auth })).status).toBe(404);
-  });
+  // manager mode, review, cancel and expiry: e2e/verifier-process.test.ts
 });
 
 describe('webhooks', () => {

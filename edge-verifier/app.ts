@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { KitError } from '../protocol/index.ts';
+import { adminRoutes } from './routes/admin.ts';
 import { captureRoutes } from './routes/captures.ts';
 import { codeRoutes } from './routes/codes.ts';
 import { jwksRoutes } from './routes/jwks.ts';
@@ -19,6 +20,7 @@ export function createApp(deps: VerifierDeps): Hono {
   app.route('/', captureRoutes(s));
   app.route('/', sessionRoutes(s) as unknown as Hono);
   app.route('/', codeRoutes(s) as unknown as Hono);
+  app.route('/', adminRoutes(s) as unknown as Hono);
   app.notFound((c) => c.json(new KitError('NOT_FOUND').toBody(), 404));
   app.onError((err, c) => {
     const e = err instanceof KitError ? err : new KitError('INTERNAL', 'internal error');

@@ -20,4 +20,17 @@ describe('config', () => {
     expect(() => parseConfig({ signingKeys: [key], integrators: [DEMO_INTEGRATOR], codeTtlS: 301 })).toThrow(/codeTtlS/);
     expect(configFromEnv({ VERIFIER_CODE_TTL_S: '60' })).toEqual({ codeTtlS: 60 });
   });
+  it('return URLs: http(s) pages and custom-scheme deep links register; script, data and local schemes do not', () => {
+    const withReturn = (u: string) => parseConfig({ signingKeys: [key], integrators: [{ ...DEMO_INTEGRATOR, returnUrls: [u] }] });
+    expect(withReturn('myapp://callback').integrators[0].returnUrls).toEqual(['myapp://callback']);
+    expect(withReturn('https://shop.example/return').integrators[0].returnUrls).toEqual(['https://shop.example/return']);
+    for (const bad of ['javascript://callback/%0aalert(1)', 'javascript:alert(1)', 'data:text/html,x', 'file:///etc/passwd', 'intent://x#Intent;end', '/relative', 'https://u:p@shop.example/r']) {
+      expect(() => withReturn(bad), bad).toThrow(/integrators\.0\.returnUrls\.0/);
+    }
+  });
+  it('the demo integrator is not a default: no integrators is a valid seed (the store decides at start)', () => {
+    expect(parseConfig({ signingKeys: [key] })).toMatchObject({ integrators: [], adminKeys: [], seedMode: 'missing' });
+    expect(configFromEnv({ VERIFIER_ADMIN_KEYS: '[{"id":"ops","key":"k"}]', VERIFIER_SEED_MODE: 'overwrite' })).toEqual({ adminKeys: [{ id: 'ops', key: 'k' }], seedMode: 'overwrite' });
+    expect(() => parseConfig({ signingKeys: [key], adminKeys: [{ id: 'ops', key: 'short' }] })).toThrow(/adminKeys\.0\.key/);
+  });
 });

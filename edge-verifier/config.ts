@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { KitError } from '../protocol/index.ts';
+import { KitError, parseReturnUrl } from '../protocol/index.ts';
 
 /**
  * The verifier's one config object, validated at start. Every threshold and limit lives here.
@@ -7,6 +7,8 @@ import { KitError } from '../protocol/index.ts';
  */
 
 const url = v.pipe(v.string(), v.url(), v.maxLength(256));
+/** a return URL: http(s) or a custom-scheme deep link, never javascript:, data:, file: … (protocol/return-url.ts) */
+const returnUrl = v.pipe(v.string(), v.maxLength(256), v.check((x) => parseReturnUrl(x) !== null, 'not an allowed return URL (absolute scheme://…, no script, local or internal scheme)'));
 const posInt = v.pipe(v.number(), v.integer(), v.minValue(1));
 
 /** A private ES256 signing key; `nbf` (unix s) = starts signing, `exp` = no longer published. */
@@ -27,7 +29,7 @@ export const IntegratorSchema = v.object({
   id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,32}$/)),
   apiKey: v.pipe(v.string(), v.minLength(8), v.maxLength(256)),
   origins: v.pipe(v.array(url), v.maxLength(16)),
-  returnUrls: v.optional(v.array(url), []),
+  returnUrls: v.optional(v.pipe(v.array(returnUrl), v.maxLength(16)), []),
   webhookUrl: v.optional(url),
   webhookSecret: v.optional(v.pipe(v.string(), v.minLength(16))),
   /** manager mode (opt-in): failed attempts after which the next capture is accepted without biometry (0 = never) */
@@ -42,15 +44,47 @@ export const IntegratorSchema = v.object({
     'CAMERA_VIRTUAL',
     'CAMERA_NON_CAMERA',
   ]),
+  /**
+   * liveness products: `enabled` false refuses new sessions (LIVENESS_DISABLED); `version` "2.0"
+   * is the video flow, "1.0" the single-image API (video sessions refused); `threshold` replaces
+   * the verifier's `livenessThreshold` for this integrator
+   */
+  liveness: v.optional(
+    v.strictObject({
+      enabled: v.optional(v.boolean(), true),
+      version: v.optional(v.picklist(['1.0', '2.0']), '2.0'),
+      threshold: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(100))),
+    }),
+    {},
+  ),
 });
 export type Integrator = v.InferOutput<typeof IntegratorSchema>;
+export type IntegratorInput = v.InferInput<typeof IntegratorSchema>;
+
+/** An admin credential for `/v1/admin/*` (never an integrator's key); `id` is recorded as "who" in the change log. */
+export const AdminKeySchema = v.object({
+  id: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.@-]{1,64}$/)),
+  key: v.pipe(v.string(), v.minLength(16), v.maxLength(256)),
+});
 
 const bucket = v.object({ capacity: posInt, refillPerSec: v.pipe(v.number(), v.minValue(0)) });
 
 export const ConfigSchema = v.object({
   issuer: v.optional(url, 'http://127.0.0.1:8787'),
   signingKeys: v.pipe(v.array(SigningKeySchema), v.minLength(1)),
-  integrators: v.pipe(v.array(IntegratorSchema), v.minLength(1)),
+  /**
+   * seed only: written to the store for ids it does not hold yet (first start); afterwards the
+   * store is the source of truth and the admin API changes it
+   */
+  integrators: v.optional(v.pipe(v.array(IntegratorSchema), v.maxLength(1000)), []),
+  /**
+   * `missing` (default): the seed writes only integrators the store does not hold; `overwrite`:
+   * the seed's version replaces the stored one on every start (logged as actor `seed`) — for a
+   * local demo whose ports change, never for a deployment managed through the admin API
+   */
+  seedMode: v.optional(v.picklist(['missing', 'overwrite']), 'missing'),
+  /** admin API credentials (none: the admin API answers 401 to everyone) */
+  adminKeys: v.optional(v.pipe(v.array(AdminKeySchema), v.maxLength(16)), []),
   matcherUrl: v.optional(url, 'http://127.0.0.1:8788'),
   /** bearer token the verifier presents to the matcher (every matcher route but /live and /ready needs one) */
   matcherToken: v.optional(v.pipe(v.string(), v.minLength(16), v.maxLength(256))),
@@ -129,6 +163,9 @@ export function configFromEnv(env: EnvLike): Record<string, unknown> {
   if (keys !== undefined) out.signingKeys = keys;
   const integrators = json('VERIFIER_INTEGRATORS', env.VERIFIER_INTEGRATORS);
   if (integrators !== undefined) out.integrators = integrators;
+  if (env.VERIFIER_SEED_MODE) out.seedMode = env.VERIFIER_SEED_MODE;
+  const adminKeys = json('VERIFIER_ADMIN_KEYS', env.VERIFIER_ADMIN_KEYS);
+  if (adminKeys !== undefined) out.adminKeys = adminKeys;
   if (env.MATCHER_URL) out.matcherUrl = env.MATCHER_URL;
   if (env.MATCHER_TOKEN) out.matcherToken = env.MATCHER_TOKEN;
   if (env.VERIFIER_LIVENESS_THRESHOLD) out.livenessThreshold = Number(env.VERIFIER_LIVENESS_THRESHOLD);

@@ -9,6 +9,13 @@ import { KeyRing } from './keys/key-ring.ts';
 import { matcherClient, type MatcherClient } from './matcher/client.ts';
 import { openSqliteStore } from './store/sqlite.ts';
 import { purgeExpired } from './flow/retention.ts';
+import { expireDue } from './flow/expire.ts';
+import { IntegratorRegistry } from './integrators/registry.ts';
+import { makeServices } from './services.ts';
+import { startOutboxLoop } from './webhooks/outbox.ts';
+
+/** How often pending sessions past their expiry are ended (status 4). */
+const EXPIRY_SWEEP_MS = 5_000;
 
 export interface StartOptions {
   /** raw config (validated); merged over the environment's */
@@ -28,8 +35,10 @@ export interface StartOptions {
 export interface RunningVerifier {
   url: string;
   config: Config;
-  /** resolves when background work (webhook deliveries) started so far has finished */
+  /** resolves when background work has finished and no webhook event is pending (delivered or given up) */
   drain(): Promise<void>;
+  /** runs the expiry sweep now (it also runs every few seconds); answers sessions ended */
+  expireNow(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -40,32 +49,48 @@ export async function startVerifier(opts: StartOptions = {}): Promise<RunningVer
   const dataDir = path.resolve(env.VERIFIER_DATA_DIR ?? '.data/verifier');
   if (!raw.signingKeys) raw.signingKeys = [await loadOrCreateDemoKey(dataDir)];
   // the public demo integrator (API key `demo-key`) exists only when asked for: never by accident
-  if (!raw.integrators) {
-    if (env.VERIFIER_DEMO !== '1') throw new Error('no integrators configured: set VERIFIER_INTEGRATORS (or VERIFIER_DEMO=1 for the local demo integrator)');
-    raw.integrators = [DEMO_INTEGRATOR];
-  }
+  if (!raw.integrators && env.VERIFIER_DEMO === '1') raw.integrators = [DEMO_INTEGRATOR];
   const port = opts.port ?? Number(env.PORT ?? 8787);
   const hostname = opts.hostname ?? '127.0.0.1';
   const config = parseConfig(raw);
   const store = openSqliteStore(opts.dbPath ?? env.VERIFIER_DB ?? path.join(dataDir, 'verifier.db'));
+  const integrators = new IntegratorRegistry(store, config.integrators, 1_000, Date.now, config.seedMode);
+  try {
+    // the configured integrators seed the store once; afterwards the admin API changes them there
+    if (!(await integrators.all()).length) {
+      throw new Error('no integrators configured: set VERIFIER_INTEGRATORS (seeds the store on first start), or VERIFIER_DEMO=1 for the local demo integrator');
+    }
+  } catch (e) {
+    store.close();
+    throw e;
+  }
   const pending = new Set<Promise<unknown>>();
-  const app = createApp({
+  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  const outbox = startOutboxLoop({ store, integrator: (id) => integrators.get(id), opts: config.webhook, fetch: opts.fetch, now });
+  const deps = {
     config,
     store,
+    integrators,
+    kickOutbox: () => outbox.kick(),
     keys: new KeyRing(config.signingKeys),
     matcher: opts.matcher ?? matcherClient({ baseUrl: config.matcherUrl, timeoutMs: config.matcherTimeoutMs, token: config.matcherToken, fetch: opts.fetch }),
     now: opts.now,
     fetch: opts.fetch,
-    background: (p) => {
+    background: (p: Promise<unknown>) => {
       const q = p.catch(() => undefined).finally(() => pending.delete(q));
       pending.add(q);
     },
-  });
-  const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
+  };
+  const app = createApp(deps);
+  const services = makeServices(deps);
   const purge = () => void purgeExpired(store, config, now()).catch(() => undefined);
   purge();
   const purgeTimer = setInterval(purge, 3600_000);
   purgeTimer.unref();
+  // pending sessions past their expiry end with status 4 (and their webhook) within a few seconds
+  const expire = () => void expireDue(services).catch(() => undefined);
+  const expireTimer = setInterval(expire, EXPIRY_SWEEP_MS);
+  expireTimer.unref();
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, port, hostname }, () => resolve(s));
   });
@@ -76,11 +101,15 @@ export async function startVerifier(opts: StartOptions = {}): Promise<RunningVer
     config,
     drain: async () => {
       while (pending.size) await Promise.all([...pending]);
+      await outbox.drain();
     },
+    expireNow: () => expireDue(services),
     close: async () => {
       clearInterval(purgeTimer);
+      clearInterval(expireTimer);
       await new Promise<void>((r) => server.close(() => r()));
       while (pending.size) await Promise.all([...pending]);
+      await outbox.stop();
       store.close();
     },
   };

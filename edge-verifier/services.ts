@@ -1,4 +1,5 @@
-import type { Config, Integrator } from './config.ts';
+import type { Config } from './config.ts';
+import { IntegratorRegistry } from './integrators/registry.ts';
 import type { KeyRing } from './keys/key-ring.ts';
 import type { MatcherClient } from './matcher/client.ts';
 import { RateLimiter } from './middleware/rate-limit.ts';
@@ -14,13 +15,16 @@ export interface VerifierDeps {
   now?: () => number;
   /** outbound fetch for webhooks (tests inject; defaults to global fetch) */
   fetch?: typeof fetch;
-  /** keeps background work (webhooks) alive: Workers waitUntil, Node a tracked promise set */
+  /** keeps background work alive: Workers waitUntil, Node a tracked promise set */
   background?: (p: Promise<unknown>) => void;
+  /** a webhook event was written to the outbox: the sender should run (Node's loop; the Durable Object sets its own alarm) */
+  kickOutbox?: () => void;
+  /** the integrators' registry (default: over `store`, seeded with `config.integrators`, 1 s cache) */
+  integrators?: IntegratorRegistry;
 }
 
 export interface Services extends Required<Omit<VerifierDeps, 'fetch'>> {
   fetch?: typeof fetch;
-  integrator(id: string): Integrator | undefined;
   limits: { apiKey: RateLimiter; session: RateLimiter; authFailures: RateLimiter };
 }
 
@@ -39,12 +43,12 @@ export function backgroundFor(c: { executionCtx: { waitUntil(p: Promise<unknown>
 }
 
 export function makeServices(d: VerifierDeps): Services {
-  const byId = new Map(d.config.integrators.map((i) => [i.id, i]));
   return {
     ...d,
     now: d.now ?? (() => Math.floor(Date.now() / 1000)),
     background: d.background ?? ((p) => void p.catch(() => undefined)),
-    integrator: (id) => byId.get(id),
+    kickOutbox: d.kickOutbox ?? (() => undefined),
+    integrators: d.integrators ?? new IntegratorRegistry(d.store, d.config.integrators, 1_000, Date.now, d.config.seedMode),
     limits: {
       apiKey: new RateLimiter(d.config.rateLimits.apiKey),
       session: new RateLimiter(d.config.rateLimits.session),

@@ -6,6 +6,8 @@ import type { DurableObjectNamespaceLike, ExecutionContextLike } from './adapter
 import { durableObjectStore, VerifierStoreDO } from './store/durable-object.ts';
 import type { Hono } from 'hono';
 import { purgeExpired } from './flow/retention.ts';
+import { expireDue } from './flow/expire.ts';
+import { makeServices, type Services } from './services.ts';
 
 /** Bindings declared in wrangler.toml (vars are strings; secrets too). */
 export interface WorkerEnv {
@@ -21,46 +23,46 @@ export interface WorkerEnv {
   VERIFIER_LIVENESS_THRESHOLD?: string;
   VERIFIER_WEBHOOK?: string;
   VERIFIER_RATE_LIMITS?: string;
+  /** secret: JSON list of admin keys `[{id, key}]` for /v1/admin */
+  VERIFIER_ADMIN_KEYS?: string;
 }
 
-let cached: { env: WorkerEnv; app: Hono } | undefined;
+let cached: { env: WorkerEnv; app: Hono; services: Services } | undefined;
 
 /**
  * Built once per isolate (config validated once; rate-limit buckets live per isolate). There is
- * no filesystem here, so signing keys and integrators must come from bindings.
+ * no filesystem here, so signing keys and the integrators' seed must come from bindings; the
+ * integrators themselves live in the Durable Object's store (admin API).
  */
-function appFor(env: WorkerEnv): Hono {
+function built(env: WorkerEnv): { app: Hono; services: Services } {
   if (cached?.env !== env) {
     const vars: EnvLike = {};
     for (const [k, v] of Object.entries(env)) if (typeof v === 'string') vars[k] = v;
     const config = parseConfig(configFromEnv(vars));
-    cached = {
-      env,
-      app: createApp({
-        config,
-        store: durableObjectStore(env.VERIFIER_STORE as never),
-        keys: new KeyRing(config.signingKeys),
-        matcher: matcherClient({ baseUrl: config.matcherUrl, timeoutMs: config.matcherTimeoutMs, token: config.matcherToken }),
-      }),
+    const deps = {
+      config,
+      store: durableObjectStore(env.VERIFIER_STORE as never),
+      keys: new KeyRing(config.signingKeys),
+      matcher: matcherClient({ baseUrl: config.matcherUrl, timeoutMs: config.matcherTimeoutMs, token: config.matcherToken }),
     };
+    cached = { env, app: createApp(deps), services: makeServices(deps) };
   }
-  return cached.app;
+  return cached;
 }
 
 export { VerifierStoreDO };
 
 export default {
-  /** Cron trigger (wrangler.toml `[triggers] crons`): the retention purge. */
+  /** Cron trigger (wrangler.toml `[triggers] crons`): the retention purge and the expiry sweep (status 4). */
   async scheduled(_event: unknown, env: WorkerEnv): Promise<void> {
-    const vars: EnvLike = {};
-    for (const [k, v] of Object.entries(env)) if (typeof v === 'string') vars[k] = v;
-    const config = parseConfig(configFromEnv(vars));
-    await purgeExpired(durableObjectStore(env.VERIFIER_STORE as never), config, Math.floor(Date.now() / 1000));
+    const { services } = built(env);
+    await purgeExpired(services.store, services.config, Math.floor(Date.now() / 1000));
+    await expireDue(services);
   },
   async fetch(req: Request, env: WorkerEnv, ctx: ExecutionContextLike): Promise<Response> {
     try {
-      // webhooks run after the response: routes hand them to this request's ctx.waitUntil
-      return await appFor(env).fetch(req, env, ctx as never);
+      // webhooks: transitions write them to the store's outbox, whose alarm delivers them
+      return await built(env).app.fetch(req, env, ctx as never);
     } catch {
       return Response.json({ code: 'NOT_READY', message: 'verifier misconfigured' }, { status: 503 });
     }

@@ -240,7 +240,7 @@ export class MatcherService {
     });
   }
 
-  /** 1:N over one gallery's in-RAM matrix. */
+  /** 1:N over one gallery's in-RAM matrix: the one the request names, else `default`; never another. */
   async identify(r: { image?: Uint8Array; template?: Template; maxResults?: number; threshold?: number; minCoverage?: number; gallery?: string }): Promise<IdentifyResult & { score: number }> {
     this.requireReady();
     const coverage = 1; // single node: every person is cached here

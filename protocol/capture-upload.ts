@@ -70,7 +70,14 @@ export interface VerdictSummary {
   response?: 200 | 201;
   hasBiometry: boolean;
   reasons: string[];
+  /** IMAGE_UPDATE: the justification the session was created with */
+  message?: string;
 }
+
+/** Longest IMAGE_UPDATE justification (characters). */
+export const MAX_MESSAGE_CHARS = 500;
+/** Largest `details` object, serialised as JSON (bytes). */
+export const MAX_DETAILS_BYTES = 4096;
 
 /** Body of `POST /v1/sessions` (integrator backend, JSON, API key). */
 export const CreateSessionRequestSchema = v.strictObject({
@@ -81,6 +88,19 @@ export const CreateSessionRequestSchema = v.strictObject({
   returnUrl: v.optional(v.pipe(v.string(), v.maxLength(256))),
   /** narrow the integrator's allowed origins for this session (each must be registered) */
   origins: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(256))), v.maxLength(16))),
+  /** justification of an IMAGE_UPDATE (required and non-empty there); kept with the session and put in its verdict */
+  message: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(MAX_MESSAGE_CHARS))),
+  /** the integrator's own context for the session (a JSON object, at most MAX_DETAILS_BYTES as JSON); returned, never interpreted */
+  details: v.optional(
+    v.pipe(
+      v.custom<Record<string, unknown>>((d) => typeof d === 'object' && d !== null && !Array.isArray(d), 'details must be a JSON object'),
+      v.check((d) => new TextEncoder().encode(JSON.stringify(d)).length <= MAX_DETAILS_BYTES, `details over ${MAX_DETAILS_BYTES} bytes as JSON`),
+    ),
+  ),
+  /** document / card number shown back on the redirect (display only) */
+  card: v.optional(v.pipe(v.string(), v.maxLength(64), v.regex(/^[A-Za-z0-9._\/ -]*$/))),
+  /** the person's name (display only) */
+  name: v.optional(v.pipe(v.string(), v.trim(), v.maxLength(128))),
 });
 export type CreateSessionRequest = v.InferOutput<typeof CreateSessionRequestSchema>;
 

@@ -133,5 +133,7 @@ export const VerdictClaimsSchema = v.object({
   candidates: v.optional(v.array(CandidateSchema)),
   hasBiometry: v.boolean(),
   reasons: v.array(shortStr),
+  /** IMAGE_UPDATE: the justification given when the session was created */
+  message: v.optional(v.pipe(v.string(), v.maxLength(500))),
 });
 export type VerdictClaims = v.InferOutput<typeof VerdictClaimsSchema>;

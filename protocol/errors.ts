@@ -48,6 +48,18 @@ export const ERRORS = {
   /** REGISTRATION of a subject that is already enrolled: use IMAGE_UPDATE to replace a reference */
   SUBJECT_EXISTS: 409,
   RETURN_URL_NOT_ALLOWED: 400,
+  /** IMAGE_UPDATE needs a non-empty justification `message` */
+  MESSAGE_REQUIRED: 400,
+  /** the session was cancelled by the integrator or expired (status 4) */
+  SESSION_CANCELLED: 400,
+  /** the integrator has turned this liveness product (version) off in its configuration */
+  LIVENESS_DISABLED: 400,
+  /** admin API: the integrator changed between read and write; read it again */
+  CONFIG_CHANGED: 409,
+  /** admin API: no integrator with this id */
+  INTEGRATOR_NOT_FOUND: 404,
+  /** review approval of an enrolment whose evidence is gone (retention): nothing can be enrolled */
+  REVIEW_EVIDENCE_GONE: 400,
   /** the hosted iframe page has no (valid) pinned verifier in its own configuration: it refuses to start */
   VERIFIER_NOT_CONFIGURED: 400,
   /** one-time result code unknown, expired, already exchanged or another integrator's */

@@ -8,3 +8,4 @@ export * from './cbor.ts';
 export * from './messages.ts';
 export * from './capture-upload.ts';
 export * from './pad-reasons.ts';
+export * from './return-url.ts';

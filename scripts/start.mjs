@@ -162,6 +162,8 @@ if (
     VERIFIER_ISSUER: verifierUrl,
     VERIFIER_DATA_DIR: path.join(DATA_DIR, 'verifier'),
     VERIFIER_INTEGRATORS: JSON.stringify([integrator]),
+    // the demo integrator's origins follow this run's ports: its seed replaces the stored one
+    VERIFIER_SEED_MODE: 'overwrite',
   })
 ) {
   track(waitFor('verifier', `${verifierUrl}/.well-known/jwks.json`, deadline));

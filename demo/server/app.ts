@@ -36,7 +36,7 @@ const WebhookEventSchema = v.object({
   verdict: v.pipe(v.string(), v.maxLength(16 * 1024)),
 });
 
-/** Details the integrator keeps about its own sessions (the verifier never sees them). */
+/** Details the integrator keeps about its own sessions (also sent to the verifier, which stores them with the session). */
 export interface SessionNote {
   name?: string;
   card?: string;
@@ -135,6 +135,10 @@ export function createDemoApi(opts: DemoApiOptions = {}): DemoApi {
         operation: req.operation,
         ...(req.operation !== 'IDENTIFICATION' ? { subject: req.subject } : {}),
         ...(req.redirect ? { returnUrl: config.returnUrl } : {}),
+        // the verifier keeps them with the session (the justification goes into the verdict)
+        ...(message ? { message } : {}),
+        ...(req.name?.trim() ? { name: req.name.trim() } : {}),
+        ...(req.card ? { card: req.card } : {}),
       },
     });
     if (res.status !== 201) throw await upstreamError(res);

@@ -10,6 +10,8 @@ export interface DurableObjectStateLike {
   storage: {
     sql: { exec(query: string, ...bindings: unknown[]): SqlCursor };
     transactionSync<T>(fn: () => T): T;
+    getAlarm(): Promise<number | null>;
+    setAlarm(at: number): Promise<void>;
   };
 }
 export interface DurableObjectIdLike {

@@ -1,10 +1,9 @@
-import type { Operation } from '../../protocol/index.ts';
+import type { Operation, WebhookEvent } from '../../protocol/index.ts';
 import type { Integrator } from '../config.ts';
 import { randomId } from '../random.ts';
 import type { Services } from '../services.ts';
-import type { VerdictSummary } from '../store/types.ts';
+import type { OutboxEvent, VerdictSummary } from '../store/types.ts';
 import { signVerdict } from '../tokens/sign-verdict.ts';
-import { fireWebhook } from '../webhooks/deliver.ts';
 
 /** Mints the verdict JWT for a session transition. */
 export function mintVerdict(
@@ -25,29 +24,19 @@ export function mintVerdict(
       ...(summary.candidates ? { candidates: summary.candidates } : {}),
       hasBiometry: summary.hasBiometry,
       reasons: summary.reasons.slice(0, 32),
+      ...(summary.message ? { message: summary.message } : {}),
     },
     { issuer: s.config.issuer, audience: args.integrator.id, now: s.now(), ttlS: s.config.verdictTtlS, jti: randomId() },
   );
 }
 
-/** Starts the (idempotent, retried) webhook for a recorded transition in the background. */
-export function notify(
-  s: Services,
-  integrator: Integrator,
-  sid: string,
-  status: 2 | 3 | 4 | 5,
-  verdict: string,
-  background: (p: Promise<unknown>) => void = s.background,
-): void {
-  if (!integrator.webhookUrl) return;
-  const w = s.config.webhook;
-  background(
-    fireWebhook(s.store, integrator, { sessionId: sid, status, verdict }, {
-      maxAttempts: w.maxAttempts,
-      baseDelayMs: w.baseDelayMs,
-      timeoutMs: w.timeoutMs,
-      fetch: s.fetch,
-      now: s.now,
-    }),
-  );
+/**
+ * The webhook event of a transition, to be written to the outbox in the transition's own
+ * transaction (none when the integrator has no webhook). The sender delivers it later, retried
+ * across restarts; receivers dedupe on the event id.
+ */
+export function webhookEvent(integrator: Integrator, sid: string, status: 2 | 3 | 4 | 5, verdict: string): OutboxEvent | undefined {
+  if (!integrator.webhookUrl || !integrator.webhookSecret) return undefined;
+  const event: WebhookEvent = { id: 'evt_' + crypto.randomUUID(), type: 'session.status', sessionId: sid, status, verdict };
+  return { id: event.id, body: JSON.stringify(event) };
 }

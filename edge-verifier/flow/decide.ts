@@ -99,7 +99,20 @@ export function holdsEnrolment(risk: string[], reviewOn = DEFAULT_REVIEW_ON_RISK
   return blocks(risk, reviewOn);
 }
 
-/** Manager mode: after N failed attempts the capture is accepted without biometry, for review. */
+/** The score a capture accepted without biometry gets: the first-registration score (+10, band REVIEW_POSITIVE). */
+export const MANAGER_MODE_SCORE = 10;
+
+/**
+ * Manager mode: after the integrator's number of attempts in which the server found no face, the
+ * next capture is accepted without biometry: status 3, `hasBiometry: false`, score +10, identity
+ * never YES (INCONCLUSIVE), and the verdict says MANAGER_MODE. No match was made, so no
+ * `response` (it is not a recognition or a registration) and nothing is enrolled.
+ */
 export function managerMode(risk: string[]): Outcome {
-  return { kind: 'final', status: 2, summary: { liveness: 0, hasBiometry: false, reasons: ['MANAGER_MODE', ...risk] } };
+  const band = bandOf(MANAGER_MODE_SCORE);
+  return {
+    kind: 'final',
+    status: 3,
+    summary: { liveness: 0, match: { score: MANAGER_MODE_SCORE, band, identity: 'INCONCLUSIVE' }, hasBiometry: false, reasons: ['MANAGER_MODE', ...risk] },
+  };
 }

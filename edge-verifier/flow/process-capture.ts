@@ -7,7 +7,7 @@ import { verifyCaptureToken } from '../tokens/verify-capture.ts';
 import { verifySessionToken } from '../tokens/verify-session.ts';
 import { captureKeyThumbprint } from '../tokens/capture-key.ts';
 import { runBiometry } from './biometry.ts';
-import { mintVerdict, notify } from './conclude.ts';
+import { mintVerdict, webhookEvent } from './conclude.ts';
 import { managerMode, riskReasons, type Outcome } from './decide.ts';
 import { newCode } from './one-time-code.ts';
 
@@ -28,11 +28,10 @@ export async function processCapture(
   s: Services,
   upload: CaptureUpload,
   origin: string | undefined,
-  background: (p: Promise<unknown>) => void = s.background,
 ): Promise<CaptureResponse> {
   const now = s.now();
   const session = await verifySessionToken(s.keys, upload.session, { issuer: s.config.issuer, now });
-  const integrator = s.integrator(session.azp);
+  const integrator = await s.integrators.get(session.azp);
   if (!integrator) throw new KitError('SESSION_TOKEN_INVALID', 'unknown integrator');
   if (origin !== undefined && !session.origins.includes(origin)) throw new KitError('ORIGIN_NOT_ALLOWED', 'origin not allowed for this session');
   s.limits.session.take('sid:' + session.sid);
@@ -50,7 +49,9 @@ export async function processCapture(
   let outcome: Outcome;
   try {
     outcome =
-      integrator.managerModeAfter > 0 && claim.failedBefore >= integrator.managerModeAfter
+      // manager mode counts only attempts in which the server found no face: a liveness or
+      // identity failure never leads to a capture accepted without biometry
+      integrator.managerModeAfter > 0 && claim.noFaceBefore >= integrator.managerModeAfter
         ? managerMode(risk)
         : await runBiometry({
             matcher: s.matcher,
@@ -61,7 +62,7 @@ export async function processCapture(
             challenge: session.challenge,
             frames: upload.frames,
             risk,
-            livenessThreshold: s.config.livenessThreshold,
+            livenessThreshold: integrator.liveness.threshold ?? s.config.livenessThreshold,
             identifyMaxResults: s.config.identifyMaxResults,
             reviewOnRisk: integrator.reviewOnRisk,
           });
@@ -75,11 +76,14 @@ export async function processCapture(
   const maxAttempts = integrator.maxAttempts;
   if (outcome.kind === 'retry' && claim.attempt < maxAttempts) {
     const nonce = randomId(32);
-    if (!(await s.store.retryAttempt(session.sid, claims.nonce, nonce, outcome.summary, s.now()))) throw new KitError('SESSION_USED');
+    if (!(await s.store.retryAttempt(session.sid, claims.nonce, nonce, outcome.summary, s.now(), outcome.code === 'NO_FACE'))) throw new KitError('SESSION_USED');
     return { sessionId: session.sid, status: 1, retry: { nonce, attemptsLeft: maxAttempts - claim.attempt, code: outcome.code } };
   }
   const status = outcome.kind === 'retry' ? 5 : outcome.status;
-  const summary = outcome.kind === 'retry' ? { ...outcome.summary, reasons: [...outcome.summary.reasons, 'ATTEMPTS_EXCEEDED'] } : outcome.summary;
+  const base = outcome.kind === 'retry' ? { ...outcome.summary, reasons: [...outcome.summary.reasons, 'ATTEMPTS_EXCEEDED'] } : outcome.summary;
+  // an IMAGE_UPDATE's verdict carries the justification it was created with
+  const message = session.op === 'IMAGE_UPDATE' ? (await s.store.getSession(session.sid))?.meta.message : undefined;
+  const summary = message ? { ...base, message } : base;
   let verdict: string;
   try {
     verdict = await mintVerdict(s, { integrator, sid: session.sid, sub: session.sub, op: session.op, status, summary });
@@ -92,14 +96,15 @@ export async function processCapture(
   // recorded in the same transaction as the transition; only its hash is stored
   const finishedAt = s.now();
   const code = status === 2 || status === 3 ? await newCode(finishedAt, s.config.codeTtlS) : undefined;
+  const event = webhookEvent(integrator, session.sid, status, verdict);
   const done = await s.store.finalize(
     session.sid,
     claims.nonce,
-    { status, summary, verdict, ...(status === 2 ? { evidence: upload.frames } : {}), ...(code ? { code: code.stored } : {}) },
+    { status, summary, verdict, ...(status === 2 ? { evidence: upload.frames } : {}), ...(code ? { code: code.stored } : {}), ...(event ? { event } : {}) },
     finishedAt,
   );
   if (!done) throw new KitError('SESSION_USED');
-  notify(s, integrator, session.sid, status, verdict, background);
+  if (event) s.kickOutbox();
   return {
     sessionId: session.sid,
     status,

@@ -13,6 +13,19 @@ function sameKey(a: string, b: string): boolean {
 
 export type ApiKeyEnv = { Variables: { integrator: Integrator } };
 
+/** The same comparison for the admin API's own keys (never an integrator's). */
+export function matchKey<T extends { key: string }>(keys: readonly T[], key: string): T | undefined {
+  let found: T | undefined;
+  for (const k of keys) if (sameKey(k.key, key)) found = k;
+  return found;
+}
+
+/** The presented credential: `Authorization: Bearer <key>` or `X-API-Key`. */
+export function presentedKey(c: Context): string | undefined {
+  const auth = c.req.header('authorization');
+  return auth?.startsWith('Bearer ') ? auth.slice(7).trim() : c.req.header('x-api-key');
+}
+
 /**
  * The address a request came from, for failed-auth limits: Workers set `cf-connecting-ip`; on
  * Node the socket's peer address (a proxy in front should be configured to overwrite the header).
@@ -29,7 +42,7 @@ export function sourceOf(c: Context): string {
  * limit. Failed attempts are limited per source address (`failures`): past the limit every
  * attempt from that source answers 429 AUTH_RATE_LIMITED before any key is compared.
  */
-export function apiKey(opts: { integrators: readonly Integrator[]; limiter: RateLimiter; failures?: RateLimiter }): MiddlewareHandler<ApiKeyEnv> {
+export function apiKey(opts: { integrators: () => Promise<readonly Integrator[]>; limiter: RateLimiter; failures?: RateLimiter }): MiddlewareHandler<ApiKeyEnv> {
   return async (c, next) => {
     const source = 'src:' + sourceOf(c);
     if (opts.failures?.exhausted(source)) {
@@ -44,11 +57,10 @@ export function apiKey(opts: { integrators: readonly Integrator[]; limiter: Rate
       }
       throw new KitError('UNAUTHORIZED', message);
     };
-    const auth = c.req.header('authorization');
-    const key = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : c.req.header('x-api-key');
+    const key = presentedKey(c);
     if (!key) return fail('API key required');
     let found: Integrator | undefined;
-    for (const i of opts.integrators) if (sameKey(i.apiKey, key)) found = i;
+    for (const i of await opts.integrators()) if (sameKey(i.apiKey, key)) found = i;
     if (!found) return fail('unknown API key');
     opts.limiter.take('key:' + found.id);
     c.set('integrator', found);

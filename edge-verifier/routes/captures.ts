@@ -4,7 +4,7 @@ import { cors } from 'hono/cors';
 import * as v from 'valibot';
 import { CBOR_MEDIA_TYPE, CaptureUploadSchema, KitError, MAX_CAPTURE_BODY_BYTES, MAX_FRAME_BYTES, decodeStrict } from '../../protocol/index.ts';
 import { processCapture } from '../flow/process-capture.ts';
-import { backgroundFor, type Services } from '../services.ts';
+import type { Services } from '../services.ts';
 
 /** CBOR items a capture upload may hold: {token, session, frames: [≤ 16 frames]} is under 30. */
 const MAX_CAPTURE_ITEMS = 256;
@@ -15,13 +15,12 @@ const MAX_CAPTURE_ITEMS = 256;
  */
 export function captureRoutes(s: Services): Hono {
   const app = new Hono();
-  const allowed = new Set(s.config.integrators.flatMap((i) => i.origins));
   app.use(
     '/v1/captures',
     cors({
       // preflight cannot know the session yet: allow any integrator origin here, and check the
       // session's own origin list once the session token is verified
-      origin: (o) => (allowed.has(o) ? o : null),
+      origin: async (o) => ((await s.integrators.all()).some((i) => i.origins.includes(o)) ? o : null),
       allowMethods: ['POST', 'OPTIONS'],
       allowHeaders: ['content-type'],
       maxAge: 600,
@@ -46,7 +45,7 @@ export function captureRoutes(s: Services): Hono {
       const body = decodeStrict(bytes, { maxBytes: MAX_CAPTURE_BODY_BYTES, maxItems: MAX_CAPTURE_ITEMS, maxFieldBytes: MAX_FRAME_BYTES });
       const parsed = v.safeParse(CaptureUploadSchema, body);
       if (!parsed.success) throw new KitError('SCHEMA_VIOLATION', 'capture upload violates the schema');
-      const result = await processCapture(s, parsed.output, c.req.header('origin'), backgroundFor(c, s));
+      const result = await processCapture(s, parsed.output, c.req.header('origin'));
       return c.json(result);
     },
   );

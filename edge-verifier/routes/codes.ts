@@ -28,7 +28,7 @@ export function exchangeView(r: SessionRecord & { status: 2 | 3; verdict: string
  */
 export function codeRoutes(s: Services): Hono<ApiKeyEnv> {
   const app = new Hono<ApiKeyEnv>();
-  app.use('/v1/codes/*', apiKey({ integrators: s.config.integrators, limiter: s.limits.apiKey, failures: s.limits.authFailures }));
+  app.use('/v1/codes/*', apiKey({ integrators: () => s.integrators.all(), limiter: s.limits.apiKey, failures: s.limits.authFailures }));
   app.post('/v1/codes/exchange', bodyLimit({ maxSize: 4 * 1024, onError: () => { throw new KitError('BODY_TOO_LARGE'); } }), async (c) => {
     const integrator = c.get('integrator');
     const { code } = await jsonBody(c.req, CodeExchangeRequestSchema);

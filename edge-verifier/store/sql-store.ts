@@ -1,4 +1,7 @@
-import type { ClaimBinding, ClaimResult, Finalize, NewSession, SessionRecord, VerdictSummary } from './types.ts';
+import type {
+  ClaimBinding, ClaimResult, ConfigChange, ConfigChangeRow, DeliveryView, DueEvent, Finalize, NewSession, OutboxEvent, SessionRecord, StoredIntegrator, VerdictSummary,
+  VerifierStore,
+} from './types.ts';
 
 export type SqlValue = string | number | null | Uint8Array;
 export type Row = Record<string, SqlValue>;
@@ -6,6 +9,7 @@ export type Row = Record<string, SqlValue>;
 /** The few synchronous SQLite operations both backends (better-sqlite3, Durable Object SQL) provide. */
 export interface SqlDriver {
   all(sql: string, ...params: SqlValue[]): Row[];
+
   /** runs fn atomically (BEGIN IMMEDIATE on Node; transactionSync in a Durable Object) */
   tx<T>(fn: () => T): T;
 }
@@ -21,9 +25,17 @@ const SCHEMA = [
   // every nonce ever consumed, so a replay is told apart from a mismatch
   `CREATE TABLE IF NOT EXISTS nonces (nonce TEXT PRIMARY KEY, sid TEXT NOT NULL, used_at INTEGER NOT NULL)`,
   `CREATE TABLE IF NOT EXISTS evidence (sid TEXT NOT NULL, n INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (sid, n))`,
+  // the webhook outbox: one row per (session, status) transition, written in the transition's
+  // transaction; delivered 0 pending / 1 delivered / -1 given up; next_at (ms) schedules retries
   `CREATE TABLE IF NOT EXISTS events (
      sid TEXT NOT NULL, status INTEGER NOT NULL, id TEXT NOT NULL UNIQUE, body TEXT NOT NULL,
      delivered INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL, PRIMARY KEY (sid, status))`,
+  // per-integrator configuration (JSON of config.ts IntegratorSchema) and its change log
+  `CREATE TABLE IF NOT EXISTS integrators (id TEXT PRIMARY KEY, config TEXT NOT NULL, updated_at INTEGER NOT NULL)`,
+  `CREATE TABLE IF NOT EXISTS integrator_changes (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, integrator TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL,
+     field TEXT NOT NULL, old TEXT, new TEXT)`,
+  `CREATE INDEX IF NOT EXISTS integrator_changes_by_id ON integrator_changes(integrator, seq)`,
   // one-time result codes: only their SHA-256 is kept; rows go once expired (used or not)
   `CREATE TABLE IF NOT EXISTS codes (
      hash TEXT PRIMARY KEY, sid TEXT NOT NULL, integrator TEXT NOT NULL,
@@ -37,6 +49,20 @@ const SCHEMA = [
   // releases: how many times an upstream failure gave an attempt back (once is free)
   `CREATE TABLE IF NOT EXISTS session_binding (sid TEXT PRIMARY KEY, key_thumb TEXT NOT NULL, releases INTEGER NOT NULL DEFAULT 0)`,
 ];
+
+/** Columns added after the first release: ALTER TABLE on stores created before them (a duplicate column is fine). */
+const ADDED_COLUMNS = [
+  `ALTER TABLE sessions ADD COLUMN no_face INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE sessions ADD COLUMN meta TEXT`,
+  `ALTER TABLE sessions ADD COLUMN review_lock TEXT`,
+  `ALTER TABLE sessions ADD COLUMN review_lock_until INTEGER`,
+  `ALTER TABLE events ADD COLUMN integrator TEXT`,
+  `ALTER TABLE events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE events ADD COLUMN next_at INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE events ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0`,
+  `ALTER TABLE events ADD COLUMN last_error TEXT`,
+];
+const AFTER_COLUMNS = [`CREATE INDEX IF NOT EXISTS events_due ON events(delivered, next_at)`];
 
 
 function num(x: SqlValue): number {
@@ -60,20 +86,60 @@ function toRecord(r: Row, evidenceCount: number): SessionRecord {
     summary: r.summary ? (JSON.parse(String(r.summary)) as VerdictSummary) : null,
     verdict: r.verdict === null ? null : String(r.verdict),
     evidenceCount,
+    noFace: num(r.no_face ?? 0),
+    meta: r.meta ? (JSON.parse(String(r.meta)) as SessionRecord['meta']) : {},
   };
 }
 
+/** The synchronous form of the store interface (what the SQL runs); adapters make it async. */
+export type SyncStore = { [K in keyof VerifierStore]: VerifierStore[K] extends (...a: infer A) => Promise<infer R> ? (...a: A) => R : never };
+
+/** Every store method, in one list: the async adapters and the Durable Object stub are built from it. */
+export const STORE_METHODS = [
+  'createSession', 'getSession', 'listSessions', 'claimAttempt', 'releaseAttempt', 'retryAttempt', 'finalize', 'cancel', 'expiredPending',
+  'redeemCode', 'lockReview', 'unlockReview', 'review', 'getEvidence', 'claimDueEvents', 'eventAttempted', 'pendingEvents', 'deliveries',
+  'seedIntegrators', 'listIntegrators', 'putIntegrator', 'integratorChanges', 'purge',
+] as const satisfies readonly (keyof VerifierStore)[];
+
+/** The async VerifierStore over a synchronous one (same process: each call runs to completion). */
+export function asyncStore(s: SyncStore): VerifierStore {
+  const out: Record<string, (...a: unknown[]) => Promise<unknown>> = {};
+  for (const m of STORE_METHODS) {
+    const f = s[m] as (...a: unknown[]) => unknown;
+    out[m] = async (...a) => f.apply(s, a);
+  }
+  return out as unknown as VerifierStore;
+}
+
 /** Store logic written once over SQL; both backends run exactly these statements. */
-export class SqlStore {
+export class SqlStore implements SyncStore {
   constructor(private readonly db: SqlDriver) {
     for (const s of SCHEMA) db.all(s);
+    for (const s of ADDED_COLUMNS) {
+      try {
+        db.all(s);
+      } catch (e) {
+        if (!/duplicate column/i.test(e instanceof Error ? e.message : String(e))) throw e;
+      }
+    }
+    for (const s of AFTER_COLUMNS) db.all(s);
   }
 
   createSession(s: NewSession): void {
     this.db.all(
-      `INSERT INTO sessions (sid, integrator, op, sub, nonce, status, attempts, failed, max_attempts, created_at, expires_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 1, 0, 0, ?, ?, ?, ?)`,
-      s.sid, s.integrator, s.op, s.sub, s.nonce, s.maxAttempts, s.createdAt, s.expiresAt, s.createdAt,
+      `INSERT INTO sessions (sid, integrator, op, sub, nonce, status, attempts, failed, max_attempts, created_at, expires_at, updated_at, meta)
+       VALUES (?, ?, ?, ?, ?, 1, 0, 0, ?, ?, ?, ?, ?)`,
+      s.sid, s.integrator, s.op, s.sub, s.nonce, s.maxAttempts, s.createdAt, s.expiresAt, s.createdAt, JSON.stringify(s.meta ?? {}),
+    );
+  }
+
+  /** The outbox row of a transition (inside the caller's transaction). */
+  private writeEvent(sid: string, status: number, e: OutboxEvent | undefined, now: number): void {
+    if (!e) return;
+    this.db.all(
+      `INSERT INTO events (sid, status, id, body, delivered, updated_at, integrator, attempts, next_at, created_at)
+       SELECT ?, ?, ?, ?, 0, ?, integrator, 0, 0, ? FROM sessions WHERE sid = ? ON CONFLICT DO NOTHING`,
+      sid, status, e.id, e.body, now, now, sid,
     );
   }
 
@@ -95,10 +161,11 @@ export class SqlStore {
 
   claimAttempt(sid: string, nonce: string, now: number, bind: ClaimBinding): ClaimResult {
     return this.db.tx((): ClaimResult => {
-      const s = this.db.all(`SELECT status, attempts, failed, max_attempts, nonce, expires_at FROM sessions WHERE sid = ?`, sid)[0];
+      const s = this.db.all(`SELECT status, attempts, failed, no_face, max_attempts, nonce, expires_at FROM sessions WHERE sid = ?`, sid)[0];
       if (!s) return { ok: false, code: 'SESSION_NOT_FOUND' };
       const attempts = num(s.attempts);
       const max = num(s.max_attempts);
+      if (num(s.status) === 4) return { ok: false, code: 'SESSION_CANCELLED' };
       if (num(s.status) !== 1) return { ok: false, code: num(s.status) === 5 && attempts >= max ? 'ATTEMPTS_EXCEEDED' : 'SESSION_USED' };
       if (num(s.expires_at) < now) return { ok: false, code: 'SESSION_EXPIRED' };
       if (attempts >= max) return { ok: false, code: 'ATTEMPTS_EXCEEDED' };
@@ -115,7 +182,7 @@ export class SqlStore {
       for (const h of hashes) this.db.all(`INSERT INTO frames_seen (hash, sid, nonce, seen_at) VALUES (?, ?, ?, ?)`, h, sid, nonce, now);
       if (!bound) this.db.all(`INSERT INTO session_binding (sid, key_thumb) VALUES (?, ?)`, sid, bind.keyThumb);
       this.db.all(`UPDATE sessions SET attempts = attempts + 1, updated_at = ? WHERE sid = ?`, now, sid);
-      return { ok: true, attempt: attempts + 1, failedBefore: num(s.failed) };
+      return { ok: true, attempt: attempts + 1, failedBefore: num(s.failed), noFaceBefore: num(s.no_face ?? 0) };
     });
   }
 
@@ -133,13 +200,32 @@ export class SqlStore {
     });
   }
 
-  retryAttempt(sid: string, nonce: string, nextNonce: string, summary: VerdictSummary, now: number): boolean {
+  retryAttempt(sid: string, nonce: string, nextNonce: string, summary: VerdictSummary, now: number, noFace = false): boolean {
     const r = this.db.all(
-      `UPDATE sessions SET nonce = ?, failed = failed + 1, summary = ?, updated_at = ?
+      `UPDATE sessions SET nonce = ?, failed = failed + 1, no_face = no_face + ?, summary = ?, updated_at = ?
        WHERE sid = ? AND nonce = ? AND status = 1 RETURNING sid`,
-      nextNonce, JSON.stringify(summary), now, sid, nonce,
+      nextNonce, noFace ? 1 : 0, JSON.stringify(summary), now, sid, nonce,
     );
     return r.length === 1;
+  }
+
+  cancel(sid: string, f: { summary: VerdictSummary; verdict: string; event?: OutboxEvent }, now: number, expiredOnly: boolean): boolean {
+    return this.db.tx(() => {
+      const r = this.db.all(
+        `UPDATE sessions SET status = 4, summary = ?, verdict = ?, updated_at = ?
+         WHERE sid = ? AND status = 1 AND (? = 0 OR expires_at < ?) RETURNING sid`,
+        JSON.stringify(f.summary), f.verdict, now, sid, expiredOnly ? 1 : 0, now,
+      );
+      if (r.length !== 1) return false;
+      this.writeEvent(sid, 4, f.event, now);
+      return true;
+    });
+  }
+
+  expiredPending(now: number, limit: number): SessionRecord[] {
+    return this.db
+      .all(`SELECT * FROM sessions WHERE status = 1 AND expires_at < ? ORDER BY expires_at LIMIT ?`, now, Math.max(1, Math.min(limit, 500)))
+      .map((r) => toRecord(r, 0));
   }
 
   finalize(sid: string, nonce: string, f: Finalize, now: number): boolean {
@@ -151,6 +237,7 @@ export class SqlStore {
         f.status, JSON.stringify(f.summary), f.verdict, now, f.status, sid, nonce,
       );
       if (r.length !== 1) return false;
+      this.writeEvent(sid, f.status, f.event, now);
       (f.evidence ?? []).forEach((bytes, n) => this.db.all(`INSERT OR REPLACE INTO evidence (sid, n, bytes) VALUES (?, ?, ?)`, sid, n, bytes));
       if (f.code) {
         // expired codes are useless either way: sweep them here rather than on a timer
@@ -173,15 +260,30 @@ export class SqlStore {
     return r ? String(r.sid) : null;
   }
 
-  review(sid: string, summary: VerdictSummary, verdict: string, now: number): boolean {
+  lockReview(sid: string, token: string, now: number, leaseS: number): boolean {
+    const r = this.db.all(
+      `UPDATE sessions SET review_lock = ?, review_lock_until = ?
+       WHERE sid = ? AND status = 2 AND (review_lock IS NULL OR review_lock_until < ?) RETURNING sid`,
+      token, now + leaseS, sid, now,
+    );
+    return r.length === 1;
+  }
+
+  unlockReview(sid: string, token: string): void {
+    this.db.all(`UPDATE sessions SET review_lock = NULL, review_lock_until = NULL WHERE sid = ? AND review_lock = ?`, sid, token);
+  }
+
+  review(sid: string, token: string, summary: VerdictSummary, verdict: string, now: number, event?: OutboxEvent): boolean {
     return this.db.tx(() => {
       const r = this.db.all(
-        `UPDATE sessions SET status = 3, summary = ?, verdict = ?, updated_at = ? WHERE sid = ? AND status = 2 RETURNING sid`,
-        JSON.stringify(summary), verdict, now, sid,
+        `UPDATE sessions SET status = 3, summary = ?, verdict = ?, updated_at = ?, review_lock = NULL, review_lock_until = NULL
+         WHERE sid = ? AND status = 2 AND review_lock = ? RETURNING sid`,
+        JSON.stringify(summary), verdict, now, sid, token,
       );
       if (r.length !== 1) return false;
       // evidence is kept only while a person may need to look at it
       this.db.all(`DELETE FROM evidence WHERE sid = ?`, sid);
+      this.writeEvent(sid, 3, event, now);
       return true;
     });
   }
@@ -212,15 +314,80 @@ export class SqlStore {
     });
   }
 
-  recordEvent(sid: string, status: number, id: string, body: string, now: number): boolean {
-    const r = this.db.all(
-      `INSERT INTO events (sid, status, id, body, delivered, updated_at) VALUES (?, ?, ?, ?, 0, ?) ON CONFLICT DO NOTHING RETURNING id`,
-      sid, status, id, body, now,
-    );
-    return r.length === 1;
+  claimDueEvents(nowMs: number, leaseMs: number, limit: number): DueEvent[] {
+    return this.db.tx(() => {
+      const rows = this.db.all(
+        `SELECT id, sid, integrator, status, body, attempts FROM events WHERE delivered = 0 AND next_at <= ? ORDER BY next_at, created_at LIMIT ?`,
+        nowMs, Math.max(1, Math.min(limit, 100)),
+      );
+      for (const r of rows) this.db.all(`UPDATE events SET next_at = ? WHERE id = ?`, nowMs + leaseMs, r.id);
+      return rows.map((r) => ({ id: String(r.id), sid: String(r.sid), integrator: String(r.integrator ?? ''), status: num(r.status), body: String(r.body), attempts: num(r.attempts) }));
+    });
   }
 
-  markEventDelivered(id: string, delivered: boolean, now: number): void {
-    this.db.all(`UPDATE events SET delivered = ?, updated_at = ? WHERE id = ?`, delivered ? 1 : -1, now, id);
+  eventAttempted(id: string, delivered: boolean, nextAtMs: number | null, error: string | null, now: number): void {
+    this.db.all(
+      `UPDATE events SET delivered = ?, attempts = attempts + 1, next_at = ?, last_error = ?, updated_at = ? WHERE id = ? AND delivered = 0`,
+      delivered ? 1 : nextAtMs === null ? -1 : 0, nextAtMs ?? 0, error, now, id,
+    );
+  }
+
+  pendingEvents(): { count: number; nextAtMs: number | null } {
+    const r = this.db.all(`SELECT COUNT(*) AS n, MIN(next_at) AS next FROM events WHERE delivered = 0`)[0];
+    const count = num(r?.n ?? 0);
+    return { count, nextAtMs: count ? num(r!.next) : null };
+  }
+
+  deliveries(integrator: string, limit: number): DeliveryView[] {
+    return this.db
+      .all(`SELECT * FROM events WHERE integrator = ? ORDER BY created_at DESC, id LIMIT ?`, integrator, Math.max(1, Math.min(limit, 500)))
+      .map((r) => ({
+        eventId: String(r.id),
+        sessionId: String(r.sid),
+        status: num(r.status),
+        state: num(r.delivered) === 1 ? 'delivered' : num(r.delivered) === -1 ? 'failed' : 'pending',
+        attempts: num(r.attempts),
+        createdAt: num(r.created_at),
+        updatedAt: num(r.updated_at),
+        lastError: r.last_error === null || r.last_error === undefined ? null : String(r.last_error),
+      }));
+  }
+
+  seedIntegrators(list: { id: string; config: string }[], now: number): string[] {
+    return this.db.tx(() => {
+      const written: string[] = [];
+      for (const i of list) {
+        const r = this.db.all(`INSERT INTO integrators (id, config, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`, i.id, i.config, now);
+        if (!r.length) continue;
+        written.push(i.id);
+        this.db.all(`INSERT INTO integrator_changes (integrator, at, actor, field, old, new) VALUES (?, ?, 'seed', '*', NULL, NULL)`, i.id, now);
+      }
+      return written;
+    });
+  }
+
+  listIntegrators(): StoredIntegrator[] {
+    return this.db.all(`SELECT id, config, updated_at FROM integrators ORDER BY id`).map((r) => ({ id: String(r.id), config: String(r.config), updatedAt: num(r.updated_at) }));
+  }
+
+  putIntegrator(id: string, config: string, expected: number | null, actor: string, changes: ConfigChange[], now: number): boolean {
+    return this.db.tx(() => {
+      const cur = this.db.all(`SELECT updated_at FROM integrators WHERE id = ?`, id)[0];
+      if ((cur ? num(cur.updated_at) : null) !== expected) return false;
+      // updated_at only moves forward, so a writer that read the old row always loses the race
+      const at = cur ? Math.max(now, num(cur.updated_at) + 1) : now;
+      if (cur) this.db.all(`UPDATE integrators SET config = ?, updated_at = ? WHERE id = ?`, config, at, id);
+      else this.db.all(`INSERT INTO integrators (id, config, updated_at) VALUES (?, ?, ?)`, id, config, at);
+      for (const c of changes) {
+        this.db.all(`INSERT INTO integrator_changes (integrator, at, actor, field, old, new) VALUES (?, ?, ?, ?, ?, ?)`, id, now, actor, c.field, c.old, c.new);
+      }
+      return true;
+    });
+  }
+
+  integratorChanges(id: string, limit: number): ConfigChangeRow[] {
+    return this.db
+      .all(`SELECT * FROM integrator_changes WHERE integrator = ? ORDER BY seq DESC LIMIT ?`, id, Math.max(1, Math.min(limit, 1000)))
+      .map((r) => ({ seq: num(r.seq), integrator: String(r.integrator), at: num(r.at), actor: String(r.actor), field: String(r.field), old: r.old === null ? null : String(r.old), new: r.new === null ? null : String(r.new) }));
   }
 }

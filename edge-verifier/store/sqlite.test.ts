@@ -15,13 +15,13 @@ describe('sqlite store: atomic nonce check-and-set', () => {
     await s.createSession({ ...base, sid: 's1', nonce: 'n1' });
     expect(await s.claimAttempt('nope', 'n1', 200, bind('n1'))).toEqual({ ok: false, code: 'SESSION_NOT_FOUND' });
     expect(await s.claimAttempt('s1', 'other', 200, bind('other'))).toEqual({ ok: false, code: 'NONCE_MISMATCH' });
-    expect(await s.claimAttempt('s1', 'n1', 200, bind('n1'))).toEqual({ ok: true, attempt: 1, failedBefore: 0 });
+    expect(await s.claimAttempt('s1', 'n1', 200, bind('n1'))).toEqual({ ok: true, attempt: 1, failedBefore: 0, noFaceBefore: 0 });
     expect(await s.claimAttempt('s1', 'n1', 200, bind('n1'))).toEqual({ ok: false, code: 'NONCE_REUSED' });
     expect(await s.releaseAttempt('s1', 'n1', 201)).toBe(true);
-    expect(await s.claimAttempt('s1', 'n1', 202, bind('n1'))).toEqual({ ok: true, attempt: 1, failedBefore: 0 });
+    expect(await s.claimAttempt('s1', 'n1', 202, bind('n1'))).toEqual({ ok: true, attempt: 1, failedBefore: 0, noFaceBefore: 0 });
     expect(await s.retryAttempt('s1', 'n1', 'n2', summary, 203)).toBe(true);
     expect(await s.claimAttempt('s1', 'n1', 204, bind('n1'))).toEqual({ ok: false, code: 'NONCE_REUSED' });
-    expect(await s.claimAttempt('s1', 'n2', 204, bind('n2'))).toEqual({ ok: true, attempt: 2, failedBefore: 1 });
+    expect(await s.claimAttempt('s1', 'n2', 204, bind('n2'))).toEqual({ ok: true, attempt: 2, failedBefore: 1, noFaceBefore: 0 });
     expect(await s.finalize('s1', 'n2', { status: 5, summary, verdict: 'v' }, 205)).toBe(true);
     expect(await s.claimAttempt('s1', 'n2', 206, bind('n2'))).toEqual({ ok: false, code: 'ATTEMPTS_EXCEEDED' });
     s.close();
@@ -35,13 +35,91 @@ describe('sqlite store: atomic nonce check-and-set', () => {
     expect(await s.claimAttempt('s2', 'a', 202, bind('a'))).toEqual({ ok: false, code: 'SESSION_USED' });
     expect(Array.from((await s.getEvidence('s2', 0))!)).toEqual([1, 2, 3]);
     expect((await s.getSession('s2'))!.evidenceCount).toBe(1);
-    expect(await s.review('s2', summary, 'v2', 203)).toBe(true);
-    expect(await s.review('s2', summary, 'v3', 204)).toBe(false);
+    // the decision needs the review lease: no lease, no transition; a second reviewer cannot take it
+    expect(await s.review('s2', 'lease-1', summary, 'v2', 203)).toBe(false);
+    expect(await s.lockReview('s2', 'lease-1', 203, 120)).toBe(true);
+    expect(await s.lockReview('s2', 'lease-2', 204, 120)).toBe(false);
+    expect(await s.review('s2', 'lease-2', summary, 'v2', 204)).toBe(false);
+    expect(await s.review('s2', 'lease-1', summary, 'v2', 205, { id: 'e1', body: '{}' })).toBe(true);
+    expect(await s.review('s2', 'lease-1', summary, 'v3', 206)).toBe(false);
     expect(await s.getEvidence('s2', 0)).toBeNull();
     await s.createSession({ ...base, sid: 's3', nonce: 'b' });
     expect(await s.claimAttempt('s3', 'b', 401, bind('b'))).toEqual({ ok: false, code: 'SESSION_EXPIRED' });
-    expect(await s.recordEvent('s2', 3, 'e1', '{}', 1)).toBe(true);
-    expect(await s.recordEvent('s2', 3, 'e2', '{}', 2)).toBe(false);
+    // the review's outbox event was written with it, once
+    expect((await s.deliveries('acme', 10)).map((d) => [d.eventId, d.status, d.state])).toEqual([['e1', 3, 'pending']]);
+    s.close();
+  });
+
+  it('outbox: due events are leased to one sender, retried on schedule, given up or delivered exactly once', async () => {
+    const s = openSqliteStore(':memory:');
+    for (const sid of ['o1', 'o2']) {
+      await s.createSession({ ...base, sid, nonce: sid });
+      await s.claimAttempt(sid, sid, 200, bind(sid));
+      expect(await s.finalize(sid, sid, { status: 3, summary, verdict: 'v', event: { id: `evt-${sid}`, body: `{"sid":"${sid}"}` } }, 201)).toBe(true);
+    }
+    expect(await s.pendingEvents()).toEqual({ count: 2, nextAtMs: 0 });
+    const first = await s.claimDueEvents(1_000, 10_000, 10);
+    expect(first.map((e) => e.id).sort()).toEqual(['evt-o1', 'evt-o2']);
+    expect(first[0].integrator).toBe('acme');
+    // leased: a second sender gets nothing until the lease runs out
+    expect(await s.claimDueEvents(2_000, 10_000, 10)).toEqual([]);
+    await s.eventAttempted('evt-o1', true, null, null, 3);
+    await s.eventAttempted('evt-o2', false, 5_000, 'HTTP_500', 3);
+    expect(await s.claimDueEvents(4_999, 10_000, 10)).toEqual([]);
+    const again = await s.claimDueEvents(5_000, 10_000, 10);
+    expect(again.map((e) => [e.id, e.attempts])).toEqual([['evt-o2', 1]]);
+    await s.eventAttempted('evt-o2', false, null, 'HTTP_500', 4);
+    // a late outcome for an event already settled changes nothing
+    await s.eventAttempted('evt-o1', false, 9_000, 'TIMEOUT', 5);
+    expect(await s.pendingEvents()).toEqual({ count: 0, nextAtMs: null });
+    const view = Object.fromEntries((await s.deliveries('acme', 10)).map((d) => [d.eventId, [d.state, d.attempts, d.lastError]]));
+    expect(view).toEqual({ 'evt-o1': ['delivered', 1, null], 'evt-o2': ['failed', 2, 'HTTP_500'] });
+    expect(await s.deliveries('other', 10)).toEqual([]);
+    s.close();
+  });
+
+  it('cancel and expiry: only a pending session ends with status 4, its event in the same transaction', async () => {
+    const s = openSqliteStore(':memory:');
+    await s.createSession({ ...base, sid: 'c1', nonce: 'c1', meta: { message: 'new photo', card: '123' } });
+    expect((await s.getSession('c1'))!.meta).toEqual({ message: 'new photo', card: '123' });
+    // not expired yet: the expiry form refuses, the cancel form ends it
+    expect(await s.cancel('c1', { summary, verdict: 'v' }, 250, true)).toBe(false);
+    expect(await s.expiredPending(250, 10)).toEqual([]);
+    expect(await s.cancel('c1', { summary, verdict: 'v', event: { id: 'evt-c1', body: '{}' } }, 250, false)).toBe(true);
+    expect(await s.cancel('c1', { summary, verdict: 'v' }, 251, false)).toBe(false);
+    expect((await s.getSession('c1'))!.status).toBe(4);
+    expect(await s.claimAttempt('c1', 'c1', 252, bind('c1'))).toEqual({ ok: false, code: 'SESSION_CANCELLED' });
+    await s.createSession({ ...base, sid: 'c2', nonce: 'c2' });
+    expect((await s.expiredPending(base.expiresAt + 1, 10)).map((r) => r.sid)).toEqual(['c2']);
+    expect(await s.cancel('c2', { summary, verdict: 'v' }, base.expiresAt + 1, true)).toBe(true);
+    expect((await s.deliveries('acme', 10)).map((d) => d.eventId)).toEqual(['evt-c1']);
+    s.close();
+  });
+
+  it('manager mode counts only attempts without a face', async () => {
+    const s = openSqliteStore(':memory:');
+    await s.createSession({ ...base, sid: 'm1', nonce: 'n0', maxAttempts: 5 });
+    await s.claimAttempt('m1', 'n0', 200, bind('n0'));
+    await s.retryAttempt('m1', 'n0', 'n1', summary, 201, false);
+    await s.claimAttempt('m1', 'n1', 202, bind('n1'));
+    await s.retryAttempt('m1', 'n1', 'n2', summary, 203, true);
+    expect(await s.claimAttempt('m1', 'n2', 204, bind('n2'))).toMatchObject({ ok: true, attempt: 3, failedBefore: 2, noFaceBefore: 1 });
+    s.close();
+  });
+
+  it('integrators: seeded once, written with a change log under optimistic concurrency', async () => {
+    const s = openSqliteStore(':memory:');
+    expect(await s.seedIntegrators([{ id: 'a', config: '{"id":"a"}' }], 10)).toEqual(['a']);
+    expect(await s.seedIntegrators([{ id: 'a', config: '{"id":"a","x":1}' }, { id: 'b', config: '{"id":"b"}' }], 11)).toEqual(['b']);
+    expect((await s.listIntegrators()).map((r) => [r.id, r.config])).toEqual([['a', '{"id":"a"}'], ['b', '{"id":"b"}']]);
+    const a = (await s.listIntegrators())[0];
+    expect(await s.putIntegrator('a', '{"id":"a","y":2}', a.updatedAt, 'root', [{ field: 'y', old: null, new: '2' }], 20)).toBe(true);
+    // a writer that read the old row loses
+    expect(await s.putIntegrator('a', '{"id":"a","y":3}', a.updatedAt, 'root', [{ field: 'y', old: null, new: '3' }], 21)).toBe(false);
+    expect(await s.putIntegrator('c', '{"id":"c"}', null, 'root', [{ field: 'id', old: null, new: '"c"' }], 22)).toBe(true);
+    expect(await s.putIntegrator('c', '{"id":"c"}', null, 'root', [], 23)).toBe(false);
+    const log = await s.integratorChanges('a', 10);
+    expect(log.map((c) => [c.actor, c.field, c.old, c.new, c.at])).toEqual([['root', 'y', null, '2', 20], ['seed', '*', null, null, 10]]);
     s.close();
   });
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { SqlStore, type Row, type SqlDriver, type SqlValue } from './sql-store.ts';
+import { asyncStore, SqlStore, type Row, type SqlDriver, type SqlValue } from './sql-store.ts';
 import type { VerifierStore } from './types.ts';
 
 function bind(p: SqlValue): SqlValue | Buffer {
@@ -36,21 +36,5 @@ export function openSqliteStore(file: string): VerifierStore & { close(): void }
       return db.transaction(fn).immediate();
     },
   };
-  const s = new SqlStore(driver);
-  return {
-    createSession: async (x) => s.createSession(x),
-    getSession: async (sid) => s.getSession(sid),
-    listSessions: async (i, l) => s.listSessions(i, l),
-    claimAttempt: async (sid, n, now, b) => s.claimAttempt(sid, n, now, b),
-    releaseAttempt: async (sid, n, now) => s.releaseAttempt(sid, n, now),
-    retryAttempt: async (sid, n, next, sum, now) => s.retryAttempt(sid, n, next, sum, now),
-    finalize: async (sid, n, f, now) => s.finalize(sid, n, f, now),
-    redeemCode: async (h, i, now) => s.redeemCode(h, i, now),
-    review: async (sid, sum, v, now) => s.review(sid, sum, v, now),
-    getEvidence: async (sid, n) => s.getEvidence(sid, n),
-    recordEvent: async (sid, st, id, body, now) => s.recordEvent(sid, st, id, body, now),
-    markEventDelivered: async (id, d, now) => s.markEventDelivered(id, d, now),
-    purge: async (r, e) => s.purge(r, e),
-    close: () => db.close(),
-  };
+  return { ...asyncStore(new SqlStore(driver)), close: () => db.close() };
 }

@@ -14,11 +14,19 @@ export interface Target {
   strictApiKey: string;
 }
 
-export async function createSession(t: Target, op = 'VERIFICATION', subject = 'person-1', apiKey = t.apiKey): Promise<{ sessionId: string; sessionToken: string }> {
+export async function createSession(
+  t: Target,
+  op = 'VERIFICATION',
+  subject = 'person-1',
+  apiKey = t.apiKey,
+  extra: Record<string, unknown> = {},
+): Promise<{ sessionId: string; sessionToken: string }> {
+  // an IMAGE_UPDATE needs its justification
+  const message = op === 'IMAGE_UPDATE' ? { message: 'test: new reference photo' } : {};
   const res = await t.fetch('/v1/sessions', {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ operation: op, ...(op === 'IDENTIFICATION' ? {} : { subject }) }),
+    body: JSON.stringify({ operation: op, ...(op === 'IDENTIFICATION' ? {} : { subject }), ...message, ...extra }),
   });
   if (res.status !== 201) throw new Error(`session creation failed: ${res.status} ${await res.text()}`);
   return (await res.json()) as { sessionId: string; sessionToken: string };

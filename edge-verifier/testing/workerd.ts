@@ -29,8 +29,9 @@ export async function bundleWorker(): Promise<string> {
 /**
  * Runs the verifier's Workers entry under workerd (Miniflare), with the Durable Object store on
  * SQLite storage and `vars` as string bindings. `fetch(path)` dispatches into the worker.
+ * `persistDir`: storage survives `close()` and a new instance on the same directory (a restart).
  */
-export async function startWorkerdVerifier(vars: Record<string, string>): Promise<{
+export async function startWorkerdVerifier(vars: Record<string, string>, o: { persistDir?: string } = {}): Promise<{
   fetch(p: string, init?: RequestInit): Promise<Response>;
   /** the worker's own VerifierStoreDO instance, called directly (e.g. with an injected `now`) */
   store(): Promise<DurableStoreStub>;
@@ -43,6 +44,8 @@ export async function startWorkerdVerifier(vars: Record<string, string>): Promis
     compatibilityDate: '2025-04-01',
     durableObjects: { VERIFIER_STORE: { className: 'VerifierStoreDO', useSQLite: true } },
     bindings: vars,
+    // a directory keeps the Durable Object's storage (and its alarm) across instances: a restart
+    ...(o.persistDir ? { defaultPersistRoot: o.persistDir } : {}),
   });
   await mf.ready;
   return {

@@ -274,6 +274,7 @@ function installForcingHook(): void {
   el.pipelineFactory = async (opts: unknown) => {
     const p = await real(opts);
     let approachAt: number | null = null;
+    let lastGeometry: Geo | undefined;
     (el as unknown as HTMLElement).addEventListener('liveness-progress', (e) => {
       const phase = (e as CustomEvent<{ phase: string }>).detail.phase;
       if (phase === 'approach') approachAt ??= performance.now();
@@ -293,12 +294,16 @@ function installForcingHook(): void {
             const value = r.checks[k]?.value;
             checks[k] = { pass: true, value: typeof value === 'number' && Number.isFinite(value) ? value : d };
           }
-          // the face's position and growth are forged too (as the scripted pipeline of the element
-          // tests does): steady until the element asks to move closer, then it grows 1.5× in 1 s;
-          // the server judges the approach from its own landmarks on the real far/near frames
+          // the face's geometry is the pipeline's own wherever it found a face, so the element
+          // takes its near frame when the camera's person has really come closer (the server
+          // checks the far/near frames against the challenge with its own landmarks); a frame
+          // without a face repeats the last one found. Only a clip whose face the pipeline never
+          // finds gets a scripted one: steady until the element asks to move closer, then
+          // growing 1.5× in 1 s
+          if (r.geometry) lastGeometry = r.geometry;
           const dt = approachAt === null ? 0 : performance.now() - approachAt;
           const wpx = Math.min(300, 200 + dt * 0.1);
-          const geometry: Geo = { faceWidthPx: wpx, interOcularPx: wpx * 0.4, cx: 0.5, cy: 0.45, ratios: [1 + (wpx - 200) / 2000, 1.3] };
+          const geometry: Geo = lastGeometry ?? { faceWidthPx: wpx, interOcularPx: wpx * 0.4, cx: 0.5, cy: 0.45, ratios: [1 + (wpx - 200) / 2000, 1.3] };
           try {
             cb({ ...r, faces: 1, checks, geometry });
           } catch (e) {

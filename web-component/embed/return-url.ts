@@ -1,30 +1,23 @@
 /**
  * Return-URL rule: redirect only when the requested URL equals the session's registered
- * `return_url` exactly after parsing — absolute http(s), no userinfo, same origin, path, query.
+ * `return_url` exactly after parsing — `scheme://…` with no userinfo, same scheme, host, port,
+ * path, query and fragment. http(s) pages and custom-scheme deep links (`myapp://callback`, for
+ * React Native / Expo web-views) qualify; script, local and browser-internal schemes never do.
  * Anything else (`//evil`, `https://good.example.evil`, `javascript:`) never redirects.
  */
 
-function parseStrict(x: string): URL | null {
-  // absolute URLs only: no base, so scheme-relative `//evil` and relative paths do not parse
-  if (!/^https?:\/\//i.test(x)) return null;
-  let u: URL;
-  try {
-    u = new URL(x);
-  } catch {
-    return null;
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return null;
-  if (u.username || u.password) return null;
-  return u;
-}
+import { parseReturnUrl } from '../../protocol/index.ts';
+
+export { DENIED_RETURN_SCHEMES } from '../../protocol/index.ts';
 
 /** The registered URL to redirect to, or null when `requested` does not match it exactly. */
 export function allowedReturnUrl(requested: string | null | undefined, registered: string | null | undefined): URL | null {
   if (!requested || !registered) return null;
-  const a = parseStrict(requested);
-  const b = parseStrict(registered);
+  const a = parseReturnUrl(requested);
+  const b = parseReturnUrl(registered);
   if (!a || !b) return null;
-  if (a.origin !== b.origin || a.pathname !== b.pathname || a.search !== b.search || a.hash !== b.hash) return null;
+  // `origin` is "null" for custom schemes, so scheme and host (with port) are compared themselves
+  if (a.protocol !== b.protocol || a.host !== b.host || a.pathname !== b.pathname || a.search !== b.search || a.hash !== b.hash) return null;
   return b;
 }
 
