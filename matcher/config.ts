@@ -43,6 +43,32 @@ export const ConfigSchema = v.strictObject({
   maxImagePixels: v.optional(v.pipe(v.number(), v.integer(), v.minValue(64 * 64), v.maxValue(100_000_000)), 4_000_000),
   /** galleries that may exist at once (the default gallery excluded); empty ones are freed */
   maxGalleries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)), 256),
+  /**
+   * cluster mode (docs/cluster.md): membership on etcd, PostgreSQL as the shared store. Absent:
+   * a cluster of one with whatever store is configured, as before.
+   */
+  cluster: v.optional(
+    v.strictObject({
+      /** etcd client URLs */
+      etcd: v.pipe(v.array(v.pipe(v.string(), v.url())), v.minLength(1)),
+      /** this node's id (stable across restarts: placement is keyed on it) */
+      nodeId: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.-]{1,64}$/)),
+      /** the URL peers reach this node at (default http://HOST:PORT once listening) */
+      url: v.optional(v.pipe(v.string(), v.url())),
+      /** share of persons and heavy work (> 0) */
+      weight: v.optional(v.pipe(v.number(), v.minValue(0.01), v.maxValue(1000)), 1),
+      /** nodes caching each person */
+      replicationFactor: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(16)), 2),
+      /** full rescan period (ms): bounds any missed change notification */
+      rescanMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(3_600_000)), 30_000),
+      /** LISTEN for other nodes' writes (false: the rescan alone brings them) */
+      listen: v.optional(v.boolean(), true),
+      /** etcd lease TTL (s) */
+      leaseTtlS: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(60)), 1),
+      /** key prefix of this cluster in etcd */
+      prefix: v.optional(v.pipe(v.string(), v.regex(/^\/[A-Za-z0-9_./-]{1,128}$/)), '/liveness-kit/matcher'),
+    }),
+  ),
   /** ICAO-style reference-image quality thresholds (reported, not enforced) */
   quality: v.optional(
     v.strictObject({
@@ -66,7 +92,11 @@ export function resolveConfig(input: MatcherConfigInput = {}): MatcherConfig {
   return r.output;
 }
 
-/** MATCHER_STORE, PORT, HOST, MATCHER_CONCURRENCY, MATCHER_MAX_QUEUE, MATCHER_API_TOKENS (comma-separated), MATCHER_WORKERS from the environment. */
+/**
+ * MATCHER_STORE, PORT, HOST, MATCHER_CONCURRENCY, MATCHER_MAX_QUEUE, MATCHER_API_TOKENS (comma-separated), MATCHER_WORKERS;
+ * cluster: MATCHER_ETCD (comma-separated), MATCHER_NODE_ID, MATCHER_NODE_URL, MATCHER_NODE_WEIGHT,
+ * MATCHER_REPLICATION_FACTOR, MATCHER_RESCAN_MS, MATCHER_LISTEN (0 = off), MATCHER_ETCD_PREFIX.
+ */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): MatcherConfig {
   const input: MatcherConfigInput = {};
   if (env.MATCHER_STORE) input.store = env.MATCHER_STORE;
@@ -76,5 +106,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): MatcherConf
   if (env.MATCHER_MAX_QUEUE) input.maxQueue = Number(env.MATCHER_MAX_QUEUE);
   if (env.MATCHER_API_TOKENS) input.apiTokens = env.MATCHER_API_TOKENS.split(',').map((x) => x.trim()).filter(Boolean);
   if (env.MATCHER_WORKERS) input.workers = Number(env.MATCHER_WORKERS);
+  if (env.MATCHER_ETCD) {
+    input.cluster = {
+      etcd: env.MATCHER_ETCD.split(',').map((x) => x.trim()).filter(Boolean),
+      nodeId: env.MATCHER_NODE_ID ?? '',
+      ...(env.MATCHER_NODE_URL ? { url: env.MATCHER_NODE_URL } : {}),
+      ...(env.MATCHER_NODE_WEIGHT ? { weight: Number(env.MATCHER_NODE_WEIGHT) } : {}),
+      ...(env.MATCHER_REPLICATION_FACTOR ? { replicationFactor: Number(env.MATCHER_REPLICATION_FACTOR) } : {}),
+      ...(env.MATCHER_RESCAN_MS ? { rescanMs: Number(env.MATCHER_RESCAN_MS) } : {}),
+      ...(env.MATCHER_LISTEN === '0' ? { listen: false } : {}),
+      ...(env.MATCHER_ETCD_PREFIX ? { prefix: env.MATCHER_ETCD_PREFIX } : {}),
+    };
+  }
   return resolveConfig(input);
 }

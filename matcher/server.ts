@@ -13,6 +13,8 @@ import { setMaxImagePixels } from './extraction/image-decode.ts';
 import { createWorkerPool } from './extraction/worker-pool.ts';
 import { MatcherService } from './service.ts';
 import { openStore } from './store/open.ts';
+import { ClusterNode } from './cluster/node.ts';
+import { Membership } from './cluster/membership.ts';
 
 export interface StartOptions extends MatcherConfigInput {
   /** reuse an extractor (tests share one per process: model load is the slow part) */
@@ -28,12 +30,15 @@ export interface RunningMatcher {
   /** the first accepted bearer token (a random one generated for this process when config.apiTokens is empty) */
   token: string;
   service: MatcherService;
+  /** this node's cluster side (config.cluster) */
+  cluster?: ClusterNode;
   close(): Promise<void>;
 }
 
 export async function startMatcher(opts: StartOptions = {}): Promise<RunningMatcher> {
   const { extractor: given, waitReady, loadCache = true, ...input } = opts;
   const config: MatcherConfig = resolveConfig(input);
+  if (config.cluster && !/^postgres(ql)?:\/\//.test(config.store)) throw new Error('a matcher cluster needs the shared PostgreSQL store (MATCHER_STORE=postgres://…)');
   const store = await openStore(config.store);
   // the models run in worker threads so inference never blocks the HTTP loop; a given extractor stays on this thread
   const pool = given || config.workers === 0
@@ -51,7 +56,23 @@ export async function startMatcher(opts: StartOptions = {}): Promise<RunningMatc
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  const loading = (loadCache ? service.loadCache() : Promise.resolve()).catch(() => {
+  let node: ClusterNode | undefined;
+  if (config.cluster) {
+    // a cluster: join etcd, then load the owned persons; a failure here stops the start (no silent single node)
+    const cc = config.cluster;
+    const self = { id: cc.nodeId, url: cc.url ?? `http://${config.host}:${port}`, weight: cc.weight };
+    try {
+      const membership = await Membership.join({ hosts: cc.etcd, self, ttlS: cc.leaseTtlS, prefix: cc.prefix });
+      node = new ClusterNode(service, membership, { self, replicationFactor: cc.replicationFactor, token: tokens[0], notifyUrl: config.store, listen: cc.listen, rescanMs: cc.rescanMs });
+    } catch (e) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await pool?.close();
+      await store.close().catch(() => undefined);
+      throw e;
+    }
+  }
+  const load = () => (node ? node.start().then(() => { service.ready = true; }) : service.loadCache());
+  const loading = (loadCache ? load() : Promise.resolve()).catch(() => {
     // store down at start-up: stay not-ready and retry, so the process never exits on a DB blip
     const retry = setInterval(() => service.loadCache().then(() => clearInterval(retry), () => undefined), 2000);
     retry.unref();
@@ -65,7 +86,9 @@ export async function startMatcher(opts: StartOptions = {}): Promise<RunningMatc
     url: `http://${config.host}:${port}`,
     token: tokens[0],
     service,
+    cluster: node,
     async close() {
+      await node?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await pool?.close();
       await store.close().catch(() => undefined);
@@ -82,7 +105,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   }
   startMatcher(config).then(
     (m) => {
-      console.log(`matcher listening on ${m.url} (store ${m.service.store.kind})`);
+      console.log(`matcher listening on ${m.url} (store ${m.service.store.kind}${m.cluster ? `, cluster node ${m.cluster.self.id}, RF ${m.cluster.replicationFactor}` : ''})`);
       const stop = () => m.close().finally(() => process.exit(0));
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);

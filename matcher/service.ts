@@ -30,8 +30,30 @@ export interface AuditResult {
   quality: unknown[];
 }
 
+/**
+ * What a cluster (matcher/cluster/node.ts) plugs into the service: which persons this node
+ * caches, 1:N over the whole cluster (scatter-gather) with the coverage it reached, and the
+ * announcement of a committed write. Without it the service is a cluster of one.
+ */
+export interface ClusterHooks {
+  owns(id: string): boolean;
+  search(gallery: string, q: Float32Array, k: number): Promise<{ hits: { id: string; similarity: number }[]; coverage: number }>;
+  /** the share of persons with a live owner, as last measured */
+  coverage(): number;
+  /** a person was written or deleted in the store (announce it to the other nodes) */
+  written(id: string): void;
+  /** the weighted share of the known members that are live */
+  capacity(): number;
+  /** members, weights, liveness, replication factor, capacity, coverage (GET /status) */
+  status(): Record<string, unknown>;
+  /** this node's share of another node's scatter (POST /cluster/search) */
+  localSearch(req: { gallery: string; q: Uint8Array; k: number; live: string[] }): { id: string; similarity: number }[];
+}
+
 /** The matcher's core, independent of HTTP: enrolment, audit, 1:1, 1:N, cache load. */
 export class MatcherService {
+  /** set when this node is part of a cluster */
+  cluster?: ClusterHooks;
   readonly cache: GalleryCache;
   readonly queue: Fifo;
   /** POST /liveness's scorer when the models run elsewhere (extraction/worker-pool.ts); unset: scoreLiveness here */
@@ -60,13 +82,17 @@ export class MatcherService {
 
   get modelId(): ModelId { return { model: this.extractor.model, version: this.extractor.version, dims: this.extractor.dims }; }
 
-  /** Loads every stored template of our model into RAM; the database is the truth. */
-  async loadCache(): Promise<void> {
+  /**
+   * Loads every stored template of our model into RAM (in a cluster: of the persons this node
+   * owns and does not cache yet; `only` narrows it further); the database is the truth.
+   */
+  async loadCache(only?: (id: string) => boolean): Promise<void> {
     const t0 = performance.now();
     const perPerson = new Map<string, { galleries: string[]; vs: Float32Array[] }>();
+    const wanted = (id: string) => (!this.cluster || (this.cluster.owns(id) && !this.cache.hasPerson(id))) && (!only || only(id));
     const n = await this.storeCall(() => this.store.scanTemplates((rows) => {
       for (const r of rows) {
-        if (!sameModel(r.template, this.modelId)) continue;
+        if (!sameModel(r.template, this.modelId) || !wanted(r.id)) continue;
         let e = perPerson.get(r.id);
         if (!e) perPerson.set(r.id, (e = { galleries: r.galleries, vs: [] }));
         try { e.vs.push(fromTemplate(r.template, this.modelId)); } catch { /* corrupt row: audit reports it */ }
@@ -115,12 +141,18 @@ export class MatcherService {
     return { out, quality };
   }
 
+  /** k nearest in one gallery: this node's cache, or the whole cluster's (with the coverage reached). */
+  private async searchGallery(gallery: string, q: Float32Array, k: number): Promise<{ hits: { id: string; similarity: number }[]; coverage: number }> {
+    if (this.cluster) return this.cluster.search(gallery, q, k);
+    return { hits: this.cache.search(gallery, q, k), coverage: 1 };
+  }
+
   /** Other persons this one duplicates, searched in its own galleries only (never across namespaces). */
-  private duplicatesOf(id: string, galleries: string[], vecs: Float32Array[]) {
+  private async duplicatesOf(id: string, galleries: string[], vecs: Float32Array[]) {
     const best = new Map<string, number>();
     for (const g of new Set(galleries)) {
       for (const q of vecs) {
-        for (const h of this.cache.search(g, q, 5)) {
+        for (const h of (await this.searchGallery(g, q, 5)).hits) {
           if (h.id === id) continue;
           if (scoreOf(h.similarity) >= this.config.duplicateThreshold && (best.get(h.id) ?? -1) < h.similarity) best.set(h.id, h.similarity);
         }
@@ -142,16 +174,40 @@ export class MatcherService {
     return this.queue.run(() => this.exclusive(id, async () => {
       const { out, quality } = await this.templatesOf(images, templates);
       const vecs = out.map((o) => o.vec);
-      const duplicates = this.duplicatesOf(id, galleries, vecs);
+      const duplicates = await this.duplicatesOf(id, galleries, vecs);
       const existed = this.cache.hasPerson(id) || (await this.storeCall(() => this.store.get(id))) !== null;
       const rec: PersonRecord = {
         id, galleries, metadata: p.metadata ?? {}, templates: out.map((o) => o.stored), quality,
         duplicates: duplicates.map(({ id: d, similarity }) => ({ id: d, similarity })), imageCount: images.length, updatedAt: Date.now(),
       };
       await this.storeCall(() => this.store.put(rec, images));
-      this.cache.upsert(id, galleries, vecs);
+      this.cacheWritten(id, galleries, vecs);
       return { id, created: !existed, templates: out.length, quality, duplicates };
     })).finally(release);
+  }
+
+  /** After a committed write: cache the person if this node owns it, and tell the cluster. */
+  private cacheWritten(id: string, galleries: string[], vecs: Float32Array[]): void {
+    if (!this.cluster || this.cluster.owns(id)) this.cache.upsert(id, galleries, vecs);
+    else this.cache.remove(id);
+    this.cluster?.written(id);
+  }
+
+  /** Brings one person's cache entry in line with the store (a write announced by another node, or a rescan). */
+  async refresh(id: string): Promise<void> {
+    await this.exclusive(id, async () => {
+      const rec = await this.storeCall(() => this.store.get(id));
+      if (!rec || (this.cluster && !this.cluster.owns(id))) {
+        this.cache.remove(id);
+        return;
+      }
+      const vecs: Float32Array[] = [];
+      for (const t of rec.templates) {
+        if (!sameModel(t, this.modelId)) continue;
+        try { vecs.push(fromTemplate(t, this.modelId)); } catch { /* corrupt row: audit reports it */ }
+      }
+      this.cache.upsert(id, rec.galleries, vecs);
+    });
   }
 
   async getPerson(id: string): Promise<PersonRecord | null> {
@@ -162,6 +218,7 @@ export class MatcherService {
     await this.exclusive(id, async () => {
       await this.storeCall(() => this.store.delete(id));
       this.cache.remove(id);
+      this.cluster?.written(id);
     });
   }
 
@@ -193,7 +250,7 @@ export class MatcherService {
       const stale = submitted.filter((t) => !sameModel(t, this.modelId));
       const next: PersonRecord = { ...rec, templates: [...extracted.out.map((o) => o.stored), ...stale], quality: extracted.quality, updatedAt: Date.now() };
       await this.storeCall(() => this.store.put(next, images.map((x) => x.data)));
-      this.cache.upsert(id, rec.galleries, extracted.out.map((o) => o.vec));
+      this.cacheWritten(id, rec.galleries, extracted.out.map((o) => o.vec));
       return { id, templates: next.templates.length, recomputed: images.length, staleTemplates: stale.length, quality: extracted.quality };
     }));
   }
@@ -243,16 +300,22 @@ export class MatcherService {
   /** 1:N over one gallery's in-RAM matrix: the one the request names, else `default`; never another. */
   async identify(r: { image?: Uint8Array; template?: Template; maxResults?: number; threshold?: number; minCoverage?: number; gallery?: string }): Promise<IdentifyResult & { score: number }> {
     this.requireReady();
-    const coverage = 1; // single node: every person is cached here
-    if ((r.minCoverage ?? 1) > coverage) throw new KitError('COVERAGE_INSUFFICIENT', 'gallery coverage below the requested minimum');
+    // single node: every person is cached here; a cluster reports the share with a live owner
+    const minCoverage = r.minCoverage ?? 1;
+    const below = (c: number) => new KitError('COVERAGE_INSUFFICIENT', `coverage ${c.toFixed(3)} is below the requested ${minCoverage}`);
+    if (this.cluster && this.cluster.coverage() < minCoverage) throw below(this.cluster.coverage());
     const gallery = r.gallery ?? DEFAULT_GALLERY;
-    if (gallery !== DEFAULT_GALLERY && !this.cache.has(gallery)) throw new KitError('GALLERY_NOT_FOUND', 'no such gallery');
+    // in a cluster a gallery may have no member cached on this node: an empty answer there
+    if (!this.cluster && gallery !== DEFAULT_GALLERY && !this.cache.has(gallery)) throw new KitError('GALLERY_NOT_FOUND', 'no such gallery');
     return this.queue.run(async () => {
       const q = await this.probe(r.image, r.template);
-      if (!q) return { candidates: [], coverage, score: 0 };
       const k = r.maxResults ?? this.config.defaultMaxResults;
+      if (!q) return { candidates: [], coverage: this.cluster?.coverage() ?? 1, score: 0 };
       const threshold = r.threshold ?? this.config.defaultIdentifyThreshold;
-      const candidates = this.cache.search(gallery, q, k)
+      const { hits, coverage } = await this.searchGallery(gallery, q, k);
+      // a node lost during the scatter lowers the coverage reached: below the minimum, no silent partial answer
+      if (coverage < minCoverage) throw below(coverage);
+      const candidates = hits
         .map((h) => ({ id: h.id, similarity: h.similarity, score: scoreOf(h.similarity) }))
         .filter((c) => c.score >= threshold);
       return { candidates, coverage, score: candidates[0]?.score ?? -100 };

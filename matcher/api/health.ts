@@ -5,7 +5,8 @@ import { reply } from './body.ts';
 import type { Metrics } from './metrics.ts';
 
 function unitParam(raw: string | undefined, name: string): number {
-  if (raw === undefined || raw === '') return 0;
+  // the specification's default: all of it
+  if (raw === undefined || raw === '') return 1;
   const x = Number(raw);
   if (!Number.isFinite(x) || x < 0 || x > 1) throw new KitError('BAD_REQUEST', `${name} must be a number in 0…1`);
   return x;
@@ -20,13 +21,16 @@ export function healthRoutes(app: Hono, svc: MatcherService, metrics: Metrics): 
     return reply(c, 200, { ready: true });
   });
 
-  // single node: capacity and coverage are 1 once the cache is loaded, 0 before
+  // single node: capacity and coverage are 1 once the cache is loaded, 0 before; a cluster
+  // measures them (matcher/cluster/placement.ts)
   app.get('/cluster-ready', (c) => {
     const capacity = unitParam(c.req.query('capacity'), 'capacity');
     const coverage = unitParam(c.req.query('coverage'), 'coverage');
-    const have = svc.ready ? 1 : 0;
-    const ok = have >= capacity && have >= coverage && svc.ready;
-    return reply(c, ok ? 200 : 503, { ready: ok, capacity: have, coverage: have, nodes: 1 });
+    const haveCapacity = !svc.ready ? 0 : svc.cluster ? svc.cluster.capacity() : 1;
+    const haveCoverage = !svc.ready ? 0 : svc.cluster ? svc.cluster.coverage() : 1;
+    const ok = svc.ready && haveCapacity >= capacity && haveCoverage >= coverage;
+    const nodes = svc.cluster ? (svc.cluster.status().members as unknown[]).length : 1;
+    return reply(c, ok ? 200 : 503, { ready: ok, capacity: haveCapacity, coverage: haveCoverage, nodes });
   });
 
   app.get('/status', async (c) => {
@@ -42,6 +46,9 @@ export function healthRoutes(app: Hono, svc: MatcherService, metrics: Metrics): 
       queue: { depth: svc.queue.depth, active: svc.queue.active, concurrency: svc.queue.concurrency, maxQueue: svc.queue.maxQueue, rejected: svc.queue.rejected },
       models: { embedding: `${svc.extractor.model}@${svc.extractor.version}`, dims: svc.extractor.dims, faceFinder: svc.extractor.finderSource },
       cacheLoad: { templates: svc.loadStats.templates, ms: Math.round(svc.loadStats.ms), templatesPerSecond: Math.round(svc.loadStats.rate) },
+      cluster: svc.cluster
+        ? svc.cluster.status()
+        : { self: 'single', replicationFactor: 1, capacity: svc.ready ? 1 : 0, coverage: svc.ready ? 1 : 0, members: [{ id: 'single', weight: 1, live: true }] },
     });
   });
 

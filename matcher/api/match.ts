@@ -1,8 +1,16 @@
 import type { Hono } from 'hono';
-import { IdentifyRequestSchema, LivenessRequestSchema, VerifyPairRequestSchema } from '../../protocol/index.ts';
+import * as v from 'valibot';
+import { KitError, IdentifyRequestSchema, LivenessRequestSchema, VerifyPairRequestSchema } from '../../protocol/index.ts';
 import { scoreLiveness } from '../liveness/server-pad.ts';
 import type { MatcherService } from '../service.ts';
 import { readBody, reply } from './body.ts';
+
+const ClusterSearchSchema = v.strictObject({
+  gallery: v.pipe(v.string(), v.maxLength(128)),
+  q: v.instance(Uint8Array),
+  k: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)),
+  live: v.pipe(v.array(v.pipe(v.string(), v.maxLength(128))), v.maxLength(1024)),
+});
 
 /** POST /verify (two images), POST /identify (1:N), POST /liveness (server-side PAD). */
 export function matchRoutes(app: Hono, svc: MatcherService): void {
@@ -16,6 +24,14 @@ export function matchRoutes(app: Hono, svc: MatcherService): void {
   app.post('/identify', async (c) => {
     const body = await readBody(c, IdentifyRequestSchema, max);
     return reply(c, 200, await svc.identify(body));
+  });
+
+  // internal (cluster peers, same bearer tokens): this node's share of a scatter-gather 1:N
+  app.post('/cluster/search', async (c) => {
+    if (!svc.cluster) throw new KitError('NOT_FOUND', 'this matcher is not part of a cluster');
+    const body = await readBody(c, ClusterSearchSchema, max);
+    if (body.q.byteLength !== svc.extractor.dims * 4) throw new KitError('SCHEMA_VIOLATION', `q must hold ${svc.extractor.dims} float32 values`);
+    return reply(c, 200, { hits: svc.cluster.localSearch(body) });
   });
 
   app.post('/liveness', async (c) => {

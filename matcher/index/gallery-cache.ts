@@ -100,6 +100,11 @@ export class GalleryCache {
     }
   }
 
+  /** Ids of every cached person. */
+  ids(): string[] {
+    return [...this.membership.keys()];
+  }
+
   /** Drops a person from its galleries; a gallery left empty is freed (matrix and name). */
   remove(id: string): void {
     for (const g of this.membership.get(id) ?? []) {

@@ -102,6 +102,18 @@ export async function openPostgresStore(url: string, o: { max?: number } = {}): 
       }
       return total;
     },
+    async scanPersons(onPage, pageSize = 10_000) {
+      let last = '', total = 0;
+      for (;;) {
+        const r = await pool.query<{ id: string; updated_at: string }>('SELECT id, updated_at FROM persons WHERE id > $1 ORDER BY id LIMIT $2', [last, pageSize]);
+        if (!r.rows.length) break;
+        onPage(r.rows.map((x) => ({ id: x.id, updatedAt: Number(x.updated_at) })));
+        total += r.rows.length;
+        last = r.rows[r.rows.length - 1].id;
+        if (r.rows.length < pageSize) break;
+      }
+      return total;
+    },
     async listDuplicates() {
       const r = await pool.query<{ id: string; duplicates: Duplicate[] }>(`SELECT id, duplicates FROM persons WHERE duplicates <> '[]'::jsonb ORDER BY id`);
       return r.rows;

@@ -50,6 +50,7 @@ export function openSqliteStore(file: string): MatcherStore {
     delPerson: db.prepare('DELETE FROM persons WHERE id = ?'),
     count: db.prepare('SELECT COUNT(*) AS n FROM persons'),
     scan: db.prepare(`SELECT t.*, p.galleries FROM templates t JOIN persons p ON p.id = t.person_id`),
+    persons: db.prepare('SELECT id, updated_at FROM persons'),
     dups: db.prepare(`SELECT id, duplicates FROM persons WHERE duplicates <> '[]' ORDER BY id`),
   };
   const put = db.transaction((p: PersonRecord, images: Uint8Array[], imageHashes: string[]) => {
@@ -87,6 +88,15 @@ export function openSqliteStore(file: string): MatcherStore {
       for (const r of q.scan.iterate() as IterableIterator<TplRow>) {
         if (r.galleries !== lastG) { lastG = r.galleries!; parsed = JSON.parse(lastG); }
         page.push({ id: r.person_id, galleries: parsed, template: tpl(r) });
+        if (page.length >= pageSize) { onPage(page); total += page.length; page = []; }
+      }
+      if (page.length) { onPage(page); total += page.length; }
+      return total;
+    },
+    async scanPersons(onPage, pageSize = 10_000) {
+      let page: { id: string; updatedAt: number }[] = [], total = 0;
+      for (const r of q.persons.iterate() as IterableIterator<{ id: string; updated_at: number }>) {
+        page.push({ id: r.id, updatedAt: Number(r.updated_at) });
         if (page.length >= pageSize) { onPage(page); total += page.length; page = []; }
       }
       if (page.length) { onPage(page); total += page.length; }

@@ -66,6 +66,15 @@ export function storeSuite(name: string, open: () => Promise<MatcherStore>, clea
       expect(seen.filter((s) => s.startsWith('s')).length).toBe(50);
     });
 
+    it('scans every person id with its last change, in pages', async () => {
+      await store.put(person('sp1', 1, { updatedAt: 1234 }), []);
+      const seen = new Map<string, number>();
+      const n = await store.scanPersons((rows) => rows.forEach((r) => seen.set(r.id, r.updatedAt)), 3);
+      expect(n).toBe(seen.size);
+      expect(n).toBe(await store.count());
+      expect(seen.get('sp1')).toBe(1234);
+    });
+
     it('records and lists duplicates', async () => {
       await store.put(person('d1', 1, { duplicates: [{ id: 'p1', similarity: 0.97 }] }), []);
       const d = await store.listDuplicates();

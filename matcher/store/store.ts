@@ -47,6 +47,8 @@ export interface MatcherStore {
   count(): Promise<number>;
   /** Streams every template in pages (cache load); returns the number of rows. */
   scanTemplates(onPage: (rows: TemplateRow[]) => void, pageSize?: number): Promise<number>;
+  /** Every person's id and last change (ms), in pages: the cluster's id set and its rescan. */
+  scanPersons(onPage: (rows: { id: string; updatedAt: number }[]) => void, pageSize?: number): Promise<number>;
   /** Persons whose enrolment found duplicates. */
   listDuplicates(): Promise<{ id: string; duplicates: Duplicate[] }[]>;
   /** Throws when the store cannot be reached. */

@@ -1,0 +1,301 @@
+import pg from 'pg';
+import { decodeStrict, encodeCbor, CBOR_MEDIA_TYPE } from '../../protocol/index.ts';
+import type { ClusterHooks, MatcherService } from '../service.ts';
+import type { Membership } from './membership.ts';
+import { answeringOwner, capacityOf, coverageOf, ownersOf, type Member } from './placement.ts';
+
+export interface ClusterNodeOptions {
+  self: Member;
+  replicationFactor: number;
+  /** bearer token this node presents to its peers (every node accepts the cluster's tokens) */
+  token: string;
+  /** PostgreSQL URL for LISTEN/NOTIFY (the store's own database) */
+  notifyUrl: string;
+  /** listen for other nodes' writes (false: only the rescan brings them; tests) */
+  listen?: boolean;
+  /** full rescan of person ids and change times (ms): bounds any missed notification */
+  rescanMs?: number;
+  /** one peer's share of a scatter (ms) */
+  peerTimeoutMs?: number;
+}
+
+const CHANNEL = 'liveness_kit_persons';
+/** how often each peer's /live is probed, and how long one probe may take (ms) */
+const PROBE_MS = 500;
+const PROBE_TIMEOUT_MS = 400;
+
+interface PeerSearch {
+  gallery: string;
+  q: Uint8Array;
+  k: number;
+  live: string[];
+}
+
+/**
+ * One matcher node of a cluster: placement over the known members (weighted rendezvous,
+ * `replicationFactor` owners per person), the persons it owns cached, writes announced with
+ * PostgreSQL NOTIFY and picked up by the owners, a periodic rescan (ids and change times), and
+ * 1:N as scatter-gather: every live node answers for the persons whose first live owner it is,
+ * so each person is searched exactly once; the coverage is the share of persons with a live owner.
+ */
+export class ClusterNode implements ClusterHooks {
+  /** every person id in the store with its change time (ms): coverage's population and the rescan's baseline */
+  private readonly persons = new Map<string, number>();
+  private coverageNow = 1;
+  private knownKey = '';
+  private listener: pg.Client | null = null;
+  private notifier: pg.Pool;
+  private rescanTimer: ReturnType<typeof setInterval> | null = null;
+  private stopMembership: (() => void) | null = null;
+  private recompute: ReturnType<typeof setTimeout> | null = null;
+  /** live in etcd but not answering our probes: left out until they answer again */
+  private readonly suspects = new Set<string>();
+  private probeTimer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private readonly svc: MatcherService, private readonly membership: Membership, private readonly o: ClusterNodeOptions) {
+    this.notifier = new pg.Pool({ connectionString: o.notifyUrl, max: 1 });
+    this.notifier.on('error', () => undefined);
+  }
+
+  get self(): Member {
+    return this.o.self;
+  }
+
+  get replicationFactor(): number {
+    return this.o.replicationFactor;
+  }
+
+  /** Joins: ids loaded, LISTEN started, the cache filled with the owned persons, watches set. */
+  async start(): Promise<void> {
+    this.knownKey = this.keyOf(this.membership.known());
+    await this.scanIds();
+    if (this.o.listen ?? true) await this.listen();
+    this.svc.cluster = this;
+    await this.svc.loadCache();
+    // only now do peers send this node its share of a scatter
+    await this.membership.goLive();
+    this.updateCoverage();
+    this.stopMembership = this.membership.onChange(() => this.membershipChanged());
+    this.rescanTimer = setInterval(() => void this.rescan().catch(() => undefined), this.o.rescanMs ?? 30_000);
+    this.rescanTimer.unref();
+    this.probeTimer = setInterval(() => void this.probe(), PROBE_MS);
+    this.probeTimer.unref();
+  }
+
+  /**
+   * Live members: registered in etcd and answering. etcd is the membership authority, but a
+   * killed process refuses connections at once while its lease lives on for about 2 s: a probe of
+   * every peer's /live every 500 ms takes it out of scatters and capacity sooner.
+   */
+  liveNow(): Set<string> {
+    return new Set([...this.membership.live()].filter((id) => !this.suspects.has(id)));
+  }
+
+  private probing = false;
+
+  private async probe(): Promise<void> {
+    if (this.probing) return;
+    this.probing = true;
+    try {
+      const live = this.membership.live();
+      const peers = this.membership.known().filter((m) => m.id !== this.o.self.id && live.has(m.id));
+      let changed = false;
+      await Promise.all(peers.map(async (m) => {
+        const ok = await fetch(`${m.url}/live`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).then((r) => r.ok, () => false);
+        if (ok === this.suspects.has(m.id)) {
+          changed = true;
+          if (ok) this.suspects.delete(m.id);
+          else this.suspects.add(m.id);
+        }
+      }));
+      // a member gone from etcd needs no suspicion any more
+      for (const id of [...this.suspects]) if (!live.has(id)) this.suspects.delete(id);
+      if (changed) this.scheduleCoverage();
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  owns(id: string): boolean {
+    return ownersOf(id, this.membership.known(), this.o.replicationFactor).includes(this.o.self.id);
+  }
+
+  coverage(): number {
+    return this.coverageNow;
+  }
+
+  capacity(): number {
+    return capacityOf(this.membership.known(), this.liveNow());
+  }
+
+  /** Members with their weight, liveness and how many persons each owns (the status report). */
+  status() {
+    const known = this.membership.known();
+    const live = this.liveNow();
+    return {
+      self: this.o.self.id,
+      replicationFactor: this.o.replicationFactor,
+      capacity: this.capacity(),
+      coverage: this.coverageNow,
+      persons: this.persons.size,
+      members: known.map((m) => ({ id: m.id, url: m.url, weight: m.weight, live: live.has(m.id) })),
+    };
+  }
+
+  written(id: string): void {
+    // the writer knows the row exists (or not) now; the others learn it from the notification
+    void this.svc.store.get(id).then((rec) => {
+      if (rec) this.persons.set(id, rec.updatedAt);
+      else this.persons.delete(id);
+      this.scheduleCoverage();
+    }, () => undefined);
+    void this.notifier.query('SELECT pg_notify($1, $2)', [CHANNEL, id]).catch(() => undefined);
+  }
+
+  /** This node's share of a scatter: hits among the persons it answers for under the caller's live set. */
+  localSearch(req: PeerSearch): { id: string; similarity: number }[] {
+    const q = new Float32Array(req.q.buffer.slice(req.q.byteOffset, req.q.byteOffset + req.q.byteLength));
+    const known = this.membership.known();
+    const live = new Set(req.live);
+    // the nearest persons here include some another node answers for: look deeper, then keep ours
+    return this.svc.cache
+      .search(req.gallery, q, req.k * Math.max(1, this.o.replicationFactor) + 8)
+      .filter((h) => answeringOwner(h.id, known, this.o.replicationFactor, live) === this.o.self.id)
+      .slice(0, req.k);
+  }
+
+  async search(gallery: string, q: Float32Array, k: number): Promise<{ hits: { id: string; similarity: number }[]; coverage: number }> {
+    const known = this.membership.known();
+    let live = new Set([...this.liveNow()].filter((id) => known.some((m) => m.id === id)));
+    const best = new Map<string, number>();
+    let lost = false;
+    // a peer that fails mid-scatter took its share with it: ask again without it (once per lost
+    // peer at most), so persons it answered for come from their next live owner
+    for (let round = 0; round < known.length; round++) {
+      const req: PeerSearch = { gallery, q: new Uint8Array(q.buffer, q.byteOffset, q.byteLength), k, live: [...live] };
+      const failed = new Set<string>();
+      const parts = await Promise.all(
+        known.filter((m) => live.has(m.id)).map(async (m) => {
+          if (m.id === this.o.self.id) return this.localSearch(req);
+          try {
+            return await this.peerSearch(m, req);
+          } catch {
+            failed.add(m.id);
+            return [];
+          }
+        }),
+      );
+      for (const h of parts.flat()) if ((best.get(h.id) ?? -2) < h.similarity) best.set(h.id, h.similarity);
+      if (!failed.size) break;
+      lost = true;
+      for (const id of failed) this.suspects.add(id);
+      this.scheduleCoverage();
+      live = new Set([...live].filter((id) => !failed.has(id)));
+    }
+    const hits = [...best].map(([id, similarity]) => ({ id, similarity })).sort((a, b) => b.similarity - a.similarity).slice(0, k);
+    // the coverage this answer reached: the share of persons with an owner among the nodes that
+    // answered (measured again only when one was lost: it costs a pass over every id)
+    const coverage = lost ? coverageOf(this.persons.keys(), known, this.o.replicationFactor, live) : this.coverageNow;
+    return { hits, coverage };
+  }
+
+  private async peerSearch(m: Member, req: PeerSearch): Promise<{ id: string; similarity: number }[]> {
+    const res = await fetch(`${m.url}/cluster/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.o.token}`, 'content-type': CBOR_MEDIA_TYPE, accept: CBOR_MEDIA_TYPE },
+      body: encodeCbor(req) as Uint8Array<ArrayBuffer>,
+      signal: AbortSignal.timeout(this.o.peerTimeoutMs ?? 3000),
+    });
+    if (!res.ok) throw new Error(`peer ${m.id}: ${res.status}`);
+    const body = decodeStrict(new Uint8Array(await res.arrayBuffer())) as { hits?: { id: string; similarity: number }[] };
+    return Array.isArray(body.hits) ? body.hits : [];
+  }
+
+  private keyOf(members: Member[]): string {
+    return members.map((m) => `${m.id}:${m.weight}`).join(',');
+  }
+
+  private membershipChanged(): void {
+    const key = this.keyOf(this.membership.known());
+    if (key !== this.knownKey) {
+      // placement changed (a member joined or was removed for good): drop what we no longer own, load what we now own
+      this.knownKey = key;
+      for (const id of this.svc.cache.ids()) if (!this.owns(id)) this.svc.cache.remove(id);
+      void this.svc.loadCache().catch(() => undefined);
+    }
+    this.scheduleCoverage();
+  }
+
+  private scheduleCoverage(): void {
+    if (this.recompute) return;
+    this.recompute = setTimeout(() => {
+      this.recompute = null;
+      this.updateCoverage();
+    }, 20);
+  }
+
+  private updateCoverage(): void {
+    this.coverageNow = coverageOf(this.persons.keys(), this.membership.known(), this.o.replicationFactor, this.liveNow());
+  }
+
+  private async scanIds(): Promise<Map<string, number>> {
+    const seen = new Map<string, number>();
+    await this.svc.store.scanPersons((rows) => {
+      for (const r of rows) seen.set(r.id, r.updatedAt);
+    });
+    if (!this.persons.size) for (const [id, t] of seen) this.persons.set(id, t);
+    return seen;
+  }
+
+  /** Rescan: every id and change time; persons changed, added or gone since are refreshed. */
+  async rescan(): Promise<number> {
+    const seen = await this.scanIds();
+    let n = 0;
+    for (const [id, t] of seen) {
+      if (this.persons.get(id) === t) continue;
+      this.persons.set(id, t);
+      if (this.owns(id)) await this.svc.refresh(id);
+      n++;
+    }
+    for (const id of [...this.persons.keys()]) {
+      if (seen.has(id)) continue;
+      this.persons.delete(id);
+      this.svc.cache.remove(id);
+      n++;
+    }
+    if (n) this.updateCoverage();
+    return n;
+  }
+
+  private async listen(): Promise<void> {
+    const c = new pg.Client({ connectionString: this.o.notifyUrl });
+    c.on('error', () => {
+      // a lost LISTEN connection: reconnect; meanwhile the rescan covers what is missed
+      this.listener = null;
+      setTimeout(() => void this.listen().catch(() => undefined), 1000);
+    });
+    c.on('notification', (m) => {
+      const id = m.payload;
+      if (!id) return;
+      void this.svc.store.get(id).then(async (rec) => {
+        if (rec) this.persons.set(id, rec.updatedAt);
+        else this.persons.delete(id);
+        await this.svc.refresh(id);
+        this.scheduleCoverage();
+      }, () => undefined);
+    });
+    await c.connect();
+    await c.query(`LISTEN ${CHANNEL}`);
+    this.listener = c;
+  }
+
+  async stop(): Promise<void> {
+    this.stopMembership?.();
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    if (this.probeTimer) clearInterval(this.probeTimer);
+    if (this.recompute) clearTimeout(this.recompute);
+    await this.listener?.end().catch(() => undefined);
+    await this.notifier.end().catch(() => undefined);
+    await this.membership.close();
+  }
+}
