@@ -139,6 +139,8 @@ describe('matcher cluster: 5 nodes, RF 2, etcd + PostgreSQL', () => {
     console.log(`kill n3: capacity 0.6 after ${two.ms} ms, coverage ${two.value.cluster.coverage} (enrolled ids alone: ${measured.toFixed(3)})`);
     expect(two.value.cluster.coverage).toBeLessThan(1);
     expect(Math.abs(two.value.cluster.coverage - measured)).toBeLessThan(0.02);
+    // every remaining node has seen it (each probes its peers on its own schedule)
+    await until(() => Promise.all(alive().map(status)), (st) => st.every((x) => Math.abs(x.cluster.capacity - 0.6) < 1e-9), 3000);
     const refused = await rank1(nodes[0]!, 0, 1);
     expect(refused).toMatchObject({ status: 503, code: 'COVERAGE_INSUFFICIENT' });
     // with minCoverage 0.8 the answer comes, with the coverage it reached; persons with a live owner are found

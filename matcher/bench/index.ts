@@ -18,6 +18,7 @@ import { openStore } from '../store/open.ts';
 import { sha256hex, type MatcherStore } from '../store/store.ts';
 import { startThrowawayPostgres } from '../testing/postgres-server.ts';
 import { simdReadBandwidth } from './read-bandwidth.ts';
+import { scanPool } from '../index/scan-pool.ts';
 import { toTemplate } from '../template.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -51,8 +52,8 @@ function bandwidth(): number {
   return (a.byteLength / 1e9) / (best / 1000);
 }
 
-function identifyBench(n: number, dims: number, queries: number, bw: number, simd = true): void {
-  const ix = new ExactInt8Index(dims, n, { simd });
+function identifyBench(n: number, dims: number, queries: number, bw: number, simd = true, threads = true): number {
+  const ix = new ExactInt8Index(dims, n, { simd, threads });
   const chunk = 10_000;
   const buf = new Float32Array(chunk * dims);
   const probeRows: Float32Array[] = [];
@@ -75,7 +76,9 @@ function identifyBench(n: number, dims: number, queries: number, bw: number, sim
   const p50 = pctl(times, 0.5), p95 = pctl(times, 0.95);
   const gbs = (n * dims) / 1e9 / (p50 / 1000);
   const label = n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`;
-  row(`identify ${label} x ${dims}${simd ? '' : ' (plain JS scan)'}`, `${p50.toFixed(1)} ms p50, ${p95.toFixed(1)} ms p95, ${gbs.toFixed(2)} GB/s scanned = ${((100 * gbs) / bw).toFixed(0)}% of measured bandwidth`, `${queries} queries, exact top-10: int8 ${ix.scan} scan + f32 re-rank of top 32, 1 thread`);
+  const t = ix.scanThreads;
+  row(`identify ${label} x ${dims}${simd ? '' : ' (plain JS scan)'}${t > 1 ? ` (${t} threads)` : ''}`, `${p50.toFixed(1)} ms p50, ${p95.toFixed(1)} ms p95, ${gbs.toFixed(2)} GB/s scanned = ${((100 * gbs) / bw).toFixed(0)}% of measured 1-thread bandwidth`, `${queries} queries, exact top-10: int8 ${ix.scan} scan + f32 re-rank of top 32, ${t} thread${t > 1 ? 's' : ''}`);
+  return p50;
 }
 
 async function loadRate(name: string, store: MatcherStore, extractor: Extractor, persons: number): Promise<void> {
@@ -100,8 +103,16 @@ const bw = simdReadBandwidth();
 row('memory read bandwidth (same run)', `${bw.toFixed(2)} GB/s`, 'WebAssembly SIMD sum of 256 MiB, 1 thread, best of 5 (the scan\'s own ceiling)');
 const bwJs = bandwidth();
 row('memory read, plain JS (same run)', `${bwJs.toFixed(2)} GB/s`, 'scalar sum of a 256 MiB Float64Array: JS loops are compute-bound, not memory-bound');
-identifyBench(100_000, 192, 30, bw);
-identifyBench(1_000_000, 192, 10, bw);
+identifyBench(100_000, 192, 30, bw, true, false);
+const one = identifyBench(1_000_000, 192, 10, bw, true, false);
+const pool = scanPool();
+if (pool) {
+  identifyBench(100_000, 192, 30, bw);
+  const many = identifyBench(1_000_000, 192, 10, bw);
+  row(`identify 1M x 192: ${pool.threads} threads vs 1 (same run)`, `${(one / many).toFixed(2)}× faster`, `MATCHER_SCAN_THREADS=${pool.threads} (default: the machine's cores, at most 8)`);
+} else {
+  row('identify with scan threads', 'not measured', 'one core, or no shared-memory WebAssembly SIMD here');
+}
 identifyBench(100_000, 192, 10, bw, false); // the plain-JS scan, for comparison
 
 const extractor = await createExtractor();

@@ -42,6 +42,8 @@ export class ClusterNode implements ClusterHooks {
   /** every person id in the store with its change time (ms): coverage's population and the rescan's baseline */
   private readonly persons = new Map<string, number>();
   private coverageNow = 1;
+  /** the live set coverageNow was measured for */
+  private coverageLive = '';
   private knownKey = '';
   private listener: pg.Client | null = null;
   private notifier: pg.Pool;
@@ -120,8 +122,14 @@ export class ClusterNode implements ClusterHooks {
     return ownersOf(id, this.membership.known(), this.o.replicationFactor).includes(this.o.self.id);
   }
 
+  /** Coverage for the live set as it is now (measured again at once when the live set changed). */
   coverage(): number {
+    if (this.liveKey(this.liveNow()) !== this.coverageLive) this.updateCoverage();
     return this.coverageNow;
+  }
+
+  private liveKey(live: ReadonlySet<string>): string {
+    return [...live].sort().join(',');
   }
 
   capacity(): number {
@@ -136,7 +144,7 @@ export class ClusterNode implements ClusterHooks {
       self: this.o.self.id,
       replicationFactor: this.o.replicationFactor,
       capacity: this.capacity(),
-      coverage: this.coverageNow,
+      coverage: this.coverage(),
       persons: this.persons.size,
       members: known.map((m) => ({ id: m.id, url: m.url, weight: m.weight, live: live.has(m.id) })),
     };
@@ -195,7 +203,7 @@ export class ClusterNode implements ClusterHooks {
     const hits = [...best].map(([id, similarity]) => ({ id, similarity })).sort((a, b) => b.similarity - a.similarity).slice(0, k);
     // the coverage this answer reached: the share of persons with an owner among the nodes that
     // answered (measured again only when one was lost: it costs a pass over every id)
-    const coverage = lost ? coverageOf(this.persons.keys(), known, this.o.replicationFactor, live) : this.coverageNow;
+    const coverage = lost ? coverageOf(this.persons.keys(), known, this.o.replicationFactor, live) : this.coverage();
     return { hits, coverage };
   }
 
@@ -235,7 +243,9 @@ export class ClusterNode implements ClusterHooks {
   }
 
   private updateCoverage(): void {
-    this.coverageNow = coverageOf(this.persons.keys(), this.membership.known(), this.o.replicationFactor, this.liveNow());
+    const live = this.liveNow();
+    this.coverageNow = coverageOf(this.persons.keys(), this.membership.known(), this.o.replicationFactor, live);
+    this.coverageLive = this.liveKey(live);
   }
 
   private async scanIds(): Promise<Map<string, number>> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ExactInt8Index } from './exact-int8.ts';
+import { ExactInt8Index, THREAD_MIN_ROWS } from './exact-int8.ts';
+import { scanPool } from './scan-pool.ts';
 
 let s = 7;
 const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >> 17; s ^= s << 5; s >>>= 0; return s / 4294967296 - 0.5; };
@@ -46,5 +47,37 @@ describe.each([true, false])('ExactInt8Index (simd %s)', (simd) => {
 
   it('is empty-safe', () => {
     expect(new ExactInt8Index(16, 1, { simd }).search(unit(16), 3)).toEqual([]);
+  });
+});
+
+describe('ExactInt8Index: the scan split across threads', () => {
+  it('from THREAD_MIN_ROWS rows a scan uses the pool, and answers exactly what one thread answers', () => {
+    const dims = 128, n = THREAD_MIN_ROWS * 3 + 77;
+    const threaded = new ExactInt8Index(dims, 1024);
+    const single = new ExactInt8Index(dims, 1024, { threads: false });
+    let x = 12345;
+    const rnd = () => { x ^= x << 13; x >>>= 0; x ^= x >> 17; x ^= x << 5; x >>>= 0; return x / 4294967296 - 0.5; };
+    const unit = () => { const v = new Float32Array(dims); let s = 0; for (let i = 0; i < dims; i++) { v[i] = rnd(); s += v[i] * v[i]; } for (let i = 0; i < dims; i++) v[i] /= Math.sqrt(s); return v; };
+    const rows: Float32Array[] = [];
+    // added in batches, so the matrix moves to shared memory while it grows
+    for (let b = 0; b < n; b += 5000) {
+      const m = Math.min(5000, n - b);
+      const flat = new Float32Array(m * dims);
+      const ids: string[] = [];
+      for (let i = 0; i < m; i++) { const v = unit(); rows.push(v); flat.set(v, i * dims); ids.push(`p${b + i}`); }
+      threaded.addMany(ids, flat);
+      single.addMany(ids, flat);
+    }
+    expect(single.scanThreads).toBe(1);
+    const pool = scanPool();
+    expect(threaded.scanThreads).toBe(pool ? pool.threads : 1);
+    for (const probe of [0, 1, n - 1, Math.floor(n / 2), THREAD_MIN_ROWS * 2 + 3]) {
+      const a = threaded.search(rows[probe], 10);
+      expect(a).toEqual(single.search(rows[probe], 10));
+      expect(a[0].id).toBe(`p${probe}`);
+    }
+    // removal keeps working on the shared matrix
+    threaded.remove(`p${n - 1}`);
+    expect(threaded.search(rows[n - 1], 1)[0].id).not.toBe(`p${n - 1}`);
   });
 });

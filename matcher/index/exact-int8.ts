@@ -3,13 +3,16 @@
  * scale) picks the best `rerank` rows, an exact float32 re-rank orders them (TOOLCHAIN.md: this
  * restores the float32 top-10). Rows are templates; results are unique per person.
  */
-import { instantiateDot, type DotKernel } from './int8-dot-wasm.ts';
+import { instantiateDot, SHARED_MAX_PAGES, type DotKernel } from './int8-dot-wasm.ts';
+import { scanPool, type ScanPool } from './scan-pool.ts';
 
 export interface Hit { id: string; similarity: number }
 
 /** Byte offset of the int8 matrix inside the wasm memory; the int16 query sits below it. */
 const MATRIX_AT = 8192;
 const PAGE = 65536;
+/** From this many rows a scan is split across the scan pool's threads (below it the hand-off is not worth it). */
+export const THREAD_MIN_ROWS = 16_384;
 
 export class ExactInt8Index {
   readonly dims: number;
@@ -23,23 +26,61 @@ export class ExactInt8Index {
   private cap: number;
   private mem?: WebAssembly.Memory;
   private kernel: DotKernel | null = null;
+  /** set once the matrix lives in a shared memory the scan pool's threads read */
+  private pool: ScanPool | null = null;
+  private readonly threaded: boolean;
 
-  /** `simd` (default true): scan with the WebAssembly SIMD kernel when dims is a multiple of 16. */
-  constructor(dims: number, capacity = 1024, o: { simd?: boolean } = {}) {
+  /**
+   * `simd` (default true): scan with the WebAssembly SIMD kernel when dims is a multiple of 16.
+   * `threads` (default true): from THREAD_MIN_ROWS rows, split each scan across the process's
+   * scan pool (matrix/scan-pool.ts) when it has more than one thread.
+   */
+  constructor(dims: number, capacity = 1024, o: { simd?: boolean; threads?: boolean } = {}) {
     this.dims = dims;
     this.scale = (127 * Math.sqrt(dims)) / 4;
     this.cap = Math.max(1, capacity);
+    this.threaded = o.threads ?? true;
     this.f32 = new Float32Array(this.cap * dims);
     if ((o.simd ?? true) && dims % 16 === 0 && dims * 2 <= MATRIX_AT) {
-      this.mem = new WebAssembly.Memory({ initial: Math.ceil(this.wasmBytes(this.cap) / PAGE) });
-      this.kernel = instantiateDot(this.mem);
-      if (!this.kernel) this.mem = undefined;
+      if (!this.share(this.cap)) {
+        this.mem = new WebAssembly.Memory({ initial: Math.ceil(this.wasmBytes(this.cap) / PAGE) });
+        this.kernel = instantiateDot(this.mem);
+        if (!this.kernel) this.mem = undefined;
+      }
     }
     this.i8 = this.mem ? new Int8Array(this.mem.buffer, MATRIX_AT, this.cap * dims) : new Int8Array(this.cap * dims);
   }
 
-  /** Which scan runs: 'wasm-simd' or 'js'. */
+  /**
+   * Moves the matrix into a shared memory for the scan threads once it is big enough (copying the
+   * rows it has). false when it stays where it is.
+   */
+  private share(cap: number): boolean {
+    if (this.pool || !this.threaded || cap < THREAD_MIN_ROWS || this.dims % 16 !== 0) return false;
+    const pages = Math.ceil(this.wasmBytes(cap) / PAGE);
+    const pool = scanPool();
+    if (!pool || pages > SHARED_MAX_PAGES) return false;
+    let mem: WebAssembly.Memory;
+    try {
+      mem = new WebAssembly.Memory({ initial: pages, maximum: SHARED_MAX_PAGES, shared: true });
+    } catch {
+      return false;
+    }
+    const kernel = instantiateDot(mem, true);
+    if (!kernel) return false;
+    const old = this.mem ? new Int8Array(this.mem.buffer, MATRIX_AT, this.n * this.dims) : this.i8?.subarray(0, this.n * this.dims);
+    if (old?.length) new Int8Array(mem.buffer, MATRIX_AT, old.length).set(old);
+    this.mem = mem;
+    this.kernel = kernel;
+    this.pool = pool;
+    return true;
+  }
+
+  /** Which scan runs: 'wasm-simd' (with its thread count) or 'js'. */
   get scan(): 'wasm-simd' | 'js' { return this.kernel ? 'wasm-simd' : 'js'; }
+
+  /** Threads one scan uses now. */
+  get scanThreads(): number { return this.pool && this.n >= THREAD_MIN_ROWS ? this.pool.threads : 1; }
 
   /** query (int16) · matrix (int8) · scores (int32), each 16-byte aligned */
   private wasmBytes(cap: number): number { return this.scoresAt(cap) + cap * 4; }
@@ -57,7 +98,9 @@ export class ExactInt8Index {
     while (cap < min) cap *= 2;
     const f = new Float32Array(cap * this.dims); f.set(this.f32.subarray(0, this.n * this.dims));
     this.f32 = f;
-    if (this.mem) {
+    if (this.kernel && this.share(cap)) {
+      this.i8 = new Int8Array(this.mem!.buffer, MATRIX_AT, cap * this.dims);
+    } else if (this.mem) {
       // the matrix keeps its offset, so growing the memory preserves it; only the views change
       const need = Math.ceil(this.wasmBytes(cap) / PAGE) - this.mem.buffer.byteLength / PAGE;
       if (need > 0) this.mem.grow(need);
@@ -128,7 +171,9 @@ export class ExactInt8Index {
     if (this.kernel && this.mem) {
       this.quantise(q, new Int16Array(this.mem.buffer, 0, d));
       const at = this.scoresAt(this.cap);
-      this.kernel(0, MATRIX_AT, n, d, at);
+      const kernel = this.kernel;
+      if (this.pool && n >= THREAD_MIN_ROWS) this.pool.scan(this.mem, (m, rows, out) => kernel(0, m, rows, d, out), 0, MATRIX_AT, n, d, at);
+      else kernel(0, MATRIX_AT, n, d, at);
       scores = new Int32Array(this.mem.buffer, at, n);
     } else {
       qi = this.quantise(q, new Int32Array(d));

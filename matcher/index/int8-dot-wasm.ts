@@ -67,7 +67,33 @@ const MODULE = new Uint8Array([
   ...section(10, [1, ...leb(func.length), ...func]),
 ]);
 
+/** The same kernel importing a shared memory (max 65536 pages): what the scan threads run. */
+const SHARED_MODULE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  ...section(1, [1, 0x60, 5, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
+  ...section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x03, 0x01, ...leb(65536)]), // shared, min 1, max 65536 pages
+  ...section(3, [1, 0]),
+  ...section(7, [1, ...str('dot'), 0x00, 0]),
+  ...section(10, [1, ...leb(func.length), ...func]),
+]);
+
+/** Largest shared matrix memory (pages of 64 KiB): 4 GiB. */
+export const SHARED_MAX_PAGES = 65536;
+
 export type DotKernel = (q: number, m: number, n: number, dims: number, out: number) => void;
+
+let sharedCompiled: WebAssembly.Module | null | undefined;
+
+/** The shared-memory kernel module, or null where threads or SIMD are unavailable. */
+export function sharedSimdModule(): WebAssembly.Module | null {
+  if (sharedCompiled !== undefined) return sharedCompiled;
+  try {
+    sharedCompiled = typeof SharedArrayBuffer === 'function' && WebAssembly.validate(SHARED_MODULE) ? new WebAssembly.Module(SHARED_MODULE) : null;
+  } catch {
+    sharedCompiled = null;
+  }
+  return sharedCompiled;
+}
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -83,8 +109,8 @@ export function simdModule(): WebAssembly.Module | null {
 }
 
 /** Instantiates the kernel over `memory` (one memory per gallery matrix). */
-export function instantiateDot(memory: WebAssembly.Memory): DotKernel | null {
-  const mod = simdModule();
+export function instantiateDot(memory: WebAssembly.Memory, shared = false): DotKernel | null {
+  const mod = shared ? sharedSimdModule() : simdModule();
   if (!mod) return null;
   const inst = new WebAssembly.Instance(mod, { env: { mem: memory } });
   return inst.exports.dot as DotKernel;
