@@ -28,20 +28,6 @@ export interface Services extends Required<Omit<VerifierDeps, 'fetch'>> {
   limits: { apiKey: RateLimiter; session: RateLimiter; authFailures: RateLimiter };
 }
 
-/** Background work bound to the request: Workers' per-request waitUntil, else the adapter's tracker. */
-export function backgroundFor(c: { executionCtx: { waitUntil(p: Promise<unknown>): void } }, s: Services): (p: Promise<unknown>) => void {
-  return (p) => {
-    let ctx: { waitUntil(p: Promise<unknown>): void } | undefined;
-    try {
-      ctx = c.executionCtx; // throws on Node, where there is no ExecutionContext
-    } catch {
-      ctx = undefined;
-    }
-    if (ctx) ctx.waitUntil(p);
-    else s.background(p);
-  };
-}
-
 export function makeServices(d: VerifierDeps): Services {
   return {
     ...d,
