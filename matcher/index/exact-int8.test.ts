@@ -76,6 +76,11 @@ describe('ExactInt8Index: the scan split across threads', () => {
       expect(a).toEqual(single.search(rows[probe], 10));
       expect(a[0].id).toBe(`p${probe}`);
     }
+    // back-to-back scans with changing queries: a worker must never rerun a finished job over the next query
+    for (let i = 0; i < 300; i++) {
+      const probe = (i * 7919) % n;
+      expect(threaded.search(rows[probe], 10)).toEqual(single.search(rows[probe], 10));
+    }
     // removal keeps working on the shared matrix
     threaded.remove(`p${n - 1}`);
     expect(threaded.search(rows[n - 1], 1)[0].id).not.toBe(`p${n - 1}`);

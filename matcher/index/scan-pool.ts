@@ -19,8 +19,10 @@ const { module, ctrl, port } = workerData;
 const c = new Int32Array(ctrl);
 const kernels = new Map();
 for (;;) {
-  Atomics.wait(c, 0, ${IDLE});
-  if (Atomics.load(c, 0) === ${EXIT}) break;
+  // run only on GO: after DONE the caller resets to IDLE, and a stale DONE must not start the job again
+  let s;
+  while ((s = Atomics.load(c, 0)) !== ${GO} && s !== ${EXIT}) Atomics.wait(c, 0, s);
+  if (s === ${EXIT}) break;
   for (let m; (m = receiveMessageOnPort(port)); ) {
     const { id, memory } = m.message;
     kernels.set(id, new WebAssembly.Instance(module, { env: { mem: memory } }).exports.dot);
