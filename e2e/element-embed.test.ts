@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALG, TYP, decodeStrict, encodeCbor, messageFor, type CodeExchangeResponse } from '../protocol/index.ts';
+import { ALG, TYP, decodeStrict, encodeCbor, encodeCborFloat, messageFor, type CodeExchangeResponse } from '../protocol/index.ts';
 import { generateSigningKey } from '../edge-verifier/keys/demo-key.ts';
 import { startVerifier, type RunningVerifier } from '../edge-verifier/node.ts';
 import { rawJws, signRaw } from '../edge-verifier/testing/make-capture.ts';
@@ -339,13 +339,13 @@ async function startOutcomeMatcher(seed: Record<string, number>): Promise<Outcom
       const p = req.url ?? '';
       const person = /^\/persons\/([^/]+)(\/verify)?$/.exec(p);
       const id = person ? decodeURIComponent(person[1]) : '';
-      const notFound = () => send(404, { code: 'NOT_FOUND', message: 'no such person' });
+      const notFound = () => send(404);
       if (req.method === 'POST' && p === '/liveness') send(200, { liveness: 90, live: true, reasons: [], signals: { fake: 1 }, bestFrame: 0, sameSubject: true, challengeMet: true });
-      else if (req.method === 'POST' && p === '/identify') send(200, { candidates: [], coverage: 1 });
+      else if (req.method === 'POST' && p === '/identify') send(200, []);
       else if (req.method === 'POST' && person?.[2]) {
         const score = references.get(id);
         if (score === undefined) notFound();
-        else send(200, { similarity: 0.5 + score / 200, score, band: 'x', identity: 'x' });
+        else res.writeHead(200, { 'content-type': 'application/cbor' }).end(encodeCborFloat(score));
       } else if (req.method === 'GET' && person && !person[2]) {
         if (references.has(id)) send(200);
         else notFound();

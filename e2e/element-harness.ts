@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ALG, TYP, decodeStrict, encodeCbor } from '../protocol/index.ts';
+import { ALG, TYP, decodeStrict, encodeCbor, encodeCborFloat } from '../protocol/index.ts';
 import { startVerifier, type RunningVerifier } from '../edge-verifier/node.ts';
 import { startDemoServer, type DemoServer } from './lib/demo-server.ts';
 import { freePort } from './lib/ports.ts';
@@ -32,11 +32,13 @@ export async function startFakeMatcher(liveness = 90): Promise<FakeMatcher> {
     req.on('end', () => {
       const body = chunks.length ? (decodeStrict(new Uint8Array(Buffer.concat(chunks))) as Record<string, unknown>) : {};
       const p = req.url ?? '';
-      calls.push({ path: p, frames: Array.isArray(body.frames) ? body.frames.length : body.image ? 1 : 0 });
+      calls.push({ path: p, frames: Array.isArray(body.frames) ? body.frames.length : Array.isArray(body.images) ? body.images.length : body.image ? 1 : 0 });
       let answer: unknown;
       if (p === '/liveness') answer = { liveness, live: liveness >= 50, reasons: [], signals: { fake: 1 }, bestFrame: 0, sameSubject: true, challengeMet: true };
-      else if (/^\/persons\/[^/]+\/verify$/.test(p)) answer = { similarity: 0.97, score: 80, band: 'APPROVE', identity: 'YES' };
-      else if (p === '/identify') answer = { candidates: [], coverage: 1 };
+      else if (/^\/persons\/[^/]+\/verify$/.test(p)) {
+        res.writeHead(200, { 'content-type': 'application/cbor' }).end(encodeCborFloat(80));
+        return;
+      } else if (p === '/identify') answer = [];
       else if (req.method === 'PUT' && p.startsWith('/persons/')) {
         res.writeHead(204).end();
         return;

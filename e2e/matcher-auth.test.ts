@@ -35,7 +35,7 @@ const ROUTES: [method: string, path: string, body?: unknown][] = [
   ['GET', '/persons/p1'],
   ['DELETE', '/persons/p1'],
   ['POST', '/persons/p1/audit'],
-  ['POST', '/persons/p1/verify', { template: tpl }],
+  ['POST', '/persons/p1/verify', { templates: [tpl] }],
   ['POST', '/verify', { a: new Uint8Array(4), b: new Uint8Array(4) }],
   ['POST', '/identify', { template: tpl }],
   ['POST', '/liveness', { frames: [new Uint8Array(4)] }],
@@ -80,7 +80,7 @@ describe('matcher bearer authentication', () => {
     expect((await call(m.url, 'GET', '/persons/p1', undefined, { token: T2 })).status).toBe(200);
     expect((await rawCall('GET', '/persons/p1', `bearer ${T2}`)).status).toBe(200);
     expect((await call(m, 'GET', '/status')).status).toBe(200);
-    expect((await call(m, 'GET', '/no-such-endpoint')).status).toBe(404);
+    expect((await call(m, 'GET', '/no-such-endpoint')).status).toBe(400);
     expect((await call(m, 'DELETE', '/persons/p1')).status).toBe(204);
   });
 

@@ -53,7 +53,9 @@ async function until<T>(fn: () => Promise<T>, ok: (x: T) => boolean, ms: number)
 
 async function rank1(m: SpawnedMatcher, i: number, minCoverage = 1) {
   const r = await call(m, 'POST', '/identify', { template: tpl(i), maxResults: 3, minCoverage });
-  return { status: r.status, top: r.body?.candidates?.[0]?.id as string | undefined, coverage: r.body?.coverage as number | undefined, code: r.body?.code as string | undefined };
+  const list = Array.isArray(r.body) ? (r.body as { id: string }[]) : undefined;
+  const coverage = r.headers.get('coverage');
+  return { status: r.status, top: list?.[0]?.id, coverage: coverage === null ? undefined : Number(coverage), code: r.body?.code as string | undefined };
 }
 
 beforeAll(async () => {
@@ -142,7 +144,7 @@ describe('matcher cluster: 5 nodes, RF 2, etcd + PostgreSQL', () => {
     // every remaining node has seen it (each probes its peers on its own schedule)
     await until(() => Promise.all(alive().map(status)), (st) => st.every((x) => Math.abs(x.cluster.capacity - 0.6) < 1e-9), 3000);
     const refused = await rank1(nodes[0]!, 0, 1);
-    expect(refused).toMatchObject({ status: 503, code: 'COVERAGE_INSUFFICIENT' });
+    expect(refused).toMatchObject({ status: 503, code: 'COVERAGE_TOO_LOW' });
     // with minCoverage 0.8 the answer comes, with the coverage it reached; persons with a live owner are found
     let found = 0;
     for (let i = 0; i < PERSONS; i++) {

@@ -33,7 +33,7 @@ const cases = [
 ];
 
 const dupIds = (r: Reply) => (r.body.duplicates as { id: string }[]).map((d) => d.id).sort();
-const candidateIds = (r: Reply) => (r.body.candidates as { id: string }[]).map((c) => c.id).sort();
+const candidateIds = (r: Reply) => (r.body as { id: string }[]).map((c) => c.id).sort();
 
 describe.each(cases)('matcher galleries on $name', (sc) => {
   let m: RunningMatcher;
@@ -62,7 +62,7 @@ describe.each(cases)('matcher galleries on $name', (sc) => {
     expect(dupIds(await enrol('aaron-default', { images: [AA1] }))).toEqual([]);
     const tenant = await enrol('al-tenant', { images: [AL1], galleries: ['tenant-0'] });
     expect(dupIds(tenant)).toEqual([]);
-    const stored = (await call(m, 'GET', '/persons/al-tenant')).body;
+    const stored = (await call(m, 'GET', '/persons/al-tenant/record')).body;
     expect(stored).toMatchObject({ galleries: ['tenant-0'], duplicates: [] });
     const listed = (await call(m, 'GET', '/duplicates')).body.duplicates as { id: string }[];
     expect(listed.map((d) => d.id)).not.toContain('al-tenant');
@@ -73,7 +73,7 @@ describe.each(cases)('matcher galleries on $name', (sc) => {
     expect(dupIds(await enrol('al-default-2', { images: [AL1] }))).toEqual(['al-default']);
     // a person in two named galleries is compared with both, still never with the default one
     expect(dupIds(await enrol('al-both', { images: [AL1], galleries: ['tenant-1', 'tenant-0'] }))).toEqual(['al-tenant', 'al-tenant-2']);
-    expect((await call(m, 'GET', '/persons/al-tenant-2')).body.duplicates.map((d: { id: string }) => d.id)).toEqual(['al-tenant']);
+    expect((await call(m, 'GET', '/persons/al-tenant-2/record')).body.duplicates.map((d: { id: string }) => d.id)).toEqual(['al-tenant']);
   });
 
   it('identifies 1:N only inside the named gallery; no gallery named means the default gallery', async () => {
@@ -82,7 +82,7 @@ describe.each(cases)('matcher galleries on $name', (sc) => {
     expect(await everyone()).toEqual(['aaron-default', 'al-default', 'al-default-2']);
     expect(await everyone('default')).toEqual(['aaron-default', 'al-default', 'al-default-2']);
     const missing = await call(m, 'POST', '/identify', { image: AL2, gallery: 'tenant-9' });
-    expect(missing.status).toBe(404);
+    expect(missing.status).toBe(400);
     expect(missing.body).toMatchObject({ code: 'GALLERY_NOT_FOUND' });
   });
 

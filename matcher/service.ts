@@ -1,15 +1,18 @@
 import * as v from 'valibot';
 import {
   bandOf, identityOf, KitError, TemplateSchema,
-  type IdentifyResult, type Person, type Template, type VerifyResult,
+  type IdentifyRequest, type MatchObject, type Person, type Template, type VerifyResult,
 } from '../protocol/index.ts';
 import type { MatcherConfig } from './config.ts';
 import type { Extractor } from './extraction/extractor.ts';
+import { faceImagesOf } from './extraction/face-record.ts';
+import type { QualityReport } from './extraction/quality.ts';
+import { DEFAULT_ICAO_POLICY, icaoChecks, type IcaoCheck, type IcaoPolicy } from './quality/icao.ts';
 import type { scoreLiveness, ServerPadOptions } from './liveness/server-pad.ts';
 import { DEFAULT_GALLERY, GalleryCache } from './index/gallery-cache.ts';
 import { Fifo } from './queue/fifo.ts';
-import { scoreOf } from './score-calibration.ts';
-import { sha256hex, type MatcherStore, type PersonRecord, type StoredTemplate } from './store/store.ts';
+import { calibratedScore, scoreOf } from './score-calibration.ts';
+import { sha256hex, type MatcherStore, type PersonEvent, type PersonRecord, type StoredTemplate } from './store/store.ts';
 import { cosine, fromTemplate, sameModel, toTemplate, type ModelId, type TemplateLike } from './template.ts';
 
 /** What a 2xx PUT returns: counts and the per-image quality, never the biometric data. */
@@ -23,6 +26,8 @@ export interface EnrolResult {
 
 export interface AuditResult {
   id: string;
+  /** false: the person is not stored; only the caches were resynchronised */
+  found: boolean;
   templates: number;
   recomputed: number;
   /** submitted templates of another model: kept in the store, left out of search */
@@ -49,6 +54,8 @@ export interface ClusterHooks {
   /** this node's share of another node's scatter (POST /cluster/search) */
   localSearch(req: { gallery: string; q: Uint8Array; k: number; live: string[] }): { id: string; similarity: number }[];
 }
+
+type IdentifyQuery = IdentifyRequest;
 
 /** The matcher's core, independent of HTTP: enrolment, audit, 1:1, 1:N, cache load. */
 export class MatcherService {
@@ -123,16 +130,26 @@ export class MatcherService {
     const out: { vec: Float32Array; stored: StoredTemplate }[] = [];
     const quality: unknown[] = [];
     for (const [i, img] of images.entries()) {
-      let ex;
+      // an ISO/IEC 19794-5 record stays stored as sent; each of its images gives a template
+      let faces: Uint8Array[];
       try {
-        ex = await this.extractor.extract(img);
+        faces = faceImagesOf(img);
       } catch (e) {
         if (e instanceof KitError) throw new KitError(e.code, `images[${i}]: ${e.message}`);
         throw e;
       }
-      quality.push(ex.quality);
-      const t = toTemplate(this.modelId, ex.embedding);
-      out.push({ vec: ex.embedding, stored: { ...t, source: 'image', imageIndex: i, sha256: sha256hex(t.data) } });
+      for (const face of faces) {
+        let ex;
+        try {
+          ex = await this.extractor.extract(face);
+        } catch (e) {
+          if (e instanceof KitError) throw new KitError(e.code, `images[${i}]: ${e.message}`);
+          throw e;
+        }
+        quality.push(ex.quality);
+        const t = toTemplate(this.modelId, ex.embedding);
+        out.push({ vec: ex.embedding, stored: { ...t, source: 'image', imageIndex: i, sha256: sha256hex(t.data) } });
+      }
     }
     for (const t of templates) {
       const vec = fromTemplate(t, this.modelId);
@@ -162,7 +179,7 @@ export class MatcherService {
   }
 
   /** PUT /persons/{id}: extract, de-duplicate, commit, then update the cache. */
-  async enrol(id: string, p: Person): Promise<EnrolResult> {
+  async enrol(id: string, p: Person, policy: Record<IcaoCheck, IcaoPolicy> = DEFAULT_ICAO_POLICY): Promise<EnrolResult> {
     this.requireReady();
     const images = p.images ?? [];
     const templates = p.templates ?? [];
@@ -172,7 +189,12 @@ export class MatcherService {
     const release = this.cache.reserve(galleries);
     if (!release) throw new KitError('GALLERY_LIMIT', `at most ${this.config.maxGalleries} galleries may exist at once`);
     return this.queue.run(() => this.exclusive(id, async () => {
-      const { out, quality } = await this.templatesOf(images, templates);
+      const extracted = await this.templatesOf(images, templates);
+      const { out } = extracted;
+      // every reference image's report carries its ICAO checks; a failure under a rejecting policy is not enrolled
+      const quality = extracted.quality.map((q) => ({ ...(q as QualityReport), checks: icaoChecks(q as QualityReport, policy).checks }));
+      const refused = quality.flatMap((q, i) => q.checks.filter((c) => !c.passed && c.policy === 'reject').map((c) => `image ${i}: ${c.check} (${c.value})`));
+      if (refused.length) throw new KitError('QUALITY_REJECTED', refused.join('; ').slice(0, 200));
       const vecs = out.map((o) => o.vec);
       const duplicates = await this.duplicatesOf(id, galleries, vecs);
       const existed = this.cache.hasPerson(id) || (await this.storeCall(() => this.store.get(id))) !== null;
@@ -182,8 +204,14 @@ export class MatcherService {
       };
       await this.storeCall(() => this.store.put(rec, images));
       this.cacheWritten(id, galleries, vecs);
+      this.note(id, { at: rec.updatedAt, kind: existed ? 'UPDATE' : 'ENROLMENT', detail: `${images.length} image(s), ${out.length} template(s)` });
       return { id, created: !existed, templates: out.length, quality, duplicates };
     })).finally(release);
+  }
+
+  /** History for the identity report: written after the answer's work, never failing it. */
+  private note(id: string, e: PersonEvent): void {
+    this.store.addEvent(id, e).catch(() => undefined);
   }
 
   /** After a committed write: cache the person if this node owns it, and tell the cluster. */
@@ -227,7 +255,12 @@ export class MatcherService {
     this.requireReady();
     return this.queue.run(() => this.exclusive(id, async () => {
       const rec = await this.storeCall(() => this.store.get(id));
-      if (!rec) throw new KitError('PERSON_NOT_FOUND', 'no such person');
+      if (!rec) {
+        // the specification: for a person that does not exist, audit only resynchronises the caches
+        this.cache.remove(id);
+        this.cluster?.written(id);
+        return { id, found: false, templates: 0, recomputed: 0, staleTemplates: 0, quality: [] };
+      }
       const images = await this.storeCall(() => this.store.images(id));
       if (images.length !== rec.imageCount) throw new KitError('STORED_DATA_CORRUPT', 'stored image count does not match the person record');
       for (const [i, img] of images.entries()) {
@@ -251,7 +284,8 @@ export class MatcherService {
       const next: PersonRecord = { ...rec, templates: [...extracted.out.map((o) => o.stored), ...stale], quality: extracted.quality, updatedAt: Date.now() };
       await this.storeCall(() => this.store.put(next, images.map((x) => x.data)));
       this.cacheWritten(id, rec.galleries, extracted.out.map((o) => o.vec));
-      return { id, templates: next.templates.length, recomputed: images.length, staleTemplates: stale.length, quality: extracted.quality };
+      this.note(id, { at: next.updatedAt, kind: 'AUDIT', detail: `${images.length} image(s) re-extracted` });
+      return { id, found: true, templates: next.templates.length, recomputed: images.length, staleTemplates: stale.length, quality: extracted.quality };
     }));
   }
 
@@ -267,25 +301,52 @@ export class MatcherService {
     }
   }
 
+  /** Every usable sample of an examined person (images without a face are skipped). */
+  private async samples(p: Person): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    if (!p.images?.length && !p.templates?.length) throw new KitError('SCHEMA_VIOLATION', 'the examined person needs at least one image or template');
+    for (const [i, img] of (p.images ?? []).entries()) {
+      try {
+        for (const face of faceImagesOf(img)) {
+          const q = await this.probe(face);
+          if (q) out.push(q);
+        }
+      } catch (e) {
+        if (e instanceof KitError) throw new KitError(e.code, `images[${i}]: ${e.message}`);
+        throw e;
+      }
+    }
+    for (const t of p.templates ?? []) out.push(fromTemplate(t, this.modelId));
+    return out;
+  }
+
   private result(sim: number | null): VerifyResult {
     const score = sim === null ? 0 : scoreOf(sim);
     const band = bandOf(score);
     return { similarity: sim ?? 0, score, band, identity: identityOf(band) };
   }
 
-  /** 1:1 against an enrolled person (best of its templates). */
-  async verify(id: string, image?: Uint8Array, template?: Template): Promise<VerifyResult> {
+  /**
+   * 1:1: the examined person against an enrolled one. The answer is the calibrated score
+   * (−100…+100, a float) of the mean cosine over every pair of samples (each examined sample
+   * against each enrolled template): cumulative over the samples, so one lucky template does not
+   * decide. 0 when the examined person has no usable face; null when the enrolled one is absent.
+   */
+  async verify(id: string, p: Person): Promise<number | null> {
     this.requireReady();
     return this.queue.run(async () => {
       const rec = await this.storeCall(() => this.store.get(id));
-      if (!rec) throw new KitError('PERSON_NOT_FOUND', 'no such person');
-      const q = await this.probe(image, template);
-      if (!q) return this.result(null);
+      if (!rec) return null;
+      const probes = await this.samples(p);
+      if (!probes.length) return 0;
       const refs = rec.templates.filter((t) => sameModel(t, this.modelId));
       if (!refs.length) throw new KitError('TEMPLATE_MODEL_MISMATCH', 'the person has no template of this matcher\'s model; run audit');
-      let best = -1;
-      for (const t of refs) best = Math.max(best, cosine(q, fromTemplate(t, this.modelId)));
-      return this.result(best);
+      const vrefs = refs.map((t) => fromTemplate(t, this.modelId));
+      let sum = 0;
+      for (const q of probes) for (const r of vrefs) sum += cosine(q, r);
+      const score = calibratedScore(sum / (probes.length * vrefs.length));
+      this.note(id, { at: Date.now(), kind: 'VERIFICATION', score, band: bandOf(score) });
+      return score;
     });
   }
 
@@ -297,28 +358,43 @@ export class MatcherService {
     });
   }
 
-  /** 1:N over one gallery's in-RAM matrix: the one the request names, else `default`; never another. */
-  async identify(r: { image?: Uint8Array; template?: Template; maxResults?: number; threshold?: number; minCoverage?: number; gallery?: string }): Promise<IdentifyResult & { score: number }> {
+  /**
+   * 1:N over the named galleries' in-RAM matrices (`default` when none is named; never another),
+   * best first; each person once with its best sample. The coverage reached comes with it.
+   */
+  async identify(r: IdentifyQuery): Promise<{ matches: MatchObject[]; coverage: number }> {
     this.requireReady();
-    // single node: every person is cached here; a cluster reports the share with a live owner
     const minCoverage = r.minCoverage ?? 1;
-    const below = (c: number) => new KitError('COVERAGE_INSUFFICIENT', `coverage ${c.toFixed(3)} is below the requested ${minCoverage}`);
+    const below = (c: number) => new KitError('COVERAGE_TOO_LOW', `coverage ${c.toFixed(3)} is below the requested ${minCoverage}`);
     if (this.cluster && this.cluster.coverage() < minCoverage) throw below(this.cluster.coverage());
-    const gallery = r.gallery ?? DEFAULT_GALLERY;
+    const galleries = [...new Set([...(r.galleries ?? []), ...(r.gallery ? [r.gallery] : [])])];
+    if (!galleries.length) galleries.push(DEFAULT_GALLERY);
     // in a cluster a gallery may have no member cached on this node: an empty answer there
-    if (!this.cluster && gallery !== DEFAULT_GALLERY && !this.cache.has(gallery)) throw new KitError('GALLERY_NOT_FOUND', 'no such gallery');
+    for (const g of galleries) if (!this.cluster && g !== DEFAULT_GALLERY && !this.cache.has(g)) throw new KitError('GALLERY_NOT_FOUND', `no such gallery: ${g}`);
+    if (r.probe && (r.image || r.template)) throw new KitError('SCHEMA_VIOLATION', 'send the probe as probe, or as one image or template, not both');
+    const probe: Person = r.probe ?? { images: r.image ? [r.image] : undefined, templates: r.template ? [r.template] : undefined };
     return this.queue.run(async () => {
-      const q = await this.probe(r.image, r.template);
+      const qs = await this.samples(probe);
       const k = r.maxResults ?? this.config.defaultMaxResults;
-      if (!q) return { candidates: [], coverage: this.cluster?.coverage() ?? 1, score: 0 };
+      let coverage = this.cluster?.coverage() ?? 1;
+      if (!qs.length) return { matches: [], coverage };
       const threshold = r.threshold ?? this.config.defaultIdentifyThreshold;
-      const { hits, coverage } = await this.searchGallery(gallery, q, k);
+      const best = new Map<string, number>();
+      for (const g of galleries) {
+        for (const q of qs) {
+          const found = await this.searchGallery(g, q, k);
+          coverage = Math.min(coverage, found.coverage);
+          for (const h of found.hits) if ((best.get(h.id) ?? -Infinity) < h.similarity) best.set(h.id, h.similarity);
+        }
+      }
       // a node lost during the scatter lowers the coverage reached: below the minimum, no silent partial answer
       if (coverage < minCoverage) throw below(coverage);
-      const candidates = hits
-        .map((h) => ({ id: h.id, similarity: h.similarity, score: scoreOf(h.similarity) }))
-        .filter((c) => c.score >= threshold);
-      return { candidates, coverage, score: candidates[0]?.score ?? -100 };
+      const matches = [...best]
+        .map(([id, similarity]) => ({ id, score: scoreOf(similarity), similarity }))
+        .filter((m) => m.score >= threshold)
+        .sort((a, b) => b.similarity - a.similarity)
+        .slice(0, k);
+      return { matches, coverage };
     });
   }
 }

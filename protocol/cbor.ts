@@ -121,4 +121,15 @@ export function encodeCbor(x: unknown): Uint8Array {
   return encode(x);
 }
 
+/**
+ * One CBOR float64 (major type 7, 0xfb), whatever the value: `encodeCbor` writes 50 as an integer,
+ * and the ABIS verify answer is a floating-point score.
+ */
+export function encodeCborFloat(x: number): Uint8Array {
+  const out = new Uint8Array(9);
+  out[0] = 0xfb;
+  new DataView(out.buffer).setFloat64(1, x);
+  return out;
+}
+
 export const CBOR_MEDIA_TYPE = 'application/cbor';

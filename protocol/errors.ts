@@ -17,6 +17,7 @@ export const ERRORS = {
   RATE_LIMITED: 429,
   OVERLOADED: 503,
   NOT_READY: 503,
+  CLUSTER_NOT_READY: 503,
   STORE_UNAVAILABLE: 503,
   UPSTREAM_UNAVAILABLE: 503,
   INTERNAL: 503,
@@ -71,6 +72,8 @@ export const ERRORS = {
   PERSON_NOT_FOUND: 404,
   GALLERY_NOT_FOUND: 404,
   IMAGE_UNDECODABLE: 400,
+  FACE_RECORD_INVALID: 400,
+  QUALITY_REJECTED: 400,
   /** image header declares more pixels than the matcher decodes (checked before decoding) */
   IMAGE_TOO_LARGE: 400,
   /** a new gallery name while the matcher already holds its maximum number of galleries */
@@ -79,7 +82,7 @@ export const ERRORS = {
   MULTIPLE_FACES: 400,
   TEMPLATE_MODEL_MISMATCH: 400,
   STORED_DATA_CORRUPT: 400,
-  COVERAGE_INSUFFICIENT: 503,
+  COVERAGE_TOO_LOW: 503,
   // on-device checks and camera (guidance; never an authority)
   FACE_NOT_FOUND: 400,
   FACE_MULTIPLE: 400,

@@ -25,28 +25,40 @@ export const PersonSchema = v.strictObject({
 });
 export type Person = v.InferOutput<typeof PersonSchema>;
 
-export const VerifyRequestSchema = v.strictObject({ image: v.optional(bytes), template: v.optional(TemplateSchema) });
+/** POST /persons/{id}/verify: the examined person (the same object PUT takes; galleries and metadata are ignored). */
+export const VerifyRequestSchema = PersonSchema;
 export const VerifyPairRequestSchema = v.strictObject({ a: bytes, b: bytes });
 
-/** 1:1 answer: raw similarity plus the −100…+100 score and its band. */
+/** 1:1 result: the −100…+100 score, its band and identity (and, from POST /verify, the raw similarity). */
 export interface VerifyResult {
-  similarity: number;
+  similarity?: number;
   score: number;
   band: string;
   identity: string;
 }
 
+/**
+ * POST /identify: the probe (an examined person, like verify's body; or, as a shorthand, one
+ * `image` or `template`), max results, threshold (score), minimum coverage, galleries.
+ */
 export const IdentifyRequestSchema = v.strictObject({
+  probe: v.optional(PersonSchema),
   image: v.optional(bytes),
   template: v.optional(TemplateSchema),
+  galleries: v.optional(v.pipe(v.array(id), v.minLength(1), v.maxLength(16))),
   maxResults: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100))),
   threshold: v.optional(v.pipe(v.number(), v.minValue(-100), v.maxValue(100))),
   minCoverage: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1))),
   gallery: v.optional(id),
 });
+export type IdentifyRequest = v.InferOutput<typeof IdentifyRequestSchema>;
 
+/** One element of POST /identify's answer (a CBOR list of these, best first). */
+export interface MatchObject { id: string; score: number; similarity: number }
+
+/** The verifier's view of a 1:N answer: the list, and the coverage the matcher reported (header `coverage`). */
 export interface IdentifyResult {
-  candidates: { id: string; similarity: number; score: number }[];
+  candidates: MatchObject[];
   coverage: number;
 }
 

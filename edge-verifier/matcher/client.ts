@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import {
-  CBOR_MEDIA_TYPE, KitError, type Challenge, decodeStrict, encodeCbor, isErrorCode, type ErrorCode, type IdentifyResult, type LivenessResult,
+  bandOf, CBOR_MEDIA_TYPE, identityOf, KitError, type Challenge, decodeStrict, encodeCbor, isErrorCode, type ErrorCode, type IdentifyResult, type LivenessResult,
   type VerifyResult,
 } from '../../protocol/index.ts';
 
@@ -20,16 +20,10 @@ const LivenessResultSchema = v.object({
   sameSubject: v.boolean(),
   challengeMet: v.boolean(),
 });
-const VerifyResultSchema = v.object({
-  similarity: v.number(),
-  score: v.pipe(v.number(), v.minValue(-100), v.maxValue(100)),
-  band: v.string(),
-  identity: v.string(),
-});
-const IdentifyResultSchema = v.object({
-  candidates: v.array(v.object({ id: v.string(), similarity: v.number(), score: v.pipe(v.number(), v.minValue(-100), v.maxValue(100)) })),
-  coverage: v.number(),
-});
+/** POST /persons/{id}/verify answers one float: the calibrated score (band and identity are derived here). */
+const ScoreSchema = v.pipe(v.number(), v.minValue(-100), v.maxValue(100));
+/** POST /identify answers a list of match objects (they may carry more keys); the coverage comes in a header. */
+const MatchListSchema = v.array(v.object({ id: v.string(), score: ScoreSchema, similarity: v.optional(v.number()) }));
 const ErrorBodySchema = v.object({ code: v.string(), message: v.optional(v.string()) });
 
 export interface MatcherClient {
@@ -52,7 +46,7 @@ export function matcherClient(opts: { baseUrl: string; timeoutMs: number; token?
   const base = opts.baseUrl.replace(/\/+$/, '');
   const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
-  async function call<T>(method: string, path: string, body: unknown, schema: v.GenericSchema<unknown, T> | null): Promise<T> {
+  async function call<T>(method: string, path: string, body: unknown, schema: v.GenericSchema<unknown, T> | null, onHeaders?: (h: Headers) => void): Promise<T> {
     let res: Response;
     try {
       res = await doFetch(base + path, {
@@ -68,6 +62,8 @@ export function matcherClient(opts: { baseUrl: string; timeoutMs: number; token?
     if (res.status >= 500 || res.status === 429) throw new KitError('UPSTREAM_UNAVAILABLE', `matcher answered ${res.status}`);
     // a refused credential is the operator's misconfiguration (MATCHER_TOKEN), not the capture's fault
     if (res.status === 401 || res.status === 403) throw new KitError('UPSTREAM_UNAVAILABLE', 'matcher refused the verifier\'s credential');
+    // the contract's empty 404: the person does not exist
+    if (res.status === 404 && !bytes.byteLength) throw new MatcherRejection('PERSON_NOT_FOUND', 404);
     if (res.status >= 400) {
       let code: ErrorCode = 'BAD_REQUEST';
       try {
@@ -78,6 +74,7 @@ export function matcherClient(opts: { baseUrl: string; timeoutMs: number; token?
       }
       throw new MatcherRejection(code, res.status);
     }
+    onHeaders?.(res.headers);
     if (!schema) return undefined as T;
     const r = v.safeParse(schema, bytes.byteLength ? decodeStrict(bytes) : undefined);
     if (!r.success) throw new KitError('UPSTREAM_UNAVAILABLE', 'matcher answer violates the protocol');
@@ -87,10 +84,19 @@ export function matcherClient(opts: { baseUrl: string; timeoutMs: number; token?
   const person = (id: string) => `/persons/${encodeURIComponent(id)}`;
   return {
     liveness: (frames, roles, t, challenge) => call('POST', '/liveness', { frames, roles, t, challenge }, LivenessResultSchema),
-    verify: (id, image) => call('POST', `${person(id)}/verify`, { image }, VerifyResultSchema),
+    verify: async (id, image) => {
+      const score = await call('POST', `${person(id)}/verify`, { images: [image] }, ScoreSchema);
+      const band = bandOf(score);
+      return { score, band, identity: identityOf(band) };
+    },
     identify: async (image, maxResults, gallery) => {
+      let coverage = 1;
       try {
-        return await call('POST', '/identify', { image, maxResults, gallery }, IdentifyResultSchema);
+        const candidates = await call('POST', '/identify', { image, maxResults, galleries: [gallery] }, MatchListSchema, (h) => {
+          const c = Number(h.get('coverage'));
+          if (h.has('coverage') && Number.isFinite(c)) coverage = c;
+        });
+        return { candidates: candidates.map((m) => ({ id: m.id, score: m.score, similarity: m.similarity ?? Number.NaN })), coverage };
       } catch (e) {
         if (e instanceof MatcherRejection && e.code === 'GALLERY_NOT_FOUND') return { candidates: [], coverage: 1 };
         throw e;

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeStrict, encodeCbor } from '../../protocol/index.ts';
+import { decodeStrict, encodeCbor, encodeCborFloat } from '../../protocol/index.ts';
 
 /**
  * A small real HTTP matcher for tests (127.0.0.1, CBOR). Behaviour is chosen by a marker inside
@@ -27,14 +27,14 @@ function has(frames: Uint8Array[], marker: string): boolean {
 export async function startFakeMatcher(opts: { delayMs?: number; constant?: boolean } = {}): Promise<FakeMatcher> {
   const state: FakeMatcher = { url: '', calls: [], down: false, close: async () => undefined };
   const constLiveness = encodeCbor({ liveness: 95, live: true, reasons: [], signals: { moire: 0.1 }, bestFrame: 0, sameSubject: true, challengeMet: true });
-  const constVerify = encodeCbor({ similarity: 0.97, score: 80, band: 'APPROVE', identity: 'YES' });
+  const constVerify = encodeCborFloat(80);
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const send = (status: number, body: unknown) => {
-        const bytes = body instanceof Uint8Array ? body : encodeCbor(body);
-        res.writeHead(status, { 'content-type': 'application/cbor', 'content-length': bytes.byteLength });
+      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        const bytes = body === null ? new Uint8Array(0) : body instanceof Uint8Array ? body : encodeCbor(body);
+        res.writeHead(status, { ...(bytes.byteLength ? { 'content-type': 'application/cbor' } : {}), 'content-length': bytes.byteLength, ...headers });
         res.end(bytes);
       };
       const path = (req.url ?? '').split('?')[0];
@@ -43,7 +43,7 @@ export async function startFakeMatcher(opts: { delayMs?: number; constant?: bool
         if (opts.constant) return send(200, path === '/liveness' ? constLiveness : constVerify);
         if (state.down) return send(503, { code: 'NOT_READY', message: 'down' });
         if (req.method === 'GET' && /^\/persons\/[^/]+$/.test(path)) {
-          return path.includes('EXISTS') ? send(200, { images: [], templates: [], galleries: [], metadata: {} }) : send(404, { code: 'PERSON_NOT_FOUND', message: 'no such person' });
+          return path.includes('EXISTS') ? send(200, { images: [], galleries: [], metadata: {} }) : send(404, null);
         }
         let body: Record<string, unknown>;
         try {
@@ -66,19 +66,21 @@ export async function startFakeMatcher(opts: { delayMs?: number; constant?: bool
         }
         if (req.method === 'POST' && /^\/persons\/[^/]+\/verify$/.test(path)) {
           const score = has(frames, 'NOMATCH') ? -80 : has(frames, 'REVIEW') ? 20 : has(frames, 'RECAP') ? 0 : 80;
-          return send(200, { similarity: 0.5 + score / 200, score, band: 'x', identity: 'x' });
+          return send(200, encodeCborFloat(score));
         }
         if (req.method === 'POST' && path === '/identify') {
-          const ns = typeof body.gallery === 'string' && body.gallery.startsWith('tenant.') ? `${body.gallery.slice(7)}:` : '';
-          const c = (id: string, similarity: number, score: number) => ({ id: ns + id, similarity, score });
-          if (has(frames, 'NOMATCH')) return send(200, { candidates: [], coverage: 1 });
-          if (has(frames, 'DUP')) return send(200, { candidates: [c('someone-else', 0.95, 90)], coverage: 1 });
-          if (has(frames, 'REVIEW')) return send(200, { candidates: [c('person-1', 0.6, 20)], coverage: 1 });
-          if (has(frames, 'ENROL')) return send(200, { candidates: [], coverage: 1 });
-          return send(200, { candidates: [c('person-1', 0.95, 85), c('person-2', 0.4, -30), { id: 'other-tenant:person-9', similarity: 0.99, score: 99 }], coverage: 1 });
+          const gallery = Array.isArray(body.galleries) ? body.galleries[0] : body.gallery;
+          const ns = typeof gallery === 'string' && gallery.startsWith('tenant.') ? `${gallery.slice(7)}:` : '';
+          const c = (id: string, similarity: number, score: number) => ({ id: ns + id, score, similarity });
+          const list = (matches: unknown[]) => send(200, matches, { coverage: '1' });
+          if (has(frames, 'NOMATCH')) return list([]);
+          if (has(frames, 'DUP')) return list([c('someone-else', 0.95, 90)]);
+          if (has(frames, 'REVIEW')) return list([c('person-1', 0.6, 20)]);
+          if (has(frames, 'ENROL')) return list([]);
+          return list([c('person-1', 0.95, 85), c('person-2', 0.4, -30), { id: 'other-tenant:person-9', score: 99, similarity: 0.99 }]);
         }
         if (req.method === 'PUT' && /^\/persons\/[^/]+$/.test(path)) return send(201, { id: path.split('/')[2] });
-        return send(404, { code: 'NOT_FOUND', message: 'no route' });
+        return send(400, { code: 'NOT_FOUND', message: 'no route' });
       };
       if (opts.delayMs) setTimeout(answer, opts.delayMs);
       else answer();

@@ -21,6 +21,15 @@ function routeOf(c: Context): string {
   return r?.path ?? 'unmatched';
 }
 
+/**
+ * The status the ABIS contract allows for an error: 503 for anything temporary, 401 for a refused
+ * credential (bearer tokens are an extension), 400 for every other permanent failure.
+ */
+export function contractStatus(status: number): 400 | 401 | 503 {
+  if (status >= 500 || status === 429) return 503;
+  return status === 401 ? 401 : 400;
+}
+
 /** The matcher's HTTP surface: errors are data (KitError → status + CBOR/JSON {code, message}). */
 export function createApp(svc: MatcherService, o: AppOptions): { app: Hono; metrics: Metrics } {
   const app = new Hono();
@@ -38,12 +47,14 @@ export function createApp(svc: MatcherService, o: AppOptions): { app: Hono; metr
   matchRoutes(app, svc);
   healthRoutes(app, svc, metrics);
 
-  app.notFound((c) => reply(c, 404, { code: 'NOT_FOUND', message: 'no such endpoint' }));
+  // the specification knows two failures: 400 permanent, 503 temporary (an unknown route is permanent)
+  app.notFound((c) => reply(c, 400, { code: 'NOT_FOUND', message: 'no such endpoint' }));
   app.onError((err, c) => {
     // anything unexpected is reported as a temporary fault without its message (no stack, SQL or data)
     const e = err instanceof KitError ? err : new KitError('INTERNAL', 'internal error');
     if (!(err instanceof KitError)) console.error('matcher: unexpected error', process.env.MATCHER_DEBUG ? err : err instanceof Error ? err.name : typeof err);
-    return reply(c, e.status, e.toBody(), e.status === 503 ? { 'retry-after': String(svc.config.retryAfterSeconds) } : {});
+    const status = contractStatus(e.status);
+    return reply(c, status, e.toBody(), status === 503 ? { 'retry-after': String(svc.config.retryAfterSeconds) } : {});
   });
   return { app, metrics };
 }

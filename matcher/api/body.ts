@@ -107,7 +107,7 @@ export async function readBody<S extends v.GenericSchema>(c: Context, schema: S,
   return r.output;
 }
 
-function wantsJson(c: Context): boolean {
+export function wantsJson(c: Context): boolean {
   const accept = c.req.header('accept') ?? '';
   if (accept.includes(CBOR_MEDIA_TYPE)) return false;
   return accept.includes('application/json') || (c.req.header('content-type') ?? '').startsWith('application/json');

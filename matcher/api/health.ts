@@ -14,11 +14,12 @@ function unitParam(raw: string | undefined, name: string): number {
 
 /** GET /live, /ready, /cluster-ready, /status, /duplicates, /prometheus. */
 export function healthRoutes(app: Hono, svc: MatcherService, metrics: Metrics): void {
-  app.get('/live', (c) => reply(c, 200, { live: true }));
+  // the specification: empty 200s; a 503 carries the error object like every other temporary failure
+  app.get('/live', (c) => c.body(null, 200));
 
   app.get('/ready', (c) => {
     if (!svc.ready) throw new KitError('NOT_READY', 'matcher cache is still loading');
-    return reply(c, 200, { ready: true });
+    return c.body(null, 200);
   });
 
   // single node: capacity and coverage are 1 once the cache is loaded, 0 before; a cluster
@@ -28,9 +29,8 @@ export function healthRoutes(app: Hono, svc: MatcherService, metrics: Metrics): 
     const coverage = unitParam(c.req.query('coverage'), 'coverage');
     const haveCapacity = !svc.ready ? 0 : svc.cluster ? svc.cluster.capacity() : 1;
     const haveCoverage = !svc.ready ? 0 : svc.cluster ? svc.cluster.coverage() : 1;
-    const ok = svc.ready && haveCapacity >= capacity && haveCoverage >= coverage;
-    const nodes = svc.cluster ? (svc.cluster.status().members as unknown[]).length : 1;
-    return reply(c, ok ? 200 : 503, { ready: ok, capacity: haveCapacity, coverage: haveCoverage, nodes });
+    if (svc.ready && haveCapacity >= capacity && haveCoverage >= coverage) return c.body(null, 200);
+    throw new KitError('CLUSTER_NOT_READY', `capacity ${haveCapacity.toFixed(3)} (wanted ${capacity}), coverage ${haveCoverage.toFixed(3)} (wanted ${coverage})`);
   });
 
   app.get('/status', async (c) => {

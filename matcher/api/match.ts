@@ -12,7 +12,7 @@ const ClusterSearchSchema = v.strictObject({
   live: v.pipe(v.array(v.pipe(v.string(), v.maxLength(128))), v.maxLength(1024)),
 });
 
-/** POST /verify (two images), POST /identify (1:N), POST /liveness (server-side PAD). */
+/** POST /identify (1:N, the contract); POST /verify (two images) and POST /liveness (server-side PAD): extensions. */
 export function matchRoutes(app: Hono, svc: MatcherService): void {
   const max = svc.config.maxBodyBytes;
 
@@ -21,9 +21,11 @@ export function matchRoutes(app: Hono, svc: MatcherService): void {
     return reply(c, 200, await svc.verifyPair(body.a, body.b));
   });
 
+  // answer: a CBOR list of match objects, best first; the coverage reached rides in a header (extension)
   app.post('/identify', async (c) => {
     const body = await readBody(c, IdentifyRequestSchema, max);
-    return reply(c, 200, await svc.identify(body));
+    const r = await svc.identify(body);
+    return reply(c, 200, r.matches, { coverage: String(r.coverage) });
   });
 
   // internal (cluster peers, same bearer tokens): this node's share of a scatter-gather 1:N

@@ -131,7 +131,7 @@ try {
     const img = (p: string) => new Uint8Array(readFileSync(path.join(root, '..', 'shared', 'fixtures', 'faces', 'lfw', p)));
     const put = await fetch(`${m.url}/persons/al`, { method: 'PUT', body: Buffer.from(encode({ images: [img('Al_Pacino/Al_Pacino_0001.jpg')] })), headers: { 'content-type': 'application/cbor', authorization: `Bearer ${m.token}` } });
     if (put.status >= 300) throw new Error(`enrol failed: ${put.status}`);
-    const probe = Buffer.from(encode({ image: img('Al_Pacino/Al_Pacino_0002.jpg') }));
+    const probe = Buffer.from(encode({ images: [img('Al_Pacino/Al_Pacino_0002.jpg')] }));
     const times: number[] = [];
     for (let i = 0; i < 15; i++) {
       const t = performance.now();

@@ -92,20 +92,28 @@ console.log(`\nrank-1 hit rate: ${pct(rank1)} (${hits}/${probes} probes, ${galle
 // score bands (calibration ${CALIBRATION.model}): share of impostor and genuine pairs landing in each
 const bands: [string, (s: number) => boolean][] = [['≥ +50 approve', (s) => s >= 50], ['+1…+49 review', (s) => s >= 1 && s < 50], ['−1…−39 review', (s) => s <= -1 && s > -40], ['≤ −40 deny', (s) => s <= -40]];
 const impMean = iAll.reduce((a, b) => a + b, 0) / (iAll.length || 1);
-console.log(`score bands (all-vs-all; impostor mean cosine ${impMean.toFixed(4)}; knots ${CALIBRATION.knots.map((k) => `${k.cosine}→${k.score}`).join(', ')})`);
-console.log('| band | false-match rate (impostors) | genuine share |');
-console.log('|---|---|---|');
-for (const [name, f] of bands) {
-  const fm = iAll.filter((s) => f(scoreOf(s))).length / (iAll.length || 1);
-  const gm = gAll.filter((s) => f(scoreOf(s))).length / (gAll.length || 1);
-  console.log(`| ${name} | ${(100 * fm).toFixed(3)}% | ${pct(gm)} |`);
-}
+const impSorted = [...iAll].sort((a, b) => a - b);
+const q = (p: number) => impSorted[Math.min(impSorted.length - 1, Math.floor(p * impSorted.length))] ?? Number.NaN;
+console.log(`score bands (all-vs-all; impostor cosine mean ${impMean.toFixed(4)}, p50 ${q(0.5).toFixed(4)}, p95 ${q(0.95).toFixed(4)}, p99 ${q(0.99).toFixed(4)}; knots ${CALIBRATION.knots.map((k) => `${k.cosine}→${k.score}`).join(', ')})`);
+const share = (xs: number[], f: (s: number) => boolean) => xs.filter((s) => f(scoreOf(s))).length / (xs.length || 1);
+const pairG = usable.filter((p) => p.same).map((p) => sim(p.a, p.b)), pairI = usable.filter((p) => !p.same).map((p) => sim(p.a, p.b));
+const bandRows = bands.map(([name, f]) => ({
+  band: name,
+  impostor_share: share(iAll, f),
+  genuine_share: share(gAll, f),
+  pairs_impostor_share: share(pairI, f),
+  pairs_genuine_share: share(pairG, f),
+}));
+console.log(`| band | false-match rate (all-vs-all, ${iAll.length} impostor pairs) | genuine share (${gAll.length}) | pairs CSV: impostor share (${pairI.length}) | pairs CSV: genuine share (${pairG.length}) |`);
+console.log('|---|---|---|---|---|');
+for (const b of bandRows) console.log(`| ${b.band} | ${(100 * b.impostor_share).toFixed(3)}% | ${pct(b.genuine_share)} | ${(100 * b.pairs_impostor_share).toFixed(2)}% | ${pct(b.pairs_genuine_share)} |`);
 
 if (jsonOut) {
   writeFileSync(jsonOut, JSON.stringify({
     match: { genuine: pairRep.genuine, impostor: pairRep.impostor, tar_at_far: { '0.01': pairRep.tar1, '0.001': pairRep.tar01 }, accuracy: pairRep.accuracy, rank1 },
     all_vs_all: { genuine: allRep.genuine, impostor: allRep.impostor, tar_at_far: { '0.01': allRep.tar1, '0.001': allRep.tar01 }, accuracy: allRep.accuracy, cosine_at_far: { '0.01': allRep.t1, '0.001': allRep.t01 } },
     model: `${extractor.model}@${extractor.version}`,
+    bands: { knots: CALIBRATION.knots, impostor_cosine: { p50: q(0.5), p95: q(0.95), p99: q(0.99) }, rows: bandRows },
   }, null, 2));
 }
 process.exit(0);

@@ -19,6 +19,13 @@ export interface QualityReport {
   sharpness: number;
   /** eye aspect ratio (opening / width), mean of both eyes */
   eyeOpenness: number;
+  /** eye midpoint's horizontal offset from the image centre and its height from the top, both ÷ the image size */
+  centreOffset: number;
+  eyeLine: number;
+  /** luma standard deviation of the background (the image outside the head box, sampled) */
+  backgroundStd: number;
+  /** share of near-white, colourless pixels around the eyes (glare on glasses) */
+  eyeGlare: number;
   /** stable codes of checks that failed the reference-image thresholds */
   issues: string[];
 }
@@ -67,6 +74,41 @@ export function lumaStats(chip: ImageInput): { mean: number; clipped: number; la
   return { mean: sum / (w * h), clipped: clipped / (w * h), lapVar: n ? s2 / n - m * m : 0 };
 }
 
+const luma = (d: ImageInput['data'], i: number) => 0.299 * d[i] + 0.587 * d[i + 1] + 0.114 * d[i + 2];
+
+/** Luma spread of the image outside the head (the face box grown 1.6× and down to the chin), every 4th pixel. */
+function backgroundStd(image: ImageInput, box: { x: number; y: number; w: number; h: number }): number {
+  const { width: w, height: h, data, channels: c } = image;
+  const x0 = box.x - box.w * 0.3, x1 = box.x + box.w * 1.3, y0 = box.y - box.h * 0.5;
+  let n = 0, s = 0, s2 = 0;
+  for (let y = 0; y < h; y += 4) for (let x = 0; x < w; x += 4) {
+    if (x >= x0 && x <= x1 && y >= y0) continue; // the head and what lies below it (neck, shoulders)
+    const v = luma(data, (y * w + x) * c);
+    s += v; s2 += v * v; n++;
+  }
+  if (n < 16) return 0;
+  const m = s / n;
+  return Math.sqrt(Math.max(0, s2 / n - m * m));
+}
+
+/** Near-white, colourless pixels in a box around each eye (corners a, b): specular glare on lenses. */
+function eyeGlare(image: ImageInput, eyes: [number[], number[]][]): number {
+  const { width: w, height: h, data, channels: c } = image;
+  let n = 0, hot = 0;
+  for (const [a, b] of eyes) {
+    const r = dist(a, b) * 0.9, cx = (a[0] + b[0]) / 2, cy = (a[1] + b[1]) / 2;
+    for (let y = Math.max(0, Math.round(cy - r * 0.7)); y < Math.min(h, Math.round(cy + r * 0.7)); y++) {
+      for (let x = Math.max(0, Math.round(cx - r)); x < Math.min(w, Math.round(cx + r)); x++) {
+        const i = (y * w + x) * c;
+        const mx = Math.max(data[i], data[i + 1], data[i + 2]), mn = Math.min(data[i], data[i + 1], data[i + 2]);
+        n++;
+        if (mn > 235 && mx - mn < 20) hot++;
+      }
+    }
+  }
+  return n ? hot / n : 0;
+}
+
 /** Measures one image's face for enrolment quality; `chip` is the aligned face chip. */
 export function assessQuality(image: ImageInput, faces: FaceDetection[], face: FaceDetection, lm: FaceLandmarks, chip: ImageInput, t = DEFAULT_QUALITY_THRESHOLDS): QualityReport {
   const rOut = P(lm, 33), rIn = P(lm, 133), lIn = P(lm, 362), lOut = P(lm, 263), nose = P(lm, 1);
@@ -98,6 +140,10 @@ export function assessQuality(image: ImageInput, faces: FaceDetection[], face: F
     exposure: r2(st.mean), clipped: r2(st.clipped),
     sharpness: r2(st.lapVar),
     eyeOpenness: r2(eyeOpenness),
+    centreOffset: r2(Math.abs(mid[0] / image.width - 0.5)),
+    eyeLine: r2(mid[1] / image.height),
+    backgroundStd: r2(backgroundStd(image, face.box)),
+    eyeGlare: Math.round(eyeGlare(image, [[rOut, rIn], [lIn, lOut]]) * 1000) / 1000,
     issues,
   };
 }

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { sha256hex, type Duplicate, type MatcherStore, type PersonRecord, type StoredImage, type StoredTemplate, type TemplateRow } from './store.ts';
+import { eventOf, sha256hex, type Duplicate, type MatcherStore, type PersonEvent, type PersonRecord, type StoredImage, type StoredTemplate, type TemplateRow } from './store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS persons (
@@ -13,6 +13,10 @@ CREATE TABLE IF NOT EXISTS templates (
 CREATE TABLE IF NOT EXISTS images (
   person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
   data BYTEA NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (person_id, idx));
+CREATE TABLE IF NOT EXISTS person_events (
+  seq BIGSERIAL PRIMARY KEY, person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+  at BIGINT NOT NULL, kind TEXT NOT NULL, score DOUBLE PRECISION, band TEXT, detail TEXT);
+CREATE INDEX IF NOT EXISTS person_events_person ON person_events (person_id, seq);
 `;
 
 interface TplRow { person_id: string; idx: number; model: string; version: string; dims: number; dtype: 'f32' | 'i8'; data: Buffer; source: 'image' | 'submitted'; image_index: number | null; sha256: string; galleries?: string[] }
@@ -113,6 +117,20 @@ export async function openPostgresStore(url: string, o: { max?: number } = {}): 
         if (r.rows.length < pageSize) break;
       }
       return total;
+    },
+    async addEvent(id, e) {
+      await pool.query(
+        `INSERT INTO person_events (person_id, at, kind, score, band, detail) SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM persons WHERE id = $1)`,
+        [id, e.at, e.kind, e.score ?? null, e.band ?? null, e.detail ?? null],
+      ).catch((err: { code?: string }) => {
+        // the person was deleted between the check and the insert: nothing to record
+        if (err.code !== '23503') throw err;
+      });
+    },
+    async events(id, limit = 50) {
+      const r = await pool.query<{ at: string; kind: PersonEvent['kind']; score: number | null; band: string | null; detail: string | null }>(
+        'SELECT at, kind, score, band, detail FROM person_events WHERE person_id = $1 ORDER BY seq DESC LIMIT $2', [id, limit]);
+      return r.rows.map(eventOf);
     },
     async listDuplicates() {
       const r = await pool.query<{ id: string; duplicates: Duplicate[] }>(`SELECT id, duplicates FROM persons WHERE duplicates <> '[]'::jsonb ORDER BY id`);

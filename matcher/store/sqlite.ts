@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { sha256hex, type Duplicate, type MatcherStore, type PersonRecord, type StoredImage, type StoredTemplate, type TemplateRow } from './store.ts';
+import { eventOf, sha256hex, type Duplicate, type MatcherStore, type PersonEvent, type PersonRecord, type StoredImage, type StoredTemplate, type TemplateRow } from './store.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS persons (
@@ -15,6 +15,10 @@ CREATE TABLE IF NOT EXISTS templates (
 CREATE TABLE IF NOT EXISTS images (
   person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE, idx INTEGER NOT NULL,
   data BLOB NOT NULL, sha256 TEXT NOT NULL, PRIMARY KEY (person_id, idx));
+CREATE TABLE IF NOT EXISTS person_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL, kind TEXT NOT NULL, score REAL, band TEXT, detail TEXT);
+CREATE INDEX IF NOT EXISTS person_events_person ON person_events (person_id, seq);
 `;
 
 interface PersonRow { id: string; galleries: string; metadata: string; quality: string; duplicates: string; image_count: number; updated_at: number }
@@ -52,6 +56,9 @@ export function openSqliteStore(file: string): MatcherStore {
     scan: db.prepare(`SELECT t.*, p.galleries FROM templates t JOIN persons p ON p.id = t.person_id`),
     persons: db.prepare('SELECT id, updated_at FROM persons'),
     dups: db.prepare(`SELECT id, duplicates FROM persons WHERE duplicates <> '[]' ORDER BY id`),
+    addEvent: db.prepare(`INSERT INTO person_events (person_id, at, kind, score, band, detail)
+      SELECT @id, @at, @kind, @score, @band, @detail WHERE EXISTS (SELECT 1 FROM persons WHERE id = @id)`),
+    events: db.prepare('SELECT at, kind, score, band, detail FROM person_events WHERE person_id = ? ORDER BY seq DESC LIMIT ?'),
   };
   const put = db.transaction((p: PersonRecord, images: Uint8Array[], imageHashes: string[]) => {
     q.upsertPerson.run({
@@ -101,6 +108,13 @@ export function openSqliteStore(file: string): MatcherStore {
       }
       if (page.length) { onPage(page); total += page.length; }
       return total;
+    },
+    async addEvent(id, e) {
+      q.addEvent.run({ id, at: e.at, kind: e.kind, score: e.score ?? null, band: e.band ?? null, detail: e.detail ?? null });
+    },
+    async events(id, limit = 50) {
+      return (q.events.all(id, limit) as { at: number; kind: PersonEvent['kind']; score: number | null; band: string | null; detail: string | null }[])
+        .map((r) => eventOf(r));
     },
     async listDuplicates() {
       return (q.dups.all() as { id: string; duplicates: string }[]).map((r) => ({ id: r.id, duplicates: JSON.parse(r.duplicates) as Duplicate[] }));

@@ -82,6 +82,24 @@ export function storeSuite(name: string, open: () => Promise<MatcherStore>, clea
       expect(d.find((x) => x.id === 'p1')).toBeUndefined();
     });
 
+    it('keeps a person\'s history, newest first, survives a replace, erases it with the person, ignores absent persons', async () => {
+      await store.put(person('h1'), []);
+      await store.addEvent('h1', { at: 1, kind: 'ENROLMENT' });
+      await store.addEvent('h1', { at: 2, kind: 'VERIFICATION', score: 63.5, band: 'APPROVE' });
+      await store.put(person('h1', 2), []);
+      await store.addEvent('h1', { at: 3, kind: 'UPDATE', detail: '2 templates' });
+      expect(await store.events('h1')).toEqual([
+        { at: 3, kind: 'UPDATE', detail: '2 templates' },
+        { at: 2, kind: 'VERIFICATION', score: 63.5, band: 'APPROVE' },
+        { at: 1, kind: 'ENROLMENT' },
+      ]);
+      expect(await store.events('h1', 1)).toHaveLength(1);
+      await store.addEvent('nobody', { at: 4, kind: 'AUDIT' });
+      expect(await store.events('nobody')).toEqual([]);
+      await store.delete('h1');
+      expect(await store.events('h1')).toEqual([]);
+    });
+
     it('answers ping', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

@@ -33,6 +33,21 @@ export interface PersonRecord {
   updatedAt: number;
 }
 
+/** One line of a person's history (the identity report reads it); never biometric data. */
+export interface PersonEvent {
+  at: number;
+  kind: 'ENROLMENT' | 'UPDATE' | 'AUDIT' | 'VERIFICATION';
+  /** VERIFICATION: the calibrated score and its band */
+  score?: number;
+  band?: string;
+  detail?: string;
+}
+
+/** A history row as a PersonEvent (absent columns left out). */
+export function eventOf(r: { at: number | string; kind: PersonEvent['kind']; score: number | null; band: string | null; detail: string | null }): PersonEvent {
+  return { at: Number(r.at), kind: r.kind, ...(r.score !== null ? { score: Number(r.score) } : {}), ...(r.band !== null ? { band: r.band } : {}), ...(r.detail !== null ? { detail: r.detail } : {}) };
+}
+
 export interface TemplateRow { id: string; galleries: string[]; template: StoredTemplate }
 
 /** One interface, two implementations (sqlite.ts embedded default, postgres.ts); same test suite. */
@@ -49,6 +64,10 @@ export interface MatcherStore {
   scanTemplates(onPage: (rows: TemplateRow[]) => void, pageSize?: number): Promise<number>;
   /** Every person's id and last change (ms), in pages: the cluster's id set and its rescan. */
   scanPersons(onPage: (rows: { id: string; updatedAt: number }[]) => void, pageSize?: number): Promise<number>;
+  /** Appends to a stored person's history (nothing when the person is absent); erased with the person. */
+  addEvent(id: string, e: PersonEvent): Promise<void>;
+  /** A person's history, newest first, at most `limit` lines. */
+  events(id: string, limit?: number): Promise<PersonEvent[]>;
   /** Persons whose enrolment found duplicates. */
   listDuplicates(): Promise<{ id: string; duplicates: Duplicate[] }[]>;
   /** Throws when the store cannot be reached. */
