@@ -18,7 +18,7 @@ import { fixture } from './lib/fixtures.ts';
 
 const lfw = (p: string) => new Uint8Array(readFileSync(fixture(`faces/lfw/${p}`)));
 const AL1 = lfw('Al_Pacino/Al_Pacino_0001.jpg');
-const AL2 = lfw('Al_Pacino/Al_Pacino_0002.jpg');
+const AL2 = lfw('Al_Pacino/Al_Pacino_0003.jpg');
 const AA1 = lfw('Aaron_Peirsol/Aaron_Peirsol_0001.jpg');
 const AA2 = lfw('Aaron_Peirsol/Aaron_Peirsol_0002.jpg');
 let BLANK: Uint8Array;

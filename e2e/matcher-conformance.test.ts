@@ -16,7 +16,7 @@ import { fixture } from './lib/fixtures.ts';
 
 const jpeg = (p: string) => new Uint8Array(readFileSync(fixture(`faces/lfw/${p}`)));
 const AL1 = jpeg('Al_Pacino/Al_Pacino_0001.jpg');
-const AL2 = jpeg('Al_Pacino/Al_Pacino_0002.jpg');
+const AL2 = jpeg('Al_Pacino/Al_Pacino_0003.jpg');
 const AA1 = jpeg('Aaron_Peirsol/Aaron_Peirsol_0001.jpg');
 
 interface Answer { status: number; type: string | null; bytes: Uint8Array; headers: Headers }

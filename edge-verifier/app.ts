@@ -4,6 +4,7 @@ import { adminRoutes } from './routes/admin.ts';
 import { captureRoutes } from './routes/captures.ts';
 import { codeRoutes } from './routes/codes.ts';
 import { jwksRoutes } from './routes/jwks.ts';
+import { personRoutes } from './routes/persons.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { makeServices, type VerifierDeps } from './services.ts';
 
@@ -19,6 +20,7 @@ export function createApp(deps: VerifierDeps): Hono {
   app.route('/', jwksRoutes(s));
   app.route('/', captureRoutes(s));
   app.route('/', sessionRoutes(s) as unknown as Hono);
+  app.route('/', personRoutes(s) as unknown as Hono);
   app.route('/', codeRoutes(s) as unknown as Hono);
   app.route('/', adminRoutes(s) as unknown as Hono);
   app.notFound((c) => c.json(new KitError('NOT_FOUND').toBody(), 404));

@@ -57,6 +57,19 @@ export const IntegratorSchema = v.object({
     }),
     {},
   ),
+  /**
+   * restricted lists every capture is screened against (any operation): a match at or above
+   * `minScore` sends the session to review with WATCHLIST_HIT and reports the hit by webhook
+   */
+  watchlists: v.optional(
+    v.pipe(v.array(v.strictObject({
+      name: v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,32}$/)),
+      minScore: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(100)), 50),
+    })), v.maxLength(8)),
+    [],
+  ),
+  /** ICAO quality policy for the reference images this integrator enrols (the matcher's default when absent) */
+  qualityPolicy: v.optional(v.picklist(['warn', 'reject', 'off'])),
 });
 export type Integrator = v.InferOutput<typeof IntegratorSchema>;
 export type IntegratorInput = v.InferInput<typeof IntegratorSchema>;

@@ -72,6 +72,19 @@ export interface VerdictSummary {
   reasons: string[];
   /** IMAGE_UPDATE: the justification the session was created with */
   message?: string;
+  /** is this face enrolled under another identity of the integrator (issue 17's behaviour alert) */
+  behaviourAlert?: BehaviourAlert;
+}
+
+export type BehaviourAlert = 'YES' | 'INCONCLUSIVE';
+
+/** A watch-list hit, reported to the integrator's backend only (webhook), never to the browser. */
+export interface WatchlistAlert {
+  type: 'WATCHLIST_HIT';
+  /** the watch-list's name and the entry's id in it */
+  list: string;
+  entry: string;
+  score: number;
 }
 
 /** Longest IMAGE_UPDATE justification (characters). */
@@ -112,14 +125,32 @@ export interface CreateSessionResponse {
 }
 
 /** Webhook event POSTed (JSON) to the integrator on session status 2–5; signed with HMAC-SHA256. */
-export interface WebhookEvent {
+export interface SessionStatusEvent {
   id: string;
   type: 'session.status';
   sessionId: string;
   status: 2 | 3 | 4 | 5;
   /** verdict JWT of this transition */
   verdict: string;
+  /** watch-list hits of this capture (a status-2 transition) */
+  alerts?: WatchlistAlert[];
 }
+
+/** What happened to a person: the identity score's band changed sign, or the face was erased on the holder's request. */
+export type PersonChange = 'SCORE_POSITIVE_TO_NEGATIVE' | 'SCORE_NEGATIVE_TO_POSITIVE' | 'ERASED';
+
+/** The suspicious-list webhook: a person's standing changed (same URL and signature as session events). */
+export interface PersonSuspiciousEvent {
+  id: string;
+  type: 'person.suspicious';
+  /** the integrator's person code (subject) */
+  subject: string;
+  change: PersonChange;
+  /** unix seconds */
+  at: number;
+}
+
+export type WebhookEvent = SessionStatusEvent | PersonSuspiciousEvent;
 export const WEBHOOK_SIGNATURE_HEADER = 'X-Liveness-Signature';
 export const WEBHOOK_EVENT_ID_HEADER = 'X-Liveness-Event-Id';
 /** unix seconds of the delivery attempt; the signature covers `<timestamp>.<body>` */

@@ -135,5 +135,7 @@ export const VerdictClaimsSchema = v.object({
   reasons: v.array(shortStr),
   /** IMAGE_UPDATE: the justification given when the session was created */
   message: v.optional(v.pipe(v.string(), v.maxLength(500))),
+  /** YES when the face is enrolled under another identity of the integrator, else INCONCLUSIVE */
+  behaviourAlert: v.optional(v.picklist(['YES', 'INCONCLUSIVE'])),
 });
 export type VerdictClaims = v.InferOutput<typeof VerdictClaimsSchema>;

@@ -35,6 +35,14 @@ const WebhookEventSchema = v.object({
   status: v.picklist([2, 3, 4, 5]),
   verdict: v.pipe(v.string(), v.maxLength(16 * 1024)),
 });
+/** The suspicious-list event (a person's score band flipped, or the face was erased). */
+const PersonEventSchema = v.object({
+  id: v.pipe(v.string(), v.maxLength(128)),
+  type: v.literal('person.suspicious'),
+  subject: v.pipe(v.string(), v.maxLength(128)),
+  change: v.picklist(['SCORE_POSITIVE_TO_NEGATIVE', 'SCORE_NEGATIVE_TO_POSITIVE', 'ERASED']),
+  at: v.number(),
+});
 
 /** Details the integrator keeps about its own sessions (also sent to the verifier, which stores them with the session). */
 export interface SessionNote {
@@ -98,6 +106,7 @@ export function createDemoApi(opts: DemoApiOptions = {}): DemoApi {
   const checkVerdict = verdictVerifier(config);
   const notes = new BoundedMap<string, SessionNote>(config.maxNotes);
   const received = new BoundedMap<string, ReceivedWebhook>(config.maxEvents);
+  const personEvents: v.InferOutput<typeof PersonEventSchema>[] = [];
 
   /** The browser's view of a session: the integrator's notes added, the verdict JWT left out. */
   const view = (s: UpstreamSession) => {
@@ -198,8 +207,14 @@ export function createDemoApi(opts: DemoApiOptions = {}): DemoApi {
     } catch {
       throw new KitError('MALFORMED_BODY', 'body is not JSON');
     }
+    const person = v.safeParse(PersonEventSchema, parsed);
+    if (person.success) {
+      if (!personEvents.some((e) => e.id === person.output.id)) personEvents.push(person.output);
+      if (personEvents.length > config.maxEvents) personEvents.shift();
+      return c.json({ received: true });
+    }
     const r = v.safeParse(WebhookEventSchema, parsed);
-    if (!r.success) throw new KitError('SCHEMA_VIOLATION', 'not a session.status event');
+    if (!r.success) throw new KitError('SCHEMA_VIOLATION', 'not a session.status or person.suspicious event');
     const event = r.output;
     const headerId = c.req.header(WEBHOOK_EVENT_ID_HEADER);
     if (headerId !== undefined && headerId !== event.id) throw new KitError('BAD_REQUEST', 'event id header does not match the body');
@@ -222,7 +237,7 @@ export function createDemoApi(opts: DemoApiOptions = {}): DemoApi {
   });
 
   const events = () => [...received.values()].reverse();
-  app.get('/webhooks', (c) => c.json({ events: events() }));
+  app.get('/webhooks', (c) => c.json({ events: events(), personEvents: [...personEvents].reverse() }));
 
   return { app, config, events };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaptureClaims, Challenge } from '../../protocol/index.ts';
-import { fromIdentify, fromVerify, holdsEnrolment, livenessGate, registrationDuplicate, riskReasons } from './decide.ts';
+import { behaviourAlert, fromIdentify, fromVerify, holdsEnrolment, livenessGate, registrationDuplicate, riskReasons } from './decide.ts';
 
 const challenge: Challenge = { oval: { cx: 0.5, cy: 0.5, w: 0.5, h: 0.6 }, approach: { minScaleGain: 1.3 } };
 const vr = (score: number) => ({ similarity: 0, score, band: 'ignored', identity: 'ignored' });
@@ -37,6 +37,23 @@ describe('decide', () => {
     expect(fromIdentify(90, { candidates: [{ id: 'a', similarity: 1, score: -10 }], coverage: 1 }, [])).toMatchObject({ kind: 'retry', code: 'NO_MATCH' });
     expect(registrationDuplicate(90, { candidates: [{ id: 'b', similarity: 1, score: 60 }], coverage: 1 }, 'a', [])?.summary.reasons[0]).toBe('DUPLICATE_IDENTITY');
     expect(registrationDuplicate(90, { candidates: [{ id: 'b', similarity: 1, score: 40 }], coverage: 1 }, 'a', [])).toBeNull();
+  });
+
+  it('a duplicate of another identity gives no identity answer, only the behaviour alert', () => {
+    const d = registrationDuplicate(90, { candidates: [{ id: 'b', similarity: 1, score: 60 }], coverage: 1 }, 'a', [])!;
+    expect(d.summary.match).toBeUndefined();
+    expect(d.summary.behaviourAlert).toBe('YES');
+  });
+
+  it('behaviour alert: YES when the face is enrolled under another identity (two identities for 1:N)', () => {
+    const c = (id: string, score: number) => ({ id, score });
+    expect(behaviourAlert([], 'a')).toBe('INCONCLUSIVE');
+    expect(behaviourAlert([c('a', 90)], 'a')).toBe('INCONCLUSIVE');
+    expect(behaviourAlert([c('a', 90), c('b', 49)], 'a')).toBe('INCONCLUSIVE');
+    expect(behaviourAlert([c('a', 90), c('b', 50)], 'a')).toBe('YES');
+    expect(behaviourAlert([c('b', 70)], 'a')).toBe('YES');
+    expect(behaviourAlert([c('a', 90)], null)).toBe('INCONCLUSIVE');
+    expect(behaviourAlert([c('a', 90), c('b', 60)], null)).toBe('YES');
   });
 
   it('client signals become risk reasons', () => {

@@ -1,5 +1,5 @@
 import {
-  bandOf, clampLiveness, identityOf, type CaptureClaims, type Challenge, type ErrorCode, type IdentifyResult,
+  bandOf, clampLiveness, identityOf, type BehaviourAlert, type CaptureClaims, type Challenge, type ErrorCode, type IdentifyResult,
   type VerdictClaims, type VerifyResult,
 } from '../../protocol/index.ts';
 import type { VerdictSummary } from '../store/types.ts';
@@ -71,6 +71,17 @@ export function fromIdentify(liveness: number, r: IdentifyResult, risk: string[]
   return { kind: 'final', status: 2, summary: base };
 }
 
+/**
+ * The behaviour alert: is this face enrolled under another identity of the integrator? `candidates`
+ * are the integrator's own 1:N hits (subjects). For IDENTIFICATION (no claimed subject) two
+ * identities at +50 or more are that; otherwise one at +50 or more that is not `subject`.
+ */
+export function behaviourAlert(candidates: { id: string; score: number }[], subject: string | null): BehaviourAlert {
+  const strong = candidates.filter((c) => Math.round(c.score) >= 50);
+  if (subject === null) return new Set(strong.map((c) => c.id)).size >= 2 ? 'YES' : 'INCONCLUSIVE';
+  return strong.some((c) => c.id !== subject) ? 'YES' : 'INCONCLUSIVE';
+}
+
 /** Registration dedupe: a strong existing match means a person must look before enrolling. */
 export function registrationDuplicate(liveness: number, r: IdentifyResult, subject: string, risk: string[]): Outcome | null {
   const dup = r.candidates.filter((c) => Math.round(c.score) >= 50).sort((a, b) => b.score - a.score);
@@ -81,7 +92,8 @@ export function registrationDuplicate(liveness: number, r: IdentifyResult, subje
     status: 2,
     summary: {
       liveness: clampLiveness(liveness),
-      match: match(dup[0].score),
+      // the face matched someone else: that is no identity answer for this subject (behaviour alert YES instead)
+      ...(reason === 'ALREADY_REGISTERED' ? { match: match(dup[0].score) } : { behaviourAlert: 'YES' as const }),
       candidates: dup.slice(0, 20).map((c) => ({ id: c.id, score: Math.round(c.score) })),
       hasBiometry: true,
       reasons: [reason, ...risk],

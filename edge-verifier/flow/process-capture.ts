@@ -7,9 +7,27 @@ import { verifyCaptureToken } from '../tokens/verify-capture.ts';
 import { verifySessionToken } from '../tokens/verify-session.ts';
 import { captureKeyThumbprint } from '../tokens/capture-key.ts';
 import { runBiometry } from './biometry.ts';
-import { mintVerdict, webhookEvent } from './conclude.ts';
+import type { Integrator } from '../config.ts';
+import type { VerdictSummary } from '../store/types.ts';
+import { mintVerdict, personEvent, webhookEvent } from './conclude.ts';
 import { managerMode, riskReasons, type Outcome } from './decide.ts';
 import { newCode } from './one-time-code.ts';
+
+/**
+ * The suspicious-score webhook: a subject's identity score changing sign (positive ↔ negative)
+ * between two 1:1 verdicts is reported to the integrator. true when an event was queued.
+ */
+async function noteScore(s: Services, integrator: Integrator, op: string, subject: string, summary: VerdictSummary, now: number): Promise<boolean> {
+  if ((op !== 'VERIFICATION' && op !== 'IMAGE_UPDATE') || !summary.match) return false;
+  const score = Math.round(summary.match.score);
+  if (score === 0) return false;
+  const prev = await s.store.noteScoreSign(integrator.id, subject, score > 0 ? 1 : -1, now);
+  if (prev === null) return false;
+  const e = personEvent(integrator, subject, prev > 0 ? 'SCORE_POSITIVE_TO_NEGATIVE' : 'SCORE_NEGATIVE_TO_POSITIVE', now);
+  if (!e) return false;
+  await s.store.enqueueEvent(integrator.id, `person:${subject}:${e.id}`, e, now);
+  return true;
+}
 
 /**
  * One capture attempt, in order: session token → origin → capture token (PoP) → session binding →
@@ -65,6 +83,8 @@ export async function processCapture(
             livenessThreshold: integrator.liveness.threshold ?? s.config.livenessThreshold,
             identifyMaxResults: s.config.identifyMaxResults,
             reviewOnRisk: integrator.reviewOnRisk,
+            watchlists: integrator.watchlists,
+            qualityPolicy: integrator.qualityPolicy,
           });
   } catch (e) {
     const err = e instanceof KitError ? e : new KitError('INTERNAL', 'capture processing failed');
@@ -96,7 +116,7 @@ export async function processCapture(
   // recorded in the same transaction as the transition; only its hash is stored
   const finishedAt = s.now();
   const code = status === 2 || status === 3 ? await newCode(finishedAt, s.config.codeTtlS) : undefined;
-  const event = webhookEvent(integrator, session.sid, status, verdict);
+  const event = webhookEvent(integrator, session.sid, status, verdict, summary.alerts);
   const done = await s.store.finalize(
     session.sid,
     claims.nonce,
@@ -104,7 +124,8 @@ export async function processCapture(
     finishedAt,
   );
   if (!done) throw new KitError('SESSION_USED');
-  if (event) s.kickOutbox();
+  const flipped = await noteScore(s, integrator, session.op, session.sub, summary, finishedAt);
+  if (event || flipped) s.kickOutbox();
   return {
     sessionId: session.sid,
     status,

@@ -32,7 +32,10 @@ export interface MatcherClient {
   verify(personId: string, image: Uint8Array): Promise<VerifyResult>;
   /** 1:N inside one gallery; a gallery that does not exist yet has no candidates */
   identify(image: Uint8Array, maxResults: number, gallery: string): Promise<IdentifyResult>;
-  enrol(personId: string, image: Uint8Array, gallery: string): Promise<void>;
+  /** PUT the person (the integrator's ICAO policy as the matcher's `quality-policy` header when given) */
+  enrol(personId: string, image: Uint8Array, gallery: string, qualityPolicy?: 'warn' | 'reject' | 'off'): Promise<void>;
+  /** DELETE the person (images, templates, history); no effect when absent */
+  remove(personId: string): Promise<void>;
   /** whether the person is enrolled (GET /persons/{id}: 200 / 404) */
   exists(personId: string): Promise<boolean>;
 }
@@ -46,12 +49,12 @@ export function matcherClient(opts: { baseUrl: string; timeoutMs: number; token?
   const base = opts.baseUrl.replace(/\/+$/, '');
   const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
-  async function call<T>(method: string, path: string, body: unknown, schema: v.GenericSchema<unknown, T> | null, onHeaders?: (h: Headers) => void): Promise<T> {
+  async function call<T>(method: string, path: string, body: unknown, schema: v.GenericSchema<unknown, T> | null, onHeaders?: (h: Headers) => void, extra: Record<string, string> = {}): Promise<T> {
     let res: Response;
     try {
       res = await doFetch(base + path, {
         method,
-        headers: { 'content-type': CBOR_MEDIA_TYPE, accept: CBOR_MEDIA_TYPE, ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) },
+        headers: { 'content-type': CBOR_MEDIA_TYPE, accept: CBOR_MEDIA_TYPE, ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...extra },
         body: body === undefined ? undefined : (encodeCbor(body) as Uint8Array<ArrayBuffer>),
         signal: AbortSignal.timeout(opts.timeoutMs),
       });
@@ -102,7 +105,9 @@ export function matcherClient(opts: { baseUrl: string; timeoutMs: number; token?
         throw e;
       }
     },
-    enrol: (id, image, gallery) => call('PUT', person(id), { images: [image], galleries: [gallery] }, null),
+    enrol: (id, image, gallery, qualityPolicy) =>
+      call('PUT', person(id), { images: [image], galleries: [gallery] }, null, undefined, qualityPolicy ? { 'quality-policy': qualityPolicy } : {}),
+    remove: (id) => call('DELETE', person(id), undefined, null),
     exists: async (id) => {
       try {
         await call('GET', person(id), undefined, null);

@@ -1,5 +1,5 @@
 import type {
-  ClaimBinding, ClaimResult, ConfigChange, ConfigChangeRow, DeliveryView, DueEvent, Finalize, NewSession, OutboxEvent, SessionRecord, StoredIntegrator, VerdictSummary,
+  ClaimBinding, ClaimResult, ConfigChange, ConfigChangeRow, DeliveryView, DueEvent, ErasureRow, Finalize, NewSession, OutboxEvent, SessionRecord, StoredIntegrator, VerdictSummary,
   VerifierStore,
 } from './types.ts';
 
@@ -48,6 +48,12 @@ const SCHEMA = [
   // the capture key's thumbprint, bound on the session's first upload (RFC 7800 cnf style);
   // releases: how many times an upstream failure gave an attempt back (once is free)
   `CREATE TABLE IF NOT EXISTS session_binding (sid TEXT PRIMARY KEY, key_thumb TEXT NOT NULL, releases INTEGER NOT NULL DEFAULT 0)`,
+  // the sign of each subject's latest identity score (the suspicious-score webhook fires on a flip)
+  `CREATE TABLE IF NOT EXISTS score_signs (integrator TEXT NOT NULL, subject TEXT NOT NULL, sign INTEGER NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (integrator, subject))`,
+  // erasures on the holder's request: who, when, how much was removed (no biometric data)
+  `CREATE TABLE IF NOT EXISTS erasures (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, integrator TEXT NOT NULL, subject TEXT NOT NULL, actor TEXT NOT NULL,
+     at INTEGER NOT NULL, sessions INTEGER NOT NULL, evidence_frames INTEGER NOT NULL)`,
 ];
 
 /** Columns added after the first release: ALTER TABLE on stores created before them (a duplicate column is fine). */
@@ -98,7 +104,7 @@ export type SyncStore = { [K in keyof VerifierStore]: VerifierStore[K] extends (
 export const STORE_METHODS = [
   'createSession', 'getSession', 'listSessions', 'claimAttempt', 'releaseAttempt', 'retryAttempt', 'finalize', 'cancel', 'expiredPending',
   'redeemCode', 'lockReview', 'unlockReview', 'review', 'getEvidence', 'claimDueEvents', 'eventAttempted', 'pendingEvents', 'deliveries',
-  'seedIntegrators', 'listIntegrators', 'putIntegrator', 'integratorChanges', 'purge',
+  'seedIntegrators', 'listIntegrators', 'putIntegrator', 'integratorChanges', 'purge', 'enqueueEvent', 'noteScoreSign', 'eraseSubject', 'erasures',
 ] as const satisfies readonly (keyof VerifierStore)[];
 
 /** The async VerifierStore over a synchronous one (same process: each call runs to completion). */
@@ -351,6 +357,48 @@ export class SqlStore implements SyncStore {
         updatedAt: num(r.updated_at),
         lastError: r.last_error === null || r.last_error === undefined ? null : String(r.last_error),
       }));
+  }
+
+  enqueueEvent(integrator: string, key: string, e: OutboxEvent, now: number): void {
+    this.db.all(
+      `INSERT INTO events (sid, status, id, body, delivered, updated_at, integrator, attempts, next_at, created_at)
+       VALUES (?, 0, ?, ?, 0, ?, ?, 0, 0, ?) ON CONFLICT DO NOTHING`,
+      key, e.id, e.body, now, integrator, now,
+    );
+  }
+
+  noteScoreSign(integrator: string, subject: string, sign: 1 | -1, now: number): 1 | -1 | null {
+    return this.db.tx(() => {
+      const prev = this.db.all(`SELECT sign FROM score_signs WHERE integrator = ? AND subject = ?`, integrator, subject)[0];
+      this.db.all(
+        `INSERT INTO score_signs (integrator, subject, sign, at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (integrator, subject) DO UPDATE SET sign = excluded.sign, at = excluded.at`,
+        integrator, subject, sign, now,
+      );
+      const p = prev ? num(prev.sign) : 0;
+      return p !== 0 && p !== sign ? (p as 1 | -1) : null;
+    });
+  }
+
+  eraseSubject(integrator: string, subject: string, actor: string, now: number, event?: { key: string; e: OutboxEvent }): { sessions: number; evidenceFrames: number } {
+    return this.db.tx(() => {
+      const mine = `SELECT sid FROM sessions WHERE integrator = ? AND sub = ?`;
+      const sessions = num(this.db.all(`SELECT COUNT(*) AS n FROM sessions WHERE integrator = ? AND sub = ?`, integrator, subject)[0]?.n ?? 0);
+      const evidenceFrames = this.db.all(`DELETE FROM evidence WHERE sid IN (${mine}) RETURNING 1 AS x`, integrator, subject).length;
+      this.db.all(`DELETE FROM score_signs WHERE integrator = ? AND subject = ?`, integrator, subject);
+      this.db.all(
+        `INSERT INTO erasures (integrator, subject, actor, at, sessions, evidence_frames) VALUES (?, ?, ?, ?, ?, ?)`,
+        integrator, subject, actor, now, sessions, evidenceFrames,
+      );
+      if (event) this.enqueueEvent(integrator, event.key, event.e, now);
+      return { sessions, evidenceFrames };
+    });
+  }
+
+  erasures(integrator: string, limit: number): ErasureRow[] {
+    return this.db
+      .all(`SELECT * FROM erasures WHERE integrator = ? ORDER BY seq DESC LIMIT ?`, integrator, Math.max(1, Math.min(limit, 500)))
+      .map((r) => ({ seq: num(r.seq), subject: String(r.subject), actor: String(r.actor), at: num(r.at), sessions: num(r.sessions), evidenceFrames: num(r.evidence_frames) }));
   }
 
   seedIntegrators(list: { id: string; config: string }[], now: number): string[] {

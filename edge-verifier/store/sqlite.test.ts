@@ -181,6 +181,32 @@ describe('sqlite store: atomic nonce check-and-set', () => {
     s.close();
   });
 
+  it('score signs: a flip is reported once with the previous sign; erasure drops evidence and signs, audits, and queues its event', async () => {
+    const s = openSqliteStore(':memory:');
+    expect(await s.noteScoreSign('acme', 'p1', 1, 100)).toBeNull();
+    expect(await s.noteScoreSign('acme', 'p1', 1, 101)).toBeNull();
+    expect(await s.noteScoreSign('acme', 'p1', -1, 102)).toBe(1);
+    expect(await s.noteScoreSign('acme', 'p1', -1, 103)).toBeNull();
+    expect(await s.noteScoreSign('acme', 'p1', 1, 104)).toBe(-1);
+    expect(await s.noteScoreSign('other', 'p1', -1, 105)).toBeNull();
+    await s.createSession({ ...base, sid: 'e1', nonce: 'a' });
+    await s.claimAttempt('e1', 'a', 200, bind('a'));
+    await s.finalize('e1', 'a', { status: 2, summary, verdict: 'v', evidence: [new Uint8Array([1]), new Uint8Array([2])] }, 201);
+    await s.createSession({ ...base, sid: 'e2', nonce: 'b', sub: 'p2' });
+    await s.claimAttempt('e2', 'b', 200, bind('b'));
+    await s.finalize('e2', 'b', { status: 2, summary, verdict: 'v', evidence: [new Uint8Array([3])] }, 201);
+    expect(await s.eraseSubject('acme', 'p1', 'dpo', 300, { key: 'person:p1:x', e: { id: 'evt-erase', body: '{}' } })).toEqual({ sessions: 1, evidenceFrames: 2 });
+    expect((await s.getSession('e1'))!.evidenceCount).toBe(0);
+    expect((await s.getSession('e2'))!.evidenceCount).toBe(1);
+    // the sign went with the person: the next score starts afresh
+    expect(await s.noteScoreSign('acme', 'p1', -1, 301)).toBeNull();
+    expect(await s.erasures('acme', 10)).toEqual([{ seq: 1, subject: 'p1', actor: 'dpo', at: 300, sessions: 1, evidenceFrames: 2 }]);
+    expect((await s.deliveries('acme', 10)).map((d) => [d.eventId, d.state])).toEqual([['evt-erase', 'pending']]);
+    await s.enqueueEvent('acme', 'person:p1:y', { id: 'evt-flip', body: '{}' }, 302);
+    expect((await s.claimDueEvents(400, 1000, 10)).map((d) => d.id).sort()).toEqual(['evt-erase', 'evt-flip']);
+    s.close();
+  });
+
   it('retention: old records, hashes and review evidence are purged, recent ones kept', async () => {
     const s = openSqliteStore(':memory:');
     await s.createSession({ ...base, sid: 'old', nonce: 'o', createdAt: 100, expiresAt: 400 });

@@ -1,9 +1,11 @@
-import type { ErrorCode, Operation, VerdictSummary as ProtocolVerdictSummary } from '../../protocol/index.ts';
+import type { ErrorCode, Operation, VerdictSummary as ProtocolVerdictSummary, WatchlistAlert } from '../../protocol/index.ts';
 
 /** The protocol's verdict summary plus what only the store needs. */
 export interface VerdictSummary extends ProtocolVerdictSummary {
   /** index of the frame used for matching, among the stored evidence (review enrolment) */
   bestFrame?: number;
+  /** watch-list hits: for the webhook and the reviewer, never in the verdict */
+  alerts?: WatchlistAlert[];
 }
 
 export interface SessionRecord {
@@ -181,4 +183,27 @@ export interface VerifierStore {
   integratorChanges(id: string, limit: number): Promise<ConfigChangeRow[]>;
   /** Retention purge (unix seconds cut-offs); answers rows removed per table. */
   purge(recordsBefore: number, evidenceBefore: number): Promise<Record<string, number>>;
+  /** An outbox event that belongs to no session transition (person erased, score band changed); `key` unique. */
+  enqueueEvent(integrator: string, key: string, e: OutboxEvent, now: number): Promise<void>;
+  /**
+   * Records the sign of a subject's latest identity score (+1 / −1); answers the previous sign
+   * when it differs (the band flipped), else null.
+   */
+  noteScoreSign(integrator: string, subject: string, sign: 1 | -1, now: number): Promise<1 | -1 | null>;
+  /**
+   * Erasure on the holder's request: the review evidence of every session of the subject and its
+   * score record go, in one transaction with an audit row (who, when, what was removed; nothing biometric).
+   */
+  eraseSubject(integrator: string, subject: string, actor: string, now: number, event?: { key: string; e: OutboxEvent }): Promise<{ sessions: number; evidenceFrames: number }>;
+  /** The erasure audit rows of an integrator, newest first. */
+  erasures(integrator: string, limit: number): Promise<ErasureRow[]>;
+}
+
+export interface ErasureRow {
+  seq: number;
+  subject: string;
+  actor: string;
+  at: number;
+  sessions: number;
+  evidenceFrames: number;
 }

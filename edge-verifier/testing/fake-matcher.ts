@@ -45,6 +45,7 @@ export async function startFakeMatcher(opts: { delayMs?: number; constant?: bool
         if (req.method === 'GET' && /^\/persons\/[^/]+$/.test(path)) {
           return path.includes('EXISTS') ? send(200, { images: [], galleries: [], metadata: {} }) : send(404, null);
         }
+        if (req.method === 'DELETE' && /^\/persons\/[^/]+$/.test(path)) return send(204, null);
         let body: Record<string, unknown>;
         try {
           body = decodeStrict(new Uint8Array(Buffer.concat(chunks))) as Record<string, unknown>;
