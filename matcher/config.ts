@@ -44,6 +44,11 @@ export const ConfigSchema = v.strictObject({
   /** galleries that may exist at once (the default gallery excluded); empty ones are freed */
   maxGalleries: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(100_000)), 256),
   /**
+   * compact index: no float32 copy of the templates in RAM (1 byte per dimension instead of 5),
+   * the top candidates re-ranked on their int8 rows (matcher/README.md: the top-10 it changes)
+   */
+  compactIndex: v.optional(v.boolean(), false),
+  /**
    * cluster mode (docs/cluster.md): membership on etcd, PostgreSQL as the shared store. Absent:
    * a cluster of one with whatever store is configured, as before.
    */
@@ -106,6 +111,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): MatcherConf
   if (env.MATCHER_MAX_QUEUE) input.maxQueue = Number(env.MATCHER_MAX_QUEUE);
   if (env.MATCHER_API_TOKENS) input.apiTokens = env.MATCHER_API_TOKENS.split(',').map((x) => x.trim()).filter(Boolean);
   if (env.MATCHER_WORKERS) input.workers = Number(env.MATCHER_WORKERS);
+  if (env.MATCHER_COMPACT_INDEX) input.compactIndex = env.MATCHER_COMPACT_INDEX === '1';
   if (env.MATCHER_ETCD) {
     input.cluster = {
       etcd: env.MATCHER_ETCD.split(',').map((x) => x.trim()).filter(Boolean),

@@ -13,7 +13,7 @@ import { DEFAULT_GALLERY, GalleryCache } from './index/gallery-cache.ts';
 import { Fifo } from './queue/fifo.ts';
 import { calibratedScore, scoreOf } from './score-calibration.ts';
 import { sha256hex, type MatcherStore, type PersonEvent, type PersonRecord, type StoredTemplate } from './store/store.ts';
-import { cosine, fromTemplate, sameModel, toTemplate, type ModelId, type TemplateLike } from './template.ts';
+import { cosine, fromTemplate, fromTemplateInto, sameModel, toTemplate, type ModelId, type TemplateLike } from './template.ts';
 
 /** What a 2xx PUT returns: counts and the per-image quality, never the biometric data. */
 export interface EnrolResult {
@@ -83,7 +83,7 @@ export class MatcherService {
   }
 
   constructor(readonly store: MatcherStore, readonly extractor: Extractor, readonly config: MatcherConfig) {
-    this.cache = new GalleryCache(extractor.dims, { maxGalleries: config.maxGalleries });
+    this.cache = new GalleryCache(extractor.dims, { maxGalleries: config.maxGalleries, float: !config.compactIndex });
     this.queue = new Fifo({ concurrency: config.concurrency, maxQueue: config.maxQueue, timeoutMs: config.queueTimeoutMs });
   }
 
@@ -95,17 +95,21 @@ export class MatcherService {
    */
   async loadCache(only?: (id: string) => boolean): Promise<void> {
     const t0 = performance.now();
-    const perPerson = new Map<string, { galleries: string[]; vs: Float32Array[] }>();
-    const wanted = (id: string) => (!this.cluster || (this.cluster.owns(id) && !this.cache.hasPerson(id))) && (!only || only(id));
+    // streamed page by page into the index: no object per row, no second copy of the gallery
+    const seen = new Set<string>();
+    const d = this.modelId.dims;
+    const wanted = (id: string) => (!this.cluster || (this.cluster.owns(id) && (seen.has(id) || !this.cache.hasPerson(id)))) && (!only || only(id));
     const n = await this.storeCall(() => this.store.scanTemplates((rows) => {
+      const ids: string[] = [], galleries: string[][] = [];
+      const flat = new Float32Array(rows.length * d);
       for (const r of rows) {
         if (!sameModel(r.template, this.modelId) || !wanted(r.id)) continue;
-        let e = perPerson.get(r.id);
-        if (!e) perPerson.set(r.id, (e = { galleries: r.galleries, vs: [] }));
-        try { e.vs.push(fromTemplate(r.template, this.modelId)); } catch { /* corrupt row: audit reports it */ }
+        try { fromTemplateInto(r.template, this.modelId, flat, ids.length * d); } catch { continue; /* corrupt row: audit reports it */ }
+        ids.push(r.id);
+        galleries.push(r.galleries);
       }
+      this.cache.appendRows(ids, galleries, flat.subarray(0, ids.length * d), seen);
     }));
-    this.cache.bulkLoad([...perPerson].map(([id, e]) => ({ id, galleries: e.galleries, vectors: e.vs })));
     const ms = performance.now() - t0;
     this.loadStats = { templates: n, ms, rate: ms > 0 ? (n / ms) * 1000 : 0 };
     this.ready = true;

@@ -23,21 +23,31 @@ export function toTemplate(m: ModelId, v: Float32Array): Template {
  * Throws TEMPLATE_MODEL_MISMATCH for another model, SCHEMA_VIOLATION for a malformed payload.
  */
 export function fromTemplate(t: TemplateLike, expected: ModelId): Float32Array {
+  const v = new Float32Array(t.dims);
+  fromTemplateInto(t, expected, v, 0);
+  return v;
+}
+
+/**
+ * The template's normalised vector written into `out` at `off` (the cache load decodes a whole
+ * page into one buffer this way, with no object per row); same checks as fromTemplate.
+ */
+export function fromTemplateInto(t: TemplateLike, expected: ModelId, out: Float32Array, off: number): void {
   if (!sameModel(t, expected)) throw new KitError('TEMPLATE_MODEL_MISMATCH', `template is from ${t.model}@${t.version}/${t.dims}, this matcher uses ${expected.model}@${expected.version}/${expected.dims}`);
   const bytesPer = t.dtype === 'f32' ? 4 : 1;
   if (t.data.byteLength !== t.dims * bytesPer) throw new KitError('SCHEMA_VIOLATION', 'template data length does not match dims and dtype');
-  // copy the bytes into a fresh aligned buffer (little-endian hosts: every platform Node runs on)
-  const v = t.dtype === 'f32' ? new Float32Array(t.data.slice().buffer) : Float32Array.from(new Int8Array(t.data.buffer, t.data.byteOffset, t.dims), (x) => x / 127);
+  // little-endian hosts: every platform Node runs on
+  const dv = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
   let s = 0;
   for (let i = 0; i < t.dims; i++) {
-    const x = v[i];
+    const x = t.dtype === 'f32' ? dv.getFloat32(i * 4, true) : dv.getInt8(i) / 127;
     if (!Number.isFinite(x)) throw new KitError('SCHEMA_VIOLATION', 'template contains a non-finite value');
+    out[off + i] = x;
     s += x * x;
   }
   if (s === 0) throw new KitError('SCHEMA_VIOLATION', 'template is the zero vector');
   const n = Math.sqrt(s);
-  for (let i = 0; i < t.dims; i++) v[i] /= n;
-  return v;
+  for (let i = 0; i < t.dims; i++) out[off + i] /= n;
 }
 
 export function cosine(a: Float32Array, b: Float32Array): number {

@@ -1,14 +1,18 @@
 /**
- * `npm run bench` (matcher part), bounded to ~2 minutes, prints a markdown table:
- * memory read bandwidth measured in this run; 1:N identify latency at 100k and 1M synthetic
- * 192-d templates (int8 scan + float32 re-rank, one thread) as a share of that bandwidth;
- * cache load rate from each store; 1:1 verify p50 over HTTP including extraction.
+ * `npm run bench` (matcher part), about 5 minutes, prints a markdown table: memory read
+ * bandwidth measured in this run; 1:N identify latency at 100k and 1M synthetic 192-d templates
+ * (int8 scan + float32 re-rank, one and two threads) as a share of that bandwidth, and at 10M
+ * 128-d on the compact index with its bytes per template; cache load rate from each store
+ * (PostgreSQL also at 1M rows); 1:N through a 3-node cluster against one node; 1:1 verify p50
+ * over HTTP including extraction.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encode } from 'cborg';
+import { decode, encode } from 'cborg';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { resolveConfig } from '../config.ts';
 import { createExtractor, type Extractor } from '../extraction/extractor.ts';
 import { ExactInt8Index } from '../index/exact-int8.ts';
@@ -16,7 +20,9 @@ import { startMatcher } from '../server.ts';
 import { MatcherService } from '../service.ts';
 import { openStore } from '../store/open.ts';
 import { sha256hex, type MatcherStore } from '../store/store.ts';
-import { startThrowawayPostgres } from '../testing/postgres-server.ts';
+import { startThrowawayEtcd } from '../testing/etcd-server.ts';
+import { freePort, startThrowawayPostgres } from '../testing/postgres-server.ts';
+import { killHard, spawnMatcher, type SpawnedMatcher } from '../testing/spawn.ts';
 import { simdReadBandwidth } from './read-bandwidth.ts';
 import { scanPool } from '../index/scan-pool.ts';
 import { toTemplate } from '../template.ts';
@@ -52,8 +58,10 @@ function bandwidth(): number {
   return (a.byteLength / 1e9) / (best / 1000);
 }
 
-function identifyBench(n: number, dims: number, queries: number, bw: number, simd = true, threads = true): number {
-  const ix = new ExactInt8Index(dims, n, { simd, threads });
+function identifyBench(n: number, dims: number, queries: number, bw: number, simd = true, threads = true, float = true): number {
+  gc();
+  const heap0 = process.memoryUsage().heapUsed;
+  const ix = new ExactInt8Index(dims, n, { simd, threads, float });
   const chunk = 10_000;
   const buf = new Float32Array(chunk * dims);
   const probeRows: Float32Array[] = [];
@@ -64,6 +72,9 @@ function identifyBench(n: number, dims: number, queries: number, bw: number, sim
     ix.addMany(Array.from({ length: m }, (_, r) => `p${b + r}`), buf.subarray(0, m * dims));
   }
   while (probeRows.length < queries) probeRows.push(randomUnit(dims));
+  gc();
+  // what the index holds per template: its matrix bytes, plus the JS heap its ids and row maps take (after a full GC)
+  const perTemplate = ix.bytes / n + (process.memoryUsage().heapUsed - heap0) / n;
   const times: number[] = [];
   ix.search(probeRows[0], 10); // warm-up (JIT)
   for (const p of probeRows) {
@@ -77,7 +88,8 @@ function identifyBench(n: number, dims: number, queries: number, bw: number, sim
   const gbs = (n * dims) / 1e9 / (p50 / 1000);
   const label = n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`;
   const t = ix.scanThreads;
-  row(`identify ${label} x ${dims}${simd ? '' : ' (plain JS scan)'}${t > 1 ? ` (${t} threads)` : ''}`, `${p50.toFixed(1)} ms p50, ${p95.toFixed(1)} ms p95, ${gbs.toFixed(2)} GB/s scanned = ${((100 * gbs) / bw).toFixed(0)}% of measured 1-thread bandwidth`, `${queries} queries, exact top-10: int8 ${ix.scan} scan + f32 re-rank of top 32, ${t} thread${t > 1 ? 's' : ''}`);
+  const mode = float ? 'exact top-10: int8 ' + ix.scan + ' scan + f32 re-rank of top 32' : `compact (no f32 copy): int8 ${ix.scan} scan + int8-row re-rank of top 32; ${perTemplate.toFixed(0)} B per template in RAM (${ix.bytes / n} B matrix + ids and row maps on the JS heap)`;
+  row(`identify ${label} x ${dims}${simd ? '' : ' (plain JS scan)'}${t > 1 ? ` (${t} threads)` : ''}${float ? '' : ' compact'}`, `${p50.toFixed(1)} ms p50, ${p95.toFixed(1)} ms p95, ${gbs.toFixed(2)} GB/s scanned = ${((100 * gbs) / bw).toFixed(0)}% of measured 1-thread bandwidth`, `${queries} queries, ${mode}, ${t} thread${t > 1 ? 's' : ''}`);
   return p50;
 }
 
@@ -98,6 +110,117 @@ async function loadRate(name: string, store: MatcherStore, extractor: Extractor,
   row(`cache load (${name})`, `${Math.round(svc.loadStats.rate).toLocaleString('en')} templates/s`, `${svc.loadStats.templates} templates in ${svc.loadStats.ms.toFixed(0)} ms; durable PUT commits (8 templates each) ${(persons / (putMs / 1000)).toFixed(0)}/s`);
 }
 
+/**
+ * Cache load from PostgreSQL at scale: `rows` template rows written server-side in one statement
+ * (a fill, not a measurement), then a fresh service loads them (binary COPY, store/postgres.ts).
+ */
+async function bulkLoadRate(url: string, extractor: Extractor, rows: number): Promise<void> {
+  const model = { model: extractor.model, version: extractor.version, dims: extractor.dims };
+  const pgc = new (await import('pg')).default.Client({ connectionString: url });
+  await pgc.connect();
+  try {
+    const store = await openStore(url); // creates the schema
+    await store.close();
+    await pgc.query('TRUNCATE persons CASCADE');
+    const t0 = performance.now();
+    await pgc.query(`INSERT INTO persons (id, galleries, metadata, quality, duplicates, image_count, updated_at)
+      SELECT 'm-' || i, '["default"]', '{}', '[]', '[]', 0, 0 FROM generate_series(1, $1::int) AS i`, [rows]);
+    const t = toTemplate(model, randomUnit(model.dims));
+    await pgc.query(`INSERT INTO templates (person_id, idx, model, version, dims, dtype, data, source, image_index, sha256)
+      SELECT 'm-' || i, 0, $2, $3, $4, 'f32', $5, 'submitted', NULL, $6 FROM generate_series(1, $1::int) AS i`,
+      [rows, model.model, model.version, model.dims, Buffer.from(t.data), sha256hex(t.data)]);
+    const fillS = (performance.now() - t0) / 1000;
+    const s = await openStore(url);
+    const svc = new MatcherService(s, extractor, resolveConfig({ compactIndex: true }));
+    await svc.loadCache();
+    await s.close();
+    row(`cache load (postgres, ${rows / 1e6}M rows)`, `${Math.round(svc.loadStats.rate).toLocaleString('en')} templates/s`, `${svc.loadStats.templates.toLocaleString('en')} templates in ${(svc.loadStats.ms / 1000).toFixed(1)} s: binary COPY streamed into the compact index; filled server-side in ${fillS.toFixed(0)} s`);
+  } finally {
+    await pgc.end();
+  }
+}
+
+/**
+ * 1:N over HTTP through a 3-node cluster (RF 1: each node scans a third, the receiving node
+ * scatters and merges) against one node over the same PostgreSQL gallery, in the same run.
+ */
+async function clusterVsSingle(extractor: Extractor, persons: number): Promise<void> {
+  const model = { model: extractor.model, version: extractor.version, dims: extractor.dims };
+  const pgs = await startThrowawayPostgres();
+  const etcd = await startThrowawayEtcd();
+  const spawned: SpawnedMatcher[] = [];
+  try {
+    (await openStore(pgs.url)).close(); // the schema
+    const pgc = new (await import('pg')).default.Client({ connectionString: pgs.url });
+    await pgc.connect();
+    const probes: ReturnType<typeof toTemplate>[] = [];
+    await pgc.query(`INSERT INTO persons (id, galleries, metadata, quality, duplicates, image_count, updated_at)
+      SELECT 'c-' || i, '["default"]', '{}', '[]', '[]', 0, 0 FROM generate_series(0, $1::int - 1) AS i`, [persons]);
+    for (let b = 0; b < persons; b += 5000) {
+      const ids: string[] = [], data: Buffer[] = [];
+      for (let i = b; i < Math.min(persons, b + 5000); i++) {
+        const t = toTemplate(model, randomUnit(model.dims));
+        if (i % Math.floor(persons / 20) === 0) probes.push(t);
+        ids.push(`c-${i}`);
+        data.push(Buffer.from(t.data));
+      }
+      await pgc.query(`INSERT INTO templates (person_id, idx, model, version, dims, dtype, data, source, image_index, sha256)
+        SELECT id, 0, $3, $4, $5, 'f32', d, 'submitted', NULL, '' FROM unnest($1::text[], $2::bytea[]) AS u(id, d)`, [ids, data, model.model, model.version, model.dims]);
+    }
+    await pgc.end();
+    const ask = (m: SpawnedMatcher, t: ReturnType<typeof toTemplate>) =>
+      fetch(`${m.url}/identify`, { method: 'POST', body: Buffer.from(encode({ template: t, maxResults: 10 })), headers: { 'content-type': 'application/cbor', authorization: `Bearer ${m.token}` } });
+    const time = async (m: SpawnedMatcher) => {
+      // warm up until an answer comes back whole (a cold peer can miss the first scatters)
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const r = await ask(m, probes[0]);
+        await r.arrayBuffer();
+        if (r.status === 200) break;
+        if (Date.now() > deadline) throw new Error(`identify still answered ${r.status} after 60 s`);
+        await new Promise((res) => setTimeout(res, 500));
+      }
+      const times: number[] = [];
+      let refused = 0;
+      for (const t of probes.slice(1)) {
+        const t0 = performance.now();
+        const r = await ask(m, t);
+        const body = new Uint8Array(await r.arrayBuffer());
+        if (r.status !== 200) { refused++; if (refused === 1) process.stderr.write(`  identify answered ${r.status} ${JSON.stringify(body.length ? decode(body) : null).slice(0, 100)}\n`); continue; }
+        times.push(performance.now() - t0);
+      }
+      return { times, refused };
+    };
+    const base = { MATCHER_STORE: pgs.url, MATCHER_WORKERS: '0', MATCHER_API_TOKENS: 'bench-cluster-token-0001' };
+    const single = await spawnMatcher(base, await freePort());
+    spawned.push(single);
+    const one = await time(single);
+    await killHard(single.child);
+    for (let i = 0; i < 3; i++) {
+      spawned.push(await spawnMatcher({ ...base, MATCHER_ETCD: etcd.url, MATCHER_NODE_ID: `b${i}`, MATCHER_REPLICATION_FACTOR: '1' }, await freePort()));
+    }
+    // every node live and every person covered before the clock starts
+    for (const m of spawned.slice(1)) {
+      const deadline = Date.now() + 120_000;
+      while ((await fetch(`${m.url}/cluster-ready`, { headers: { authorization: `Bearer ${m.token}` } })).status !== 200) {
+        if (Date.now() > deadline) throw new Error('cluster not ready in 120 s');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    const three = await time(spawned[1]);
+    const p50 = (x: { times: number[] }) => pctl(x.times, 0.5);
+    row(`identify ${persons / 1000}k x ${model.dims} over HTTP: 3-node cluster vs 1 node`, `${p50(three).toFixed(1)} ms p50 vs ${p50(one).toFixed(1)} ms p50 (${(p50(one) / p50(three)).toFixed(2)}×)`, `same PostgreSQL gallery, ${three.times.length} / ${one.times.length} answered queries (${three.refused} / ${one.refused} refused); RF 1 (each node scans a third, one scatters and merges); all processes share this machine's 2 cores`);
+  } finally {
+    for (const m of spawned) await killHard(m.child);
+    await etcd.stop();
+    pgs.stop();
+  }
+}
+
+/** A full collection, so heap deltas measure what is alive. */
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+
 const started = performance.now();
 const bw = simdReadBandwidth();
 row('memory read bandwidth (same run)', `${bw.toFixed(2)} GB/s`, 'WebAssembly SIMD sum of 256 MiB, 1 thread, best of 5 (the scan\'s own ceiling)');
@@ -114,6 +237,8 @@ if (pool) {
   row('identify with scan threads', 'not measured', 'one core, or no shared-memory WebAssembly SIMD here');
 }
 identifyBench(100_000, 192, 10, bw, false); // the plain-JS scan, for comparison
+// 10M templates on one node: the compact index (1 byte per dimension), as MATCHER_COMPACT_INDEX=1 runs it
+identifyBench(10_000_000, 128, 10, bw, true, true, false);
 
 const extractor = await createExtractor();
 const tmp = mkdtempSync(path.join(tmpdir(), 'matcher-bench-'));
@@ -121,9 +246,17 @@ try {
   await loadRate('sqlite', await openStore(`sqlite:${path.join(tmp, 'b.db')}`), extractor, 800);
   try {
     const pg = await startThrowawayPostgres();
-    try { await loadRate('postgres', await openStore(pg.url), extractor, 800); } finally { pg.stop(); }
+    try {
+      await loadRate('postgres', await openStore(pg.url), extractor, 800);
+      await bulkLoadRate(pg.url, extractor, 1_000_000);
+    } finally { pg.stop(); }
   } catch (e) {
     row('cache load (postgres)', 'not measured', e instanceof Error ? e.message.slice(0, 120) : String(e));
+  }
+  try {
+    await clusterVsSingle(extractor, 100_000);
+  } catch (e) {
+    row('identify through a 3-node cluster', 'not measured', e instanceof Error ? e.message.slice(0, 120) : String(e));
   }
 
   const m = await startMatcher({ port: 0, store: `sqlite:${path.join(tmp, 'v.db')}`, extractor, waitReady: true });

@@ -187,7 +187,8 @@ export class ClusterNode implements ClusterHooks {
           if (m.id === this.o.self.id) return this.localSearch(req);
           try {
             return await this.peerSearch(m, req);
-          } catch {
+          } catch (e) {
+            if (process.env.MATCHER_DEBUG) console.error(`scatter to ${m.id} failed:`, e instanceof Error ? e.message : e);
             failed.add(m.id);
             return [];
           }

@@ -86,3 +86,32 @@ describe('ExactInt8Index: the scan split across threads', () => {
     expect(threaded.search(rows[n - 1], 1)[0].id).not.toBe(`p${n - 1}`);
   });
 });
+
+describe('ExactInt8Index: compact (no float32 copy)', () => {
+  it('uses a fifth of the matrix bytes, finds the mated row first and keeps nearly all of the exact top-10', () => {
+    const dims = 128, n = 20_000;
+    let x = 777;
+    const rnd = () => { x ^= x << 13; x >>>= 0; x ^= x >> 17; x ^= x << 5; x >>>= 0; return x / 4294967296 - 0.5; };
+    const unit = () => { const v = new Float32Array(dims); let s = 0; for (let i = 0; i < dims; i++) { v[i] = rnd(); s += v[i] * v[i]; } for (let i = 0; i < dims; i++) v[i] /= Math.sqrt(s); return v; };
+    const exact = new ExactInt8Index(dims, n, { threads: false });
+    const compact = new ExactInt8Index(dims, n, { threads: false, float: false });
+    const rows: Float32Array[] = [];
+    for (let i = 0; i < n; i++) { const v = unit(); rows.push(v); exact.add(`p${i}`, v); compact.add(`p${i}`, v); }
+    expect(compact.bytes * 5).toBe(exact.bytes);
+    let kept = 0, probes = 0;
+    for (let p = 0; p < n; p += 997) {
+      const q = rows[p].map((v) => v + rnd() * 0.05);
+      let s = 0; for (const v of q) s += v * v; for (let i = 0; i < dims; i++) q[i] /= Math.sqrt(s);
+      const a = exact.search(q, 10), b = compact.search(q, 10);
+      expect(b[0].id).toBe(`p${p}`);
+      expect(Math.abs(b[0].similarity - a[0].similarity)).toBeLessThan(0.01);
+      const ids = new Set(a.map((h) => h.id));
+      kept += b.filter((h) => ids.has(h.id)).length;
+      probes++;
+    }
+    expect(kept / (probes * 10)).toBeGreaterThanOrEqual(0.9);
+    // removal works without the float copy
+    compact.remove('p0');
+    expect(compact.search(rows[0], 1)[0].id).not.toBe('p0');
+  });
+});

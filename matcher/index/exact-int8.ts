@@ -2,6 +2,8 @@
  * Exact top-k cosine search over one contiguous matrix per gallery: an int8 scan (one global
  * scale) picks the best `rerank` rows, an exact float32 re-rank orders them (TOOLCHAIN.md: this
  * restores the float32 top-10). Rows are templates; results are unique per person.
+ * `float: false` (compact: 1 byte per dimension instead of 5) keeps no float32 copy and re-ranks
+ * the candidates by the cosine between the query and their dequantised rows instead.
  */
 import { instantiateDot, SHARED_MAX_PAGES, type DotKernel } from './int8-dot-wasm.ts';
 import { scanPool, type ScanPool } from './scan-pool.ts';
@@ -21,7 +23,8 @@ export class ExactInt8Index {
   private f32: Float32Array;
   private i8: Int8Array;
   private owner: string[] = [];
-  private rowsOf = new Map<string, number[]>();
+  /** a person's rows: one number for the usual single template (no array per person), an array beyond */
+  private rowsOf = new Map<string, number | number[]>();
   private n = 0;
   private cap: number;
   private mem?: WebAssembly.Memory;
@@ -29,18 +32,21 @@ export class ExactInt8Index {
   /** set once the matrix lives in a shared memory the scan pool's threads read */
   private pool: ScanPool | null = null;
   private readonly threaded: boolean;
+  /** false: no float32 copy (compact); the re-rank uses the int8 rows */
+  readonly float: boolean;
 
   /**
    * `simd` (default true): scan with the WebAssembly SIMD kernel when dims is a multiple of 16.
    * `threads` (default true): from THREAD_MIN_ROWS rows, split each scan across the process's
    * scan pool (matrix/scan-pool.ts) when it has more than one thread.
    */
-  constructor(dims: number, capacity = 1024, o: { simd?: boolean; threads?: boolean } = {}) {
+  constructor(dims: number, capacity = 1024, o: { simd?: boolean; threads?: boolean; float?: boolean } = {}) {
     this.dims = dims;
     this.scale = (127 * Math.sqrt(dims)) / 4;
     this.cap = Math.max(1, capacity);
     this.threaded = o.threads ?? true;
-    this.f32 = new Float32Array(this.cap * dims);
+    this.float = o.float ?? true;
+    this.f32 = new Float32Array(this.float ? this.cap * dims : 0);
     if ((o.simd ?? true) && dims % 16 === 0 && dims * 2 <= MATRIX_AT) {
       if (!this.share(this.cap)) {
         this.mem = new WebAssembly.Memory({ initial: Math.ceil(this.wasmBytes(this.cap) / PAGE) });
@@ -88,7 +94,8 @@ export class ExactInt8Index {
 
   get size(): number { return this.n; }
   get persons(): number { return this.rowsOf.size; }
-  get bytes(): number { return this.n * this.dims * 5; }
+  /** matrix bytes (int8 rows, plus the float32 copy unless compact) */
+  get bytes(): number { return this.n * this.dims * (this.float ? 5 : 1); }
 
   has(id: string): boolean { return this.rowsOf.has(id); }
 
@@ -96,8 +103,10 @@ export class ExactInt8Index {
     let cap = this.cap;
     if (min <= cap) return;
     while (cap < min) cap *= 2;
-    const f = new Float32Array(cap * this.dims); f.set(this.f32.subarray(0, this.n * this.dims));
-    this.f32 = f;
+    if (this.float) {
+      const f = new Float32Array(cap * this.dims); f.set(this.f32.subarray(0, this.n * this.dims));
+      this.f32 = f;
+    }
     if (this.kernel && this.share(cap)) {
       this.i8 = new Int8Array(this.mem!.buffer, MATRIX_AT, cap * this.dims);
     } else if (this.mem) {
@@ -127,11 +136,13 @@ export class ExactInt8Index {
     for (let r = 0; r < ids.length; r++) {
       const row = this.n++;
       const v = vectors.subarray(r * d, (r + 1) * d);
-      this.f32.set(v, row * d);
+      if (this.float) this.f32.set(v, row * d);
       this.quantise(v, this.i8, row * d);
       this.owner[row] = ids[r];
       const rows = this.rowsOf.get(ids[r]);
-      if (rows) rows.push(row); else this.rowsOf.set(ids[r], [row]);
+      if (rows === undefined) this.rowsOf.set(ids[r], row);
+      else if (typeof rows === 'number') this.rowsOf.set(ids[r], [rows, row]);
+      else rows.push(row);
     }
   }
 
@@ -139,18 +150,20 @@ export class ExactInt8Index {
 
   /** Removes every row of a person (swap with the last row, so the matrix stays contiguous). */
   remove(id: string): boolean {
-    const rows = this.rowsOf.get(id);
-    if (!rows) return false;
+    const held = this.rowsOf.get(id);
+    if (held === undefined) return false;
+    const rows = typeof held === 'number' ? [held] : held;
     for (const row of [...rows].sort((a, b) => b - a)) {
       const last = --this.n;
       const d = this.dims;
       if (row !== last) {
-        this.f32.copyWithin(row * d, last * d, (last + 1) * d);
+        if (this.float) this.f32.copyWithin(row * d, last * d, (last + 1) * d);
         this.i8.copyWithin(row * d, last * d, (last + 1) * d);
         const mover = this.owner[last];
         this.owner[row] = mover;
         const mr = this.rowsOf.get(mover)!;
-        mr[mr.indexOf(last)] = row;
+        if (typeof mr === 'number') this.rowsOf.set(mover, row);
+        else mr[mr.indexOf(last)] = row;
       }
       this.owner.length = this.n;
     }
@@ -201,7 +214,14 @@ export class ExactInt8Index {
       if (r < 0) continue;
       let s = 0;
       const o = r * d;
-      for (let i = 0; i < d; i++) s += q[i] * this.f32[o + i];
+      if (this.float) {
+        for (let i = 0; i < d; i++) s += q[i] * this.f32[o + i];
+      } else {
+        // compact: cosine against the dequantised row (its norm differs from 1 by the rounding)
+        let nn = 0;
+        for (let i = 0; i < d; i++) { const x = this.i8[o + i]; s += q[i] * x; nn += x * x; }
+        s = nn > 0 ? s / Math.sqrt(nn) : 0;
+      }
       const id = this.owner[r];
       if ((best.get(id) ?? -Infinity) < s) best.set(id, s);
     }

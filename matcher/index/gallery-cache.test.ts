@@ -4,10 +4,15 @@ import { GalleryCache } from './gallery-cache.ts';
 const v = (...xs: number[]) => { const a = Float32Array.from(xs); const n = Math.hypot(...a); return a.map((x) => x / n); };
 
 describe('GalleryCache', () => {
-  it('keeps one matrix per gallery; bulk load and upsert agree', () => {
+  it('keeps one matrix per gallery; the paged cache load and upsert agree', () => {
     const c = new GalleryCache(16);
     const e = (k: number) => v(...Array.from({ length: 16 }, (_, i) => (i === k ? 1 : 0.01)));
-    c.bulkLoad([{ id: 'a', galleries: ['default'], vectors: [e(0)] }, { id: 'w', galleries: ['watch', 'default'], vectors: [e(1), e(2)] }]);
+    const flat = (...vs: Float32Array[]) => { const f = new Float32Array(vs.length * 16); vs.forEach((x, i) => f.set(x, i * 16)); return f; };
+    c.upsert('w', ['old'], [e(5)]);
+    const seen = new Set<string>();
+    // w's two rows arrive on two pages: the first replaces what was cached, the second adds
+    c.appendRows(['a', 'w'], [['default'], ['watch', 'default']], flat(e(0), e(1)), seen);
+    c.appendRows(['w'], [['watch', 'default']], flat(e(2)), seen);
     expect(c.sizes()).toEqual({ default: 3, watch: 2 });
     expect(c.search('watch', e(2), 5).map((h) => h.id)).toEqual(['w']);
     c.upsert('w', ['watch'], [e(3)]);

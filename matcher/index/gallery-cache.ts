@@ -17,9 +17,13 @@ export class GalleryCache {
   /** gallery → enrolments in flight that may create it: they count against the limit until done */
   private reserved = new Map<string, number>();
 
-  constructor(dims: number, o: { maxGalleries?: number } = {}) {
+  /** false: compact indexes (no float32 copy) */
+  private readonly float: boolean;
+
+  constructor(dims: number, o: { maxGalleries?: number; float?: boolean } = {}) {
     this.dims = dims;
     this.maxGalleries = o.maxGalleries ?? Infinity;
+    this.float = o.float ?? true;
   }
 
   get persons(): number { return this.membership.size; }
@@ -71,32 +75,40 @@ export class GalleryCache {
     const gs = galleries.length ? galleries : [DEFAULT_GALLERY];
     for (const g of gs) {
       let ix = this.galleries.get(g);
-      if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(this.dims, Math.max(INITIAL_ROWS, vectors.length))));
+      if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(this.dims, Math.max(INITIAL_ROWS, vectors.length), { float: this.float })));
       ix.addMany(vectors.map(() => id), flat);
     }
     this.membership.set(id, gs);
   }
 
-  /** Cache load: appends many persons (not yet cached) with one addMany per gallery. */
-  bulkLoad(entries: { id: string; galleries: string[]; vectors: Float32Array[] }[]): void {
-    const per = new Map<string, { ids: string[]; vecs: Float32Array[] }>();
-    for (const e of entries) {
-      if (!e.vectors.length) continue;
-      this.remove(e.id);
-      const gs = e.galleries.length ? e.galleries : [DEFAULT_GALLERY];
-      this.membership.set(e.id, gs);
+  /**
+   * Cache load, one page of rows at a time (row r: `ids[r]`, `galleries[r]`, `flat` row r): a
+   * person's first row in this load (`seen`) replaces what the cache held for it; later rows add.
+   */
+  appendRows(ids: string[], galleries: string[][], flat: Float32Array, seen: Set<string>): void {
+    const d = this.dims;
+    const per = new Map<string, number[]>();
+    for (let r = 0; r < ids.length; r++) {
+      const id = ids[r];
+      const gs = galleries[r].length ? galleries[r] : [DEFAULT_GALLERY];
+      if (!seen.has(id)) {
+        if (this.membership.has(id)) this.remove(id);
+        seen.add(id);
+        this.membership.set(id, gs);
+      }
       for (const g of gs) {
-        let b = per.get(g);
-        if (!b) per.set(g, (b = { ids: [], vecs: [] }));
-        for (const v of e.vectors) { b.ids.push(e.id); b.vecs.push(v); }
+        let l = per.get(g);
+        if (!l) per.set(g, (l = []));
+        l.push(r);
       }
     }
-    for (const [g, b] of per) {
+    for (const [g, rows] of per) {
       let ix = this.galleries.get(g);
-      if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(this.dims, b.ids.length)));
-      const flat = new Float32Array(b.ids.length * this.dims);
-      b.vecs.forEach((v, i) => flat.set(v, i * this.dims));
-      ix.addMany(b.ids, flat);
+      if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(d, Math.max(INITIAL_ROWS, rows.length), { float: this.float })));
+      if (rows.length === ids.length) { ix.addMany(ids, flat); continue; }
+      const sub = new Float32Array(rows.length * d);
+      rows.forEach((r, i) => sub.set(flat.subarray(r * d, (r + 1) * d), i * d));
+      ix.addMany(rows.map((r) => ids[r]), sub);
     }
   }
 

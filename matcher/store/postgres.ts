@@ -1,4 +1,6 @@
 import pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { BinaryCopyParser } from './pg-binary-copy.ts';
 import { eventOf, sha256hex, type Duplicate, type MatcherStore, type PersonEvent, type PersonRecord, type StoredImage, type StoredTemplate, type TemplateRow } from './store.ts';
 
 const SCHEMA = `
@@ -92,17 +94,51 @@ export async function openPostgresStore(url: string, o: { max?: number } = {}): 
     async delete(id) { return ((await pool.query('DELETE FROM persons WHERE id = $1', [id])).rowCount ?? 0) > 0; },
     async count() { return Number((await pool.query('SELECT COUNT(*)::int AS n FROM persons')).rows[0].n); },
     async scanTemplates(onPage: (rows: TemplateRow[]) => void, pageSize = 5000) {
-      let lastId = '', lastIdx = -1, total = 0;
-      for (;;) {
-        const r = await pool.query<TplRow>(
-          `SELECT t.*, p.galleries FROM templates t JOIN persons p ON p.id = t.person_id
-           WHERE (t.person_id, t.idx) > ($1, $2) ORDER BY t.person_id, t.idx LIMIT $3`, [lastId, lastIdx, pageSize]);
-        if (!r.rows.length) break;
-        onPage(r.rows.map((x) => ({ id: x.person_id, galleries: x.galleries!, template: tpl(x) })));
-        total += r.rows.length;
-        const last = r.rows[r.rows.length - 1];
-        lastId = last.person_id; lastIdx = last.idx;
-        if (r.rows.length < pageSize) break;
+      // two binary COPYs in one repeatable-read snapshot (persons' galleries, then every template):
+      // the server streams each table whole, with no join, no per-page query and no text decoding
+      const c = await pool.connect();
+      let total = 0;
+      const copy = async (sql: string, onTuple: (f: (Buffer | null)[]) => void) => {
+        const parser = new BinaryCopyParser();
+        for await (const chunk of c.query(copyTo(`COPY (${sql}) TO STDOUT (FORMAT binary)`)) as AsyncIterable<Buffer>) parser.push(chunk, onTuple);
+      };
+      // columns that repeat row after row are decoded once per distinct value, compared as bytes
+      const repeated = <T>(decode: (b: Buffer) => T) => {
+        let last: Buffer | null = null, value: T;
+        return (b: Buffer | null): T => {
+          if (!b) return decode(Buffer.alloc(0));
+          if (last === null || !last.equals(b)) { last = Buffer.from(b); value = decode(b); }
+          return value;
+        };
+      };
+      const utf8 = (b: Buffer) => b.toString('utf8');
+      try {
+        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const galleriesOf = new Map<string, string[]>();
+        const galleries = repeated((b) => JSON.parse(b.toString('utf8')) as string[]);
+        await copy('SELECT id, galleries::text FROM persons', (f) => galleriesOf.set(f[0]!.toString('utf8'), galleries(f[1])));
+        const model = repeated(utf8), version = repeated(utf8), dtype = repeated(utf8), source = repeated(utf8);
+        let page: TemplateRow[] = [];
+        await copy('SELECT person_id, model, version, dims, dtype, data, source, image_index, sha256 FROM templates', (f) => {
+          const id = f[0]!.toString('utf8');
+          const data = new Uint8Array(f[5]!.length);
+          data.set(f[5]!);
+          page.push({
+            id, galleries: galleriesOf.get(id) ?? [],
+            template: {
+              model: model(f[1]), version: version(f[2]), dims: f[3]!.readInt32BE(0), dtype: dtype(f[4]) as 'f32' | 'i8', data,
+              source: source(f[6]) as 'image' | 'submitted', imageIndex: f[7] ? f[7].readInt32BE(0) : null, sha256: f[8] ? f[8].toString('latin1') : '',
+            },
+          });
+          if (page.length >= pageSize) { onPage(page); total += page.length; page = []; }
+        });
+        if (page.length) { onPage(page); total += page.length; }
+        await c.query('COMMIT');
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        c.release();
       }
       return total;
     },
