@@ -72,7 +72,8 @@ describe('verdicts and keys', () => {
       { op: 'VERIFICATION', tag: 'NOMATCH', status: 3, response: undefined, identity: 'NO' },
       { op: 'VERIFICATION', tag: 'REVIEW', status: 2, response: undefined, identity: 'INCONCLUSIVE' },
       { op: 'REGISTRATION', tag: 'ENROL', status: 3, response: 201, identity: undefined },
-      { op: 'REGISTRATION', tag: 'DUP', status: 2, response: undefined, identity: 'YES' },
+      // the face is someone else's: no identity answer for this subject, the behaviour alert instead
+      { op: 'REGISTRATION', tag: 'DUP', status: 2, response: undefined, identity: undefined, alert: 'YES' },
       { op: 'IMAGE_UPDATE', tag: 'ok', status: 3, response: 201, identity: 'YES' },
       { op: 'IDENTIFICATION', tag: 'ok', status: 3, response: 200, identity: 'YES' },
     ];
@@ -85,6 +86,7 @@ describe('verdicts and keys', () => {
       expect(claims.sid).toBe(s.sessionId);
       expect(claims.response).toBe(c.response);
       expect(claims.match?.identity).toBe(c.identity);
+      if ('alert' in c) expect(claims.behaviourAlert).toBe(c.alert);
       expect(claims.liveness).toBe(95);
       expect(claims.hasBiometry).toBe(true);
       if (c.op === 'IDENTIFICATION') expect(claims.candidates?.[0]).toEqual({ id: 'person-1', score: 85 });

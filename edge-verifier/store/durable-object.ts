@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { asyncStore, SqlStore, STORE_METHODS, type Row, type SqlDriver, type SqlValue } from './sql-store.ts';
 import type { DurableObjectNamespaceLike, DurableObjectStateLike } from '../adapters/workers-types.ts';
 import type {
-  ClaimBinding, ClaimResult, ConfigChange, ConfigChangeRow, DeliveryView, DueEvent, Finalize, NewSession, OutboxEvent, SessionRecord,
+  ClaimBinding, ClaimResult, ConfigChange, ConfigChangeRow, DeliveryView, DueEvent, ErasureRow, Finalize, NewSession, OutboxEvent, SessionRecord,
   StoredIntegrator, VerdictSummary, VerifierStore,
 } from './types.ts';
 import { configFromEnv, parseConfig, type EnvLike } from '../config.ts';
@@ -103,6 +103,17 @@ export class VerifierStoreDO extends DurableObject {
   putIntegrator(id: string, c: string, e: number | null, a: string, ch: ConfigChange[], now: number): boolean { return this.store.putIntegrator(id, c, e, a, ch, now); }
   integratorChanges(id: string, l: number): ConfigChangeRow[] { return this.store.integratorChanges(id, l); }
   purge(r: number, e: number): Record<string, number> { return this.store.purge(r, e); }
+  async enqueueEvent(i: string, key: string, e: OutboxEvent, now: number): Promise<void> {
+    this.store.enqueueEvent(i, key, e, now);
+    await this.wake();
+  }
+  noteScoreSign(i: string, sub: string, sign: 1 | -1, now: number): 1 | -1 | null { return this.store.noteScoreSign(i, sub, sign, now); }
+  async eraseSubject(i: string, sub: string, actor: string, now: number, event?: { key: string; e: OutboxEvent }): Promise<{ sessions: number; evidenceFrames: number }> {
+    const r = this.store.eraseSubject(i, sub, actor, now, event);
+    if (event) await this.wake();
+    return r;
+  }
+  erasures(i: string, l: number): ErasureRow[] { return this.store.erasures(i, l); }
 }
 
 /** The RPC view of VerifierStoreDO: every method answers a promise. */
