@@ -55,8 +55,6 @@ export interface ClusterHooks {
   localSearch(req: { gallery: string; q: Uint8Array; k: number; live: string[] }): { id: string; similarity: number }[];
 }
 
-type IdentifyQuery = IdentifyRequest;
-
 /** The matcher's core, independent of HTTP: enrolment, audit, 1:1, 1:N, cache load. */
 export class MatcherService {
   /** set when this node is part of a cluster */
@@ -366,7 +364,7 @@ export class MatcherService {
    * 1:N over the named galleries' in-RAM matrices (`default` when none is named; never another),
    * best first; each person once with its best sample. The coverage reached comes with it.
    */
-  async identify(r: IdentifyQuery): Promise<{ matches: MatchObject[]; coverage: number }> {
+  async identify(r: IdentifyRequest): Promise<{ matches: MatchObject[]; coverage: number }> {
     this.requireReady();
     const minCoverage = r.minCoverage ?? 1;
     const below = (c: number) => new KitError('COVERAGE_TOO_LOW', `coverage ${c.toFixed(3)} is below the requested ${minCoverage}`);
