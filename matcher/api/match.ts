@@ -40,6 +40,8 @@ export function matchRoutes(app: Hono, svc: MatcherService): void {
     const body = await readBody(c, LivenessRequestSchema, max);
     const o = { threshold: svc.config.livenessThreshold, objects: svc.config.padObjects };
     const r = await svc.queue.run(() => (svc.liveness ? svc.liveness(body, o) : scoreLiveness(svc.extractor, body, o)));
+    // numbers only (no image, landmark or template): the eval's per-capture trace
+    if (process.env.PAD_EVAL_DEBUG) console.log(`    [matcher pad] ${JSON.stringify({ liveness: r.liveness, reasons: r.reasons, roles: body.roles, signals: r.signals })}`);
     return reply(c, 200, r);
   });
 }

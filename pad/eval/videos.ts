@@ -50,6 +50,26 @@ export function cameraSize(w: number, h: number): { width: number; height: numbe
   return { width: even(w * k), height: even(h * k) };
 }
 
+/**
+ * Writes `out`, the fake camera's y4m for `file`: the clip at the camera size (played forward and
+ * back), at rest, then coming closer — 'person' in depth by its own landmarks
+ * (pad/eval/approach-camera.ts), 'plane' as one zoomed picture. `lm` is needed for 'person'.
+ */
+export async function cameraClip(file: string, out: string, approach: 'person' | 'plane', lm?: NodeLandmarker): Promise<string> {
+  const probe = execFileSync('/usr/bin/ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]).toString().trim();
+  const { width: w, height: h } = cameraSize(...(probe.split(',').map(Number) as [number, number]));
+  const name = path.basename(out, '.y4m');
+  if (approach === 'plane') return makeY4m(file, name, { seconds: CAMERA_SECONDS, pingPong: true, filter: `scale=${w}:${h},${approachFilter(w, h)}` });
+  if (!lm) throw new Error('cameraClip: the person approach needs the landmarker');
+  const base = makeY4m(file, `${name}-base`, { seconds: CAMERA_SECONDS, pingPong: true, size: `${w}:${h}` });
+  try {
+    await writeApproachY4m(base, out, { width: w, height: h, restFrames: REST_FRAMES, gainPerFrame: 0.012, maxGain: 1.45, landmarks: (img) => lm.landmarks(img) });
+  } finally {
+    rmSync(base, { force: true });
+  }
+  return out;
+}
+
 export interface VideoOutcome {
   deviceAccept: boolean;
   /** instruction codes seen while the device was blocking (last first) */
@@ -221,19 +241,8 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
   return {
     async run(file, subject, approach = 'person') {
       const t0 = performance.now();
-      const probe = execFileSync('/usr/bin/ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]).toString().trim();
-      const { width: w, height: h } = cameraSize(...(probe.split(',').map(Number) as [number, number]));
-      let cam: string;
-      if (approach === 'person') {
-        // the clip at the camera size, then the person coming closer (pad/eval/approach-camera.ts)
-        const base = makeY4m(file, `pad-${subject}-base`, { seconds: CAMERA_SECONDS, pingPong: true, size: `${w}:${h}` });
-        cam = path.join(dir, `pad-${subject}.y4m`);
-        lm ??= await createNodeLandmarker();
-        await writeApproachY4m(base, cam, { width: w, height: h, restFrames: REST_FRAMES, gainPerFrame: 0.012, maxGain: 1.45, landmarks: (img) => lm!.landmarks(img) });
-        rmSync(base, { force: true });
-      } else {
-        cam = makeY4m(file, `pad-${subject}`, { seconds: CAMERA_SECONDS, pingPong: true, filter: `scale=${w}:${h},${approachFilter(w, h)}` });
-      }
+      lm ??= approach === 'person' ? await createNodeLandmarker() : undefined;
+      const cam = await cameraClip(file, path.join(dir, `pad-${subject}.y4m`), approach, lm);
       const browser = await launchChromium({ camera: cam });
       try {
         let { page, sid } = await open(browser, subject, false);
