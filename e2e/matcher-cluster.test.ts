@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLIB_MODEL } from '../matcher/extraction/embed-dlib.ts';
 import { coverageOf, ownersOf, type Member } from '../matcher/cluster/placement.ts';
+import { FORWARDED_HEADER, NODE_HEADER } from '../matcher/api/forward.ts';
 import { call, randomTemplate } from '../matcher/testing/client.ts';
 import { startThrowawayEtcd, type ThrowawayEtcd } from '../matcher/testing/etcd-server.ts';
 import { freePort, startThrowawayPostgres, type ThrowawayPostgres } from '../matcher/testing/postgres-server.ts';
@@ -109,12 +110,47 @@ describe('matcher cluster: 5 nodes, RF 2, etcd + PostgreSQL', () => {
     let k = PERSONS + 50;
     while (!ownersOf(`acme:p${k}`, members(), 2).includes('n1')) k++;
     const id = `acme:p${k}`;
-    expect((await call(nodes[0]!, 'PUT', `/persons/${id}`, { templates: [tpl(k)] })).status).toBe(201);
+    // written by n0 itself (marked as already forwarded, so it does not hand the write to an owner)
+    expect((await call(nodes[0]!, 'PUT', `/persons/${id}`, { templates: [tpl(k)] }, { headers: { [FORWARDED_HEADER]: 'test' } })).status).toBe(201);
     // n1's own share, asked directly with only itself live: it answers once its cache has the person
     const q = tpl(k).data;
     const share = () => call(nodes[1]!, 'POST', '/cluster/search', { gallery: 'default', q, k: 3, live: ['n1'] }).then((r) => (r.body.hits as { id: string }[]).map((h) => h.id));
     const { ms } = await until(share, (h) => h.includes(id), RESCAN_MS + 1500);
     console.log(`write → non-listening owner by rescan: ${ms} ms (rescan period ${RESCAN_MS} ms)`);
+  });
+
+  it('1:1 verify and enrolment run on the first live owner of the person, whichever node receives them', async () => {
+    for (let i = 0; i < 20; i++) {
+      const owner = ownersOf(ids[i], members(), 2)[0];
+      const via = nodes.findIndex((n, j) => n && `n${j}` !== owner);
+      const r = await call(nodes[via]!, 'POST', `/persons/${ids[i]}/verify`, { templates: [tpl(i)] });
+      expect(r.status, ids[i]).toBe(200);
+      expect(r.headers.get(NODE_HEADER), ids[i]).toBe(owner);
+      expect(r.body as number).toBeGreaterThan(50);
+    }
+    const k = PERSONS + 200;
+    const owner = ownersOf(`acme:p${k}`, members(), 2)[0];
+    const via = nodes.findIndex((n, j) => n && `n${j}` !== owner);
+    const put = await call(nodes[via]!, 'PUT', `/persons/acme:p${k}`, { templates: [tpl(k)] });
+    expect(put.status).toBe(201);
+    expect(put.headers.get(NODE_HEADER)).toBe(owner);
+    expect((await call(nodes[via]!, 'DELETE', `/persons/acme:p${k}`)).status).toBe(204);
+  });
+
+  it('identify (extraction-bound work) is spread over the live nodes by weight, and answers the same', async () => {
+    const by = new Map<string, number>();
+    for (let j = 0; j < 60; j++) {
+      const i = (j * 11) % PERSONS;
+      const r = await call(nodes[0]!, 'POST', '/identify', { template: tpl(i), maxResults: 3 });
+      expect(r.status).toBe(200);
+      expect((r.body as { id: string }[])[0].id).toBe(ids[i]);
+      const node = r.headers.get(NODE_HEADER)!;
+      by.set(node, (by.get(node) ?? 0) + 1);
+    }
+    console.log(`60 identify requests sent to n0 ran on: ${[...by].sort().map(([n, c]) => `${n} ${c}`).join(', ')}`);
+    // equal weights: 12 each on average; every node takes a share, none takes most
+    expect(by.size).toBe(N);
+    for (const c of by.values()) expect(c).toBeLessThan(30);
   });
 
   it('kill -9: capacity and coverage follow within 3 s; below minCoverage identify answers 503; restarted nodes bring it all back', async () => {

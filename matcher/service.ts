@@ -41,6 +41,8 @@ export interface AuditResult {
  * announcement of a committed write. Without it the service is a cluster of one.
  */
 export interface ClusterHooks {
+  /** this node as registered */
+  readonly self: { id: string; url: string };
   owns(id: string): boolean;
   search(gallery: string, q: Float32Array, k: number): Promise<{ hits: { id: string; similarity: number }[]; coverage: number }>;
   /** the share of persons with a live owner, as last measured */
@@ -53,6 +55,16 @@ export interface ClusterHooks {
   status(): Record<string, unknown>;
   /** this node's share of another node's scatter (POST /cluster/search) */
   localSearch(req: { gallery: string; q: Uint8Array; k: number; live: string[] }): { id: string; similarity: number }[];
+  /**
+   * true while this node loads persons a membership change gave it: it is not ready (GET /ready
+   * 503), answers no share of a scatter and counts as no owner until they are cached
+   */
+  readonly loading: boolean;
+  /**
+   * Where a heavy request should run (matcher/api/forward.ts): the first live owner of `person`
+   * when given (1:1), else a live member drawn by weight; null: here.
+   */
+  placeHeavy(person?: string): { id: string; url: string } | null;
 }
 
 /** The matcher's core, independent of HTTP: enrolment, audit, 1:1, 1:N, cache load. */

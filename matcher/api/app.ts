@@ -5,6 +5,7 @@ import { KitError } from '../../protocol/index.ts';
 import type { MatcherService } from '../service.ts';
 import { bearerAuth } from './auth.ts';
 import { reply } from './body.ts';
+import { forwardHeavy } from './forward.ts';
 import { healthRoutes } from './health.ts';
 import { matchRoutes } from './match.ts';
 import { Metrics } from './metrics.ts';
@@ -42,6 +43,8 @@ export function createApp(svc: MatcherService, o: AppOptions): { app: Hono; metr
   });
   // before any route, so an unauthenticated request never has its body read
   app.use('*', bearerAuth({ tokens: o.tokens }));
+  // in a cluster, heavy work runs on the person's owner or a node drawn by weight (forward.ts)
+  app.use('*', forwardHeavy(svc, { selfId: () => svc.cluster?.self.id }));
 
   personRoutes(app, svc);
   matchRoutes(app, svc);

@@ -19,6 +19,7 @@ export function healthRoutes(app: Hono, svc: MatcherService, metrics: Metrics): 
 
   app.get('/ready', (c) => {
     if (!svc.ready) throw new KitError('NOT_READY', 'matcher cache is still loading');
+    if (svc.cluster?.loading) throw new KitError('NOT_READY', 'this node is loading the persons it now owns');
     return c.body(null, 200);
   });
 

@@ -208,6 +208,8 @@ async function clusterVsSingle(extractor: Extractor, persons: number): Promise<v
       }
     }
     const three = await time(spawned[1]);
+    if (process.env.MATCHER_DEBUG) for (const m of spawned.slice(1)) process.stderr.write(`  --- ${m.url}\n${m.stderr()}\n`);
+    if (!three.times.length || !one.times.length) throw new Error(`every query refused (cluster ${three.refused}, one node ${one.refused})`);
     const p50 = (x: { times: number[] }) => pctl(x.times, 0.5);
     row(`identify ${persons / 1000}k x ${model.dims} over HTTP: 3-node cluster vs 1 node`, `${p50(three).toFixed(1)} ms p50 vs ${p50(one).toFixed(1)} ms p50 (${(p50(one) / p50(three)).toFixed(2)}×)`, `same PostgreSQL gallery, ${three.times.length} / ${one.times.length} answered queries (${three.refused} / ${one.refused} refused); RF 1 (each node scans a third, one scatters and merges); all processes share this machine's 2 cores`);
   } finally {
@@ -222,6 +224,11 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 const started = performance.now();
+if (process.env.MATCHER_BENCH_ONLY === 'cluster') {
+  // one line alone (debugging the cluster): MATCHER_BENCH_ONLY=cluster [MATCHER_DEBUG=1]
+  await clusterVsSingle(await createExtractor(), 100_000);
+  process.exit(0);
+}
 const bw = simdReadBandwidth();
 row('memory read bandwidth (same run)', `${bw.toFixed(2)} GB/s`, 'WebAssembly SIMD sum of 256 MiB, 1 thread, best of 5 (the scan\'s own ceiling)');
 const bwJs = bandwidth();

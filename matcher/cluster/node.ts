@@ -1,8 +1,9 @@
 import pg from 'pg';
-import { decodeStrict, encodeCbor, CBOR_MEDIA_TYPE } from '../../protocol/index.ts';
+import { decodeStrict, encodeCbor, CBOR_MEDIA_TYPE, KitError } from '../../protocol/index.ts';
 import type { ClusterHooks, MatcherService } from '../service.ts';
 import type { Membership } from './membership.ts';
-import { answeringOwner, capacityOf, coverageOf, ownersOf, type Member } from './placement.ts';
+import { OwnerTable } from './owner-table.ts';
+import { capacityOf, type Member } from './placement.ts';
 
 export interface ClusterNodeOptions {
   self: Member;
@@ -41,6 +42,9 @@ interface PeerSearch {
 export class ClusterNode implements ClusterHooks {
   /** every person id in the store with its change time (ms): coverage's population and the rescan's baseline */
   private readonly persons = new Map<string, number>();
+  /** every stored person's owners under the current placement (coverage and `owns` without hashing again) */
+  private readonly table: OwnerTable;
+  private tableKey = '';
   private coverageNow = 1;
   /** the live set coverageNow was measured for */
   private coverageLive = '';
@@ -53,8 +57,12 @@ export class ClusterNode implements ClusterHooks {
   /** live in etcd but not answering our probes: left out until they answer again */
   private readonly suspects = new Set<string>();
   private probeTimer: ReturnType<typeof setInterval> | null = null;
+  /** the load of persons a membership change gave this node, while it runs */
+  private reloading: Promise<void> | null = null;
+  private reloadAgain = false;
 
   constructor(private readonly svc: MatcherService, private readonly membership: Membership, private readonly o: ClusterNodeOptions) {
+    this.table = new OwnerTable(o.replicationFactor);
     this.notifier = new pg.Pool({ connectionString: o.notifyUrl, max: 1 });
     this.notifier.on('error', () => undefined);
   }
@@ -90,7 +98,28 @@ export class ClusterNode implements ClusterHooks {
    * every peer's /live every 500 ms takes it out of scatters and capacity sooner.
    */
   liveNow(): Set<string> {
-    return new Set([...this.membership.live()].filter((id) => !this.suspects.has(id)));
+    return new Set([...this.membership.live()].filter((id) => !this.suspects.has(id) && !(id === this.o.self.id && this.loading)));
+  }
+
+  get loading(): boolean {
+    return this.reloading !== null;
+  }
+
+  /** The first live owner of `person`, or a live member drawn by weight; null when that is this node. */
+  placeHeavy(person?: string): { id: string; url: string } | null {
+    const known = this.membership.known();
+    const live = this.liveNow();
+    const members = known.filter((m) => live.has(m.id));
+    let id: string | null;
+    if (person !== undefined) id = this.answering(person, live);
+    else {
+      const total = members.reduce((s, m) => s + m.weight, 0);
+      let x = Math.random() * total;
+      id = members.find((m) => (x -= m.weight) < 0)?.id ?? null;
+    }
+    if (!id || id === this.o.self.id) return null;
+    const m = members.find((x) => x.id === id);
+    return m ? { id: m.id, url: m.url } : null;
   }
 
   private probing = false;
@@ -103,7 +132,9 @@ export class ClusterNode implements ClusterHooks {
       const peers = this.membership.known().filter((m) => m.id !== this.o.self.id && live.has(m.id));
       let changed = false;
       await Promise.all(peers.map(async (m) => {
-        const ok = await fetch(`${m.url}/live`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).then((r) => r.ok, () => false);
+        // /ready, not /live: a peer still loading the persons a membership change gave it answers
+        // 503 there and must not be asked for them yet
+        const ok = await fetch(`${m.url}/ready`, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) }).then((r) => r.ok, () => false);
         if (ok === this.suspects.has(m.id)) {
           changed = true;
           if (ok) this.suspects.delete(m.id);
@@ -119,7 +150,33 @@ export class ClusterNode implements ClusterHooks {
   }
 
   owns(id: string): boolean {
-    return ownersOf(id, this.membership.known(), this.o.replicationFactor).includes(this.o.self.id);
+    return this.placement().owners(id).includes(this.o.self.id);
+  }
+
+  /** The owner table for the known members as they are now (rebuilt when they changed). */
+  private placement(): OwnerTable {
+    const known = this.membership.known();
+    const key = this.keyOf(known);
+    if (key !== this.tableKey) {
+      this.tableKey = key;
+      this.table.reset(known, this.persons.keys());
+    }
+    return this.table;
+  }
+
+  /** The first live owner of a person (the one that answers for it), or null. */
+  private answering(id: string, live: ReadonlySet<string>): string | null {
+    return this.placement().owners(id).find((o) => live.has(o)) ?? null;
+  }
+
+  private setPerson(id: string, updatedAt: number): void {
+    this.persons.set(id, updatedAt);
+    this.table.add(id);
+  }
+
+  private dropPerson(id: string): void {
+    this.persons.delete(id);
+    this.table.delete(id);
   }
 
   /** Coverage for the live set as it is now (measured again at once when the live set changed). */
@@ -153,8 +210,8 @@ export class ClusterNode implements ClusterHooks {
   written(id: string): void {
     // the writer knows the row exists (or not) now; the others learn it from the notification
     void this.svc.store.get(id).then((rec) => {
-      if (rec) this.persons.set(id, rec.updatedAt);
-      else this.persons.delete(id);
+      if (rec) this.setPerson(id, rec.updatedAt);
+      else this.dropPerson(id);
       this.scheduleCoverage();
     }, () => undefined);
     void this.notifier.query('SELECT pg_notify($1, $2)', [CHANNEL, id]).catch(() => undefined);
@@ -162,13 +219,14 @@ export class ClusterNode implements ClusterHooks {
 
   /** This node's share of a scatter: hits among the persons it answers for under the caller's live set. */
   localSearch(req: PeerSearch): { id: string; similarity: number }[] {
+    // persons this node owns may not be cached yet: the caller must ask again without it
+    if (this.loading) throw new KitError('NOT_READY', 'this node is loading the persons it now owns');
     const q = new Float32Array(req.q.buffer.slice(req.q.byteOffset, req.q.byteOffset + req.q.byteLength));
-    const known = this.membership.known();
     const live = new Set(req.live);
     // the nearest persons here include some another node answers for: look deeper, then keep ours
     return this.svc.cache
       .search(req.gallery, q, req.k * Math.max(1, this.o.replicationFactor) + 8)
-      .filter((h) => answeringOwner(h.id, known, this.o.replicationFactor, live) === this.o.self.id)
+      .filter((h) => this.answering(h.id, live) === this.o.self.id)
       .slice(0, req.k);
   }
 
@@ -204,7 +262,7 @@ export class ClusterNode implements ClusterHooks {
     const hits = [...best].map(([id, similarity]) => ({ id, similarity })).sort((a, b) => b.similarity - a.similarity).slice(0, k);
     // the coverage this answer reached: the share of persons with an owner among the nodes that
     // answered (measured again only when one was lost: it costs a pass over every id)
-    const coverage = lost ? coverageOf(this.persons.keys(), known, this.o.replicationFactor, live) : this.coverage();
+    const coverage = lost ? this.placement().coverage(live) : this.coverage();
     return { hits, coverage };
   }
 
@@ -230,8 +288,35 @@ export class ClusterNode implements ClusterHooks {
       // placement changed (a member joined or was removed for good): drop what we no longer own, load what we now own
       this.knownKey = key;
       for (const id of this.svc.cache.ids()) if (!this.owns(id)) this.svc.cache.remove(id);
-      void this.svc.loadCache().catch(() => undefined);
+      this.reload();
     }
+    this.scheduleCoverage();
+  }
+
+  /**
+   * Loads the persons this node now owns and does not cache. Until they are in, the node is not
+   * ready and is no owner in anybody's scatter or coverage (peers see /ready 503), so no answer
+   * silently misses them; a node that only lost persons (another joined) has nothing to load.
+   */
+  private reload(): void {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return;
+    }
+    const missing = new Set([...this.persons.keys()].filter((id) => this.owns(id) && !this.svc.cache.hasPerson(id)));
+    if (!missing.size) return;
+    if (process.env.MATCHER_DEBUG) console.error(`cluster ${this.o.self.id}: loading ${missing.size} persons it now owns`);
+    this.reloading = this.svc
+      .loadCache((id) => missing.has(id))
+      .catch(() => undefined)
+      .finally(() => {
+        this.reloading = null;
+        this.scheduleCoverage();
+        if (this.reloadAgain) {
+          this.reloadAgain = false;
+          this.reload();
+        }
+      });
     this.scheduleCoverage();
   }
 
@@ -245,7 +330,7 @@ export class ClusterNode implements ClusterHooks {
 
   private updateCoverage(): void {
     const live = this.liveNow();
-    this.coverageNow = coverageOf(this.persons.keys(), this.membership.known(), this.o.replicationFactor, live);
+    this.coverageNow = this.placement().coverage(live);
     this.coverageLive = this.liveKey(live);
   }
 
@@ -254,7 +339,7 @@ export class ClusterNode implements ClusterHooks {
     await this.svc.store.scanPersons((rows) => {
       for (const r of rows) seen.set(r.id, r.updatedAt);
     });
-    if (!this.persons.size) for (const [id, t] of seen) this.persons.set(id, t);
+    if (!this.persons.size) for (const [id, t] of seen) this.setPerson(id, t);
     return seen;
   }
 
@@ -264,13 +349,13 @@ export class ClusterNode implements ClusterHooks {
     let n = 0;
     for (const [id, t] of seen) {
       if (this.persons.get(id) === t) continue;
-      this.persons.set(id, t);
+      this.setPerson(id, t);
       if (this.owns(id)) await this.svc.refresh(id);
       n++;
     }
     for (const id of [...this.persons.keys()]) {
       if (seen.has(id)) continue;
-      this.persons.delete(id);
+      this.dropPerson(id);
       this.svc.cache.remove(id);
       n++;
     }
@@ -289,8 +374,8 @@ export class ClusterNode implements ClusterHooks {
       const id = m.payload;
       if (!id) return;
       void this.svc.store.get(id).then(async (rec) => {
-        if (rec) this.persons.set(id, rec.updatedAt);
-        else this.persons.delete(id);
+        if (rec) this.setPerson(id, rec.updatedAt);
+        else this.dropPerson(id);
         await this.svc.refresh(id);
         this.scheduleCoverage();
       }, () => undefined);

@@ -13,13 +13,15 @@ export interface CallOptions {
   accept?: string;
   /** bearer token (overrides the target's); '' sends no Authorization header */
   token?: string;
+  /** extra request headers */
+  headers?: Record<string, string>;
 }
 
 /** One request: `base` is a URL (no token unless `o.token`) or a target carrying its token. */
 export async function call(base: string | MatcherTarget, method: string, path: string, body?: unknown, o: CallOptions = {}): Promise<Reply> {
   const url = typeof base === 'string' ? base : base.url;
   const token = o.token ?? (typeof base === 'string' ? undefined : base.token);
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...o.headers };
   if (token) headers.authorization = `Bearer ${token}`;
   let payload: Uint8Array | string | undefined;
   if (o.raw) { payload = o.raw; headers['content-type'] = o.contentType ?? 'application/cbor'; }
