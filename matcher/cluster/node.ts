@@ -3,7 +3,7 @@ import { decodeStrict, encodeCbor, CBOR_MEDIA_TYPE, KitError } from '../../proto
 import type { ClusterHooks, MatcherService } from '../service.ts';
 import type { Membership } from './membership.ts';
 import { OwnerTable } from './owner-table.ts';
-import { capacityOf, type Member } from './placement.ts';
+import { capacityOf, drawByWeight, type Member } from './placement.ts';
 
 export interface ClusterNodeOptions {
   self: Member;
@@ -112,11 +112,7 @@ export class ClusterNode implements ClusterHooks {
     const members = known.filter((m) => live.has(m.id));
     let id: string | null;
     if (person !== undefined) id = this.answering(person, live);
-    else {
-      const total = members.reduce((s, m) => s + m.weight, 0);
-      let x = Math.random() * total;
-      id = members.find((m) => (x -= m.weight) < 0)?.id ?? null;
-    }
+    else id = drawByWeight(members, Math.random())?.id ?? null;
     if (!id || id === this.o.self.id) return null;
     const m = members.find((x) => x.id === id);
     return m ? { id: m.id, url: m.url } : null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answeringOwner, capacityOf, coverageOf, expectedCoverage, ownersOf, type Member } from './placement.ts';
+import { answeringOwner, capacityOf, coverageOf, drawByWeight, expectedCoverage, ownersOf, type Member } from './placement.ts';
 
 const nodes = (n: number, weight = 1): Member[] => Array.from({ length: n }, (_, i) => ({ id: `n${i}`, url: `http://n${i}`, weight }));
 const persons = Array.from({ length: 20_000 }, (_, i) => `acme:person-${i}`);
@@ -54,5 +54,27 @@ describe('weighted rendezvous placement', () => {
     const lost = persons.filter((p) => ownersOf(p, m, 2).every((id) => !live.has(id))).length;
     expect(coverageOf(persons, m, 2, live)).toBeCloseTo(1 - lost / persons.length, 10);
     expect(Math.abs(coverageOf(persons, m, 2, live) - expectedCoverage(5, 2, 2))).toBeLessThan(0.02);
+  });
+});
+
+describe('drawByWeight: where heavy work runs', () => {
+  it('draws each member in proportion to its weight', () => {
+    const ms: Member[] = [{ id: 'a', url: 'http://a', weight: 1 }, { id: 'b', url: 'http://b', weight: 3 }, { id: 'c', url: 'http://c', weight: 0.5 }];
+    const n = 9000;
+    const by = new Map<string, number>();
+    // evenly spaced u: the shares are exact up to one step
+    for (let i = 0; i < n; i++) {
+      const m = drawByWeight(ms, (i + 0.5) / n)!;
+      by.set(m.id, (by.get(m.id) ?? 0) + 1);
+    }
+    expect(by.get('a')! / n).toBeCloseTo(1 / 4.5, 3);
+    expect(by.get('b')! / n).toBeCloseTo(3 / 4.5, 3);
+    expect(by.get('c')! / n).toBeCloseTo(0.5 / 4.5, 3);
+  });
+  it('answers null with no member, and stays in range at the edges', () => {
+    expect(drawByWeight([], 0.5)).toBeNull();
+    const ms: Member[] = [{ id: 'a', url: 'http://a', weight: 2 }];
+    expect(drawByWeight(ms, 0)?.id).toBe('a');
+    expect(drawByWeight(ms, 0.999999999)?.id).toBe('a');
   });
 });

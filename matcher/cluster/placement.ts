@@ -35,6 +35,18 @@ export function answeringOwner(person: string, members: readonly Member[], rf: n
   return null;
 }
 
+/**
+ * A member drawn with probability proportional to its weight (`u` uniform in [0, 1)), or null
+ * with none: where a heavy request runs (matcher/api/forward.ts).
+ */
+export function drawByWeight(members: readonly Member[], u: number): Member | null {
+  const total = members.reduce((s, m) => s + m.weight, 0);
+  if (!(total > 0)) return null;
+  let x = u * total;
+  for (const m of members) if ((x -= m.weight) < 0) return m;
+  return members[members.length - 1];
+}
+
 /** Capacity: the weighted share of the known members that are live (1 with no members known). */
 export function capacityOf(members: readonly Member[], live: ReadonlySet<string>): number {
   const total = members.reduce((s, m) => s + m.weight, 0);
