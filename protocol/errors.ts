@@ -107,6 +107,10 @@ export const ERRORS = {
   CAMERA_PERMISSION_DENIED: 400,
   CAMERA_NOT_FOUND: 400,
   CAMERA_CONSTRAINTS: 400,
+  /** the element: a model or wasm file could not be loaded (network, wrong modelBase/wasmBase) */
+  MODELS_UNAVAILABLE: 503,
+  /** the element: a Web Worker script failed to load or crashed while loading */
+  WORKER_FAILED: 503,
   CANCELLED: 400,
 } as const;
 

@@ -14,7 +14,7 @@
  *   p.stop();   // p.dispose() also terminates the workers
  */
 import * as Comlink from 'comlink';
-import type { CameraSignals } from '../../protocol/index.ts';
+import { KitError, type CameraSignals } from '../../protocol/index.ts';
 import type { Box, DetectedObject } from '../../vision/types.ts';
 import { resolveConfig, type ConfigOverride, type VisionConfig } from '../config.ts';
 import { cameraSignals, FrameTimingTracker, type TrackInfo } from '../checks/camera.ts';
@@ -91,14 +91,21 @@ export class VisionPipeline {
       const base = { modelBase: this.opts.modelBase, wasmBase: this.opts.wasmBase };
       this.visionWorker = new Worker(new URL('./vision-worker.ts', import.meta.url), { type: 'module', name: 'vision' });
       this.vision = Comlink.wrap<VisionWorkerApi>(this.visionWorker);
-      const jobs: Promise<void>[] = [this.vision.init({ ...base, config: this.config })];
+      const jobs: Promise<void>[] = [loading('vision', this.visionWorker, this.vision.init({ ...base, config: this.config }))];
       if (this.opts.phone) {
         this.phoneWorker = new Worker(new URL('./phone-worker.ts', import.meta.url), { type: 'module', name: 'phone' });
         this.phone = Comlink.wrap<PhoneWorkerApi>(this.phoneWorker);
-        jobs.push(this.phone.init({ ...base, labels: this.config.phone.labels }));
+        jobs.push(loading('phone', this.phoneWorker, this.phone.init({ ...base, labels: this.config.phone.labels })));
       }
       await Promise.all(jobs);
     })();
+    // a failed load is not kept: the workers go, and the next start() tries again from scratch
+    this.ready.catch(() => {
+      this.visionWorker?.terminate();
+      this.phoneWorker?.terminate();
+      this.visionWorker = this.phoneWorker = undefined;
+      this.ready = undefined;
+    });
     return this.ready;
   }
 
@@ -281,4 +288,26 @@ function trackInfo(t: MediaStreamTrack): TrackInfo {
     label: t.label,
     settings: { deviceId: s.deviceId, groupId: s.groupId, width: s.width, height: s.height, frameRate: s.frameRate, facingMode: s.facingMode },
   };
+}
+
+/**
+ * A worker's init call, failing fast with a code the host can act on: WORKER_FAILED when the
+ * worker script itself does not load or throws while starting (Comlink would wait for an answer
+ * forever), MODELS_UNAVAILABLE when its init rejects (a model or wasm file that cannot be fetched).
+ */
+function loading(name: string, worker: Worker, init: Promise<void>): Promise<void> {
+  const crashed = new Promise<never>((_, reject) => {
+    worker.addEventListener(
+      'error',
+      (e) => {
+        e.preventDefault();
+        reject(new KitError('WORKER_FAILED', `the ${name} worker failed to start${e.message ? `: ${e.message}` : ''}`));
+      },
+      { once: true },
+    );
+  });
+  const loaded = init.catch((e: unknown) => {
+    throw new KitError('MODELS_UNAVAILABLE', `the ${name} worker could not load its models${e instanceof Error ? `: ${e.message.slice(0, 200)}` : ''}`);
+  });
+  return Promise.race([loaded, crashed]);
 }
