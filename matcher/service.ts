@@ -65,6 +65,8 @@ export interface ClusterHooks {
    * when given (1:1), else a live member drawn by weight; null: here.
    */
   placeHeavy(person?: string): { id: string; url: string } | null;
+  /** a peer did not answer: leave it out until its probe answers again */
+  suspect?(id: string): void;
 }
 
 /** The matcher's core, independent of HTTP: enrolment, audit, 1:1, 1:N, cache load. */

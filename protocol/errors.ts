@@ -20,8 +20,6 @@ export const ERRORS = {
   CLUSTER_NOT_READY: 503,
   STORE_UNAVAILABLE: 503,
   UPSTREAM_UNAVAILABLE: 503,
-  /** matcher cluster: the node that was doing the request's heavy work stopped answering */
-  PEER_UNAVAILABLE: 503,
   INTERNAL: 503,
   // sessions and tokens (edge verifier)
   SESSION_TOKEN_INVALID: 400,

@@ -54,7 +54,7 @@ function checkJsonShape(buf: Uint8Array, maxItems: number): void {
  * The raw body, at most `maxBytes`: read as a stream and abandoned the moment the count passes the
  * limit, so a chunked body without Content-Length is never buffered beyond it.
  */
-async function readLimited(c: Context, maxBytes: number): Promise<Uint8Array> {
+export async function readLimited(c: Context, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = () => new KitError('BODY_TOO_LARGE', `body over ${maxBytes} bytes`);
   const len = Number(c.req.header('content-length') ?? '0');
   if (len > maxBytes) throw tooLarge();

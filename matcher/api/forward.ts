@@ -1,14 +1,14 @@
 /**
  * Heavy work spread over the cluster (DESIGN.md "Matcher": any node answers any request). A 1:1
  * verify and an enrolment run on the first live owner of the person; extraction-bound requests
- * (POST /identify, /verify, /liveness) on a live member drawn by weight. The receiving node
- * streams the request through (its body is never buffered here: the target applies the limits)
- * and streams the answer back; `x-matcher-node` names the node that did the work. A request that
- * was forwarded once is never forwarded again. With no cluster everything runs here.
+ * (POST /identify, /verify, /liveness) on a live member drawn by weight. The receiving node reads
+ * the body under its limit, sends it on and streams the answer back; `x-matcher-node` names the
+ * node that did the work. A peer that cannot be reached is left out and the request runs here. A
+ * request that was forwarded once is never forwarded again. With no cluster everything runs here.
  */
 import type { MiddlewareHandler } from 'hono';
-import { KitError } from '../../protocol/index.ts';
 import type { MatcherService } from '../service.ts';
+import { readLimited } from './body.ts';
 
 export const FORWARDED_HEADER = 'x-matcher-forwarded';
 export const NODE_HEADER = 'x-matcher-node';
@@ -40,6 +40,9 @@ export function forwardHeavy(svc: MatcherService, o: { selfId: () => string | un
       if (self) c.res.headers.set(NODE_HEADER, self);
       return;
     }
+    // the body under this node's limit first (limits before work; the target applies its own too):
+    // kept, so that a peer that cannot be reached costs nothing but a local run
+    const body = await readLimited(c, svc.config.maxBodyBytes);
     const headers = new Headers();
     c.req.raw.headers.forEach((v, k) => {
       if (!HOP_BY_HOP.has(k)) headers.set(k, v);
@@ -51,14 +54,17 @@ export function forwardHeavy(svc: MatcherService, o: { selfId: () => string | un
       res = await fetch(`${dest.url}${url.pathname}${url.search}`, {
         method: c.req.method,
         headers,
-        body: c.req.raw.body,
-        // @ts-expect-error undici's option for a streamed request body (not in lib.dom's RequestInit)
-        duplex: 'half',
+        body: body as Uint8Array<ArrayBuffer>,
         signal: AbortSignal.timeout(o.timeoutMs ?? svc.config.queueTimeoutMs + 60_000),
       });
     } catch {
-      // the body went (in part) to the peer: it cannot run here instead; the caller retries
-      throw new KitError('PEER_UNAVAILABLE', `cluster node ${dest.id} did not answer`);
+      // dead or unreachable (a kill -9 the probes have not seen yet): it is left out, and the
+      // request runs here on the body already read
+      cluster?.suspect?.(dest.id);
+      c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body: body as Uint8Array<ArrayBuffer> });
+      await next();
+      if (self) c.res.headers.set(NODE_HEADER, self);
+      return;
     }
     const out = new Headers();
     res.headers.forEach((v, k) => {

@@ -105,6 +105,12 @@ export class ClusterNode implements ClusterHooks {
     return this.reloading !== null;
   }
 
+  suspect(id: string): void {
+    if (id === this.o.self.id || this.suspects.has(id)) return;
+    this.suspects.add(id);
+    this.scheduleCoverage();
+  }
+
   /** The first live owner of `person`, or a live member drawn by weight; null when that is this node. */
   placeHeavy(person?: string): { id: string; url: string } | null {
     const known = this.membership.known();
