@@ -66,7 +66,7 @@ export interface ClusterHooks {
    */
   placeHeavy(person?: string): { id: string; url: string } | null;
   /** a peer did not answer: leave it out until its probe answers again */
-  suspect?(id: string): void;
+  suspect(id: string): void;
 }
 
 /** The matcher's core, independent of HTTP: enrolment, audit, 1:1, 1:N, cache load. */

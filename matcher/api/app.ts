@@ -44,7 +44,7 @@ export function createApp(svc: MatcherService, o: AppOptions): { app: Hono; metr
   // before any route, so an unauthenticated request never has its body read
   app.use('*', bearerAuth({ tokens: o.tokens }));
   // in a cluster, heavy work runs on the person's owner or a node drawn by weight (forward.ts)
-  app.use('*', forwardHeavy(svc, { selfId: () => svc.cluster?.self.id }));
+  app.use('*', forwardHeavy(svc));
 
   personRoutes(app, svc);
   matchRoutes(app, svc);

@@ -29,10 +29,10 @@ export function heavyTarget(method: string, path: string): { person: string } | 
 
 const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'upgrade', 'te', 'trailer', 'proxy-connection']);
 
-export function forwardHeavy(svc: MatcherService, o: { selfId: () => string | undefined; timeoutMs?: number }): MiddlewareHandler {
+export function forwardHeavy(svc: MatcherService, o: { timeoutMs?: number } = {}): MiddlewareHandler {
   return async (c, next) => {
     const cluster = svc.cluster;
-    const self = o.selfId();
+    const self = cluster?.self.id;
     const target = cluster && !c.req.header(FORWARDED_HEADER) ? heavyTarget(c.req.method, c.req.path) : null;
     const dest = target && cluster ? cluster.placeHeavy(target === 'any' ? undefined : target.person) : null;
     if (!dest) {
@@ -60,7 +60,7 @@ export function forwardHeavy(svc: MatcherService, o: { selfId: () => string | un
     } catch {
       // dead or unreachable (a kill -9 the probes have not seen yet): it is left out, and the
       // request runs here on the body already read
-      cluster?.suspect?.(dest.id);
+      cluster!.suspect(dest.id);
       c.req.raw = new Request(c.req.raw.url, { method: c.req.method, headers: c.req.raw.headers, body: body as Uint8Array<ArrayBuffer> });
       await next();
       if (self) c.res.headers.set(NODE_HEADER, self);

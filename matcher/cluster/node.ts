@@ -95,7 +95,7 @@ export class ClusterNode implements ClusterHooks {
   /**
    * Live members: registered in etcd and answering. etcd is the membership authority, but a
    * killed process refuses connections at once while its lease lives on for about 2 s: a probe of
-   * every peer's /live every 500 ms takes it out of scatters and capacity sooner.
+   * every peer's /ready every 500 ms takes it out of scatters and capacity sooner.
    */
   liveNow(): Set<string> {
     return new Set([...this.membership.live()].filter((id) => !this.suspects.has(id) && !(id === this.o.self.id && this.loading)));
@@ -263,7 +263,7 @@ export class ClusterNode implements ClusterHooks {
     }
     const hits = [...best].map(([id, similarity]) => ({ id, similarity })).sort((a, b) => b.similarity - a.similarity).slice(0, k);
     // the coverage this answer reached: the share of persons with an owner among the nodes that
-    // answered (measured again only when one was lost: it costs a pass over every id)
+    // answered (measured again only when one was lost)
     const coverage = lost ? this.placement().coverage(live) : this.coverage();
     return { hits, coverage };
   }
