@@ -622,6 +622,39 @@ describe('redirect outcomes and custom-scheme deep links (scripted pipeline, rea
     await page.close();
   });
 
+  it('a reload inside the web-view (token already scrubbed) explains the dead end and offers the way back: the remembered return URL, or the bridge', async () => {
+    const token = await stack.token({ returnUrl: stack.returnPage });
+    const { page, navigations } = await openRedirectPage(browser, stack, token, stack.returnPage);
+    await page.waitForFunction(() => document.querySelector('liveness-capture')!.session !== null);
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('liveness-capture')?.state === 'error');
+    expect(await page.locator('liveness-capture [part~="instruction"]').getAttribute('data-code')).toBe('SESSION_TOKEN_INVALID');
+    const back = page.locator('[data-back-to-app]');
+    expect(await back.textContent()).toBe('Voltar ao app');
+    await back.click();
+    await page.waitForURL((u) => u.href.startsWith(stack.returnPage));
+    // the way back carries no result: nothing was approved
+    expect(new URL(page.url()).searchParams.has('response')).toBe(false);
+    expect(navigations.at(-1)).toBe(stack.returnPage);
+    await page.close();
+
+    const rn = await browser.newPage();
+    await rn.addInitScript(() => {
+      const w = window as unknown as { __rn: string[]; ReactNativeWebView: { postMessage(s: string): void } };
+      w.__rn = [];
+      w.ReactNativeWebView = { postMessage: (s) => void w.__rn.push(s) };
+    });
+    await rn.goto(`${stack.demo.url}/iframe.html?token=${await stack.token({ returnUrl: DEEP_LINK })}&url=${encodeURIComponent(DEEP_LINK)}&locale=en`);
+    await rn.waitForFunction(() => document.querySelector('liveness-capture')?.session !== null);
+    await rn.reload();
+    await rn.waitForFunction(() => document.querySelector('liveness-capture')?.state === 'error');
+    await rn.locator('[data-back-to-app]').click();
+    const msgs = (await rn.evaluate(() => (window as unknown as { __rn: string[] }).__rn)).map((m) => JSON.parse(m) as Record<string, unknown>);
+    expect(msgs.map((m) => m.type)).toEqual(['liveness-error', 'liveness-close']);
+    expect(msgs[1]).toEqual({ source: 'liveness-capture', type: 'liveness-close', code: 'SESSION_TOKEN_INVALID' });
+    await rn.close();
+  });
+
   it('refuses to create a session whose return URL is a deep link the integrator did not register', async () => {
     for (const returnUrl of ['myapp://other', 'myapp://callback/x', 'otherapp://callback', 'myapp://callback?x=1']) {
       const res = await stack.createSession({ returnUrl });

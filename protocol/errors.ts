@@ -110,6 +110,12 @@ export const ERRORS = {
   /** the element: a Web Worker script failed to load or crashed while loading */
   WORKER_FAILED: 503,
   CANCELLED: 400,
+  /** guidance: the approach step was not completed in time; the flow explains it and starts that step again */
+  APPROACH_RETRY: 400,
+  /** the element: the approach step failed on every allowed try (`flowConfig.maxApproachAttempts`) */
+  APPROACH_NOT_COMPLETED: 400,
+  /** the element: the checks never held within `flowConfig.passiveTimeoutMs` (the detail's `reason` says which one failed last) */
+  CAPTURE_TIMEOUT: 400,
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

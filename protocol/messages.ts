@@ -39,6 +39,9 @@ export const MESSAGES: Record<Locale, Table> = {
     RETURN_URL_NOT_ALLOWED: 'O endereço de retorno não é o cadastrado para esta verificação.',
     VERIFIER_NOT_CONFIGURED: 'Esta página de verificação não está configurada. Tente mais tarde.',
     SESSION_TOKEN_INVALID: 'Sessão inválida. Inicie uma nova verificação.',
+    APPROACH_RETRY: 'Vamos tentar de novo. Quando a moldura crescer, aproxime o rosto devagar.',
+    APPROACH_NOT_COMPLETED: 'Não foi possível concluir a aproximação do rosto. Toque em Tentar novamente.',
+    CAPTURE_TIMEOUT: 'Não conseguimos ver seu rosto a tempo. Toque em Tentar novamente.',
     CANCELLED: 'Captura cancelada.',
   },
   es: {
@@ -73,6 +76,9 @@ export const MESSAGES: Record<Locale, Table> = {
     RETURN_URL_NOT_ALLOWED: 'La dirección de retorno no es la registrada para esta verificación.',
     VERIFIER_NOT_CONFIGURED: 'Esta página de verificación no está configurada. Inténtelo más tarde.',
     SESSION_TOKEN_INVALID: 'Sesión no válida. Inicie una nueva verificación.',
+    APPROACH_RETRY: 'Intentemos de nuevo. Cuando el marco crezca, acerque el rostro despacio.',
+    APPROACH_NOT_COMPLETED: 'No fue posible completar el acercamiento del rostro. Pulse Intentar de nuevo.',
+    CAPTURE_TIMEOUT: 'No logramos ver su rostro a tiempo. Pulse Intentar de nuevo.',
     CANCELLED: 'Captura cancelada.',
   },
   en: {
@@ -107,9 +113,55 @@ export const MESSAGES: Record<Locale, Table> = {
     RETURN_URL_NOT_ALLOWED: 'The return address is not the one registered for this verification.',
     VERIFIER_NOT_CONFIGURED: 'This verification page is not configured. Please try again later.',
     SESSION_TOKEN_INVALID: 'Invalid session. Start a new verification.',
+    APPROACH_RETRY: "Let's try again. When the oval grows, slowly bring your face closer.",
+    APPROACH_NOT_COMPLETED: 'The move-closer step could not be completed. Press Try again.',
+    CAPTURE_TIMEOUT: 'We could not see your face in time. Press Try again.',
     CANCELLED: 'Capture cancelled.',
   },
 };
+
+/**
+ * What the capture element says to a person while guiding them: short, calm, second person, one
+ * instruction, no shouting and no accusation. Codes missing here use `MESSAGES` (those are already
+ * sentences a person can act on). The API keeps `MESSAGES` (e.g. the BioDoc liveness failure string).
+ */
+export const GUIDANCE: Record<Locale, Partial<Record<ErrorCode, string>>> = {
+  'pt-BR': {
+    FACE_NOT_FOUND: 'Posicione o rosto dentro da moldura.',
+    FACE_MULTIPLE: 'Fique sozinho na frente da câmera.',
+    TOO_DARK: 'Procure um lugar mais iluminado.',
+    TOO_BRIGHT: 'Evite luz forte direto no rosto.',
+    MOVE_CLOSER_STEP: 'Aproxime o rosto da câmera devagar, até preencher a moldura maior.',
+    FACE_NOT_LIVE: 'Olhe para a câmera, com o rosto dentro da moldura.',
+    RECAPTURE_NEEDED: 'Vamos tentar de novo. Olhe para a câmera, em um lugar bem iluminado.',
+    NO_MATCH: 'Vamos tentar de novo. Olhe para a câmera, em um lugar bem iluminado.',
+  },
+  es: {
+    FACE_NOT_FOUND: 'Coloque el rostro dentro del marco.',
+    FACE_MULTIPLE: 'Quédese solo frente a la cámara.',
+    TOO_DARK: 'Busque un lugar con más luz.',
+    TOO_BRIGHT: 'Evite la luz fuerte directa en el rostro.',
+    MOVE_CLOSER_STEP: 'Acerque el rostro a la cámara despacio, hasta llenar el marco más grande.',
+    FACE_NOT_LIVE: 'Mire a la cámara, con el rostro dentro del marco.',
+    RECAPTURE_NEEDED: 'Intentemos de nuevo. Mire a la cámara, en un lugar bien iluminado.',
+    NO_MATCH: 'Intentemos de nuevo. Mire a la cámara, en un lugar bien iluminado.',
+  },
+  en: {
+    FACE_NOT_FOUND: 'Place your face inside the oval.',
+    FACE_MULTIPLE: 'Make sure only you are in front of the camera.',
+    TOO_DARK: 'Move to a brighter place.',
+    TOO_BRIGHT: 'Avoid strong light directly on your face.',
+    MOVE_CLOSER_STEP: 'Slowly bring your face closer until it fills the larger oval.',
+    FACE_NOT_LIVE: 'Look at the camera with your face inside the oval.',
+    RECAPTURE_NEEDED: "Let's try again. Look at the camera in a well-lit place.",
+    NO_MATCH: "Let's try again. Look at the camera in a well-lit place.",
+  },
+};
+
+/** The element's words for a guidance code (see `GUIDANCE`), falling back to `messageFor`. */
+export function guidanceFor(code: ErrorCode | string, locale: Locale = 'pt-BR'): string {
+  return (GUIDANCE[locale] as Record<string, string | undefined>)[code] ?? messageFor(code, locale);
+}
 
 /** Message for a code in a locale, falling back to pt-BR and then to the generic message. */
 export function messageFor(code: ErrorCode | string, locale: Locale = 'pt-BR'): string {

@@ -182,4 +182,64 @@ describe('CaptureController', () => {
     expect(events.filter((e) => e.type === 'cancel')).toHaveLength(1);
     expect(c.state).toBe('cancelled');
   });
+
+  it('ends a capture whose approach never comes with liveness-error APPROACH_NOT_COMPLETED: camera stopped, nothing uploaded', async () => {
+    const { port, emit } = scripted();
+    const stopped = vi.fn();
+    vi.stubGlobal('navigator', { mediaDevices: { getUserMedia: async () => ({ getVideoTracks: () => [{ ...track, stop: stopped }], getTracks: () => [{ ...track, stop: stopped }] }) } });
+    const { h, events } = host(port);
+    (h as { flowConfig: object }).flowConfig = { stableWindowMs: 400, seqIntervalMs: 100, instructionHoldMs: 0, approachStallMs: 1000, maxApproachAttempts: 2, retryNoticeMs: 500 };
+    const c = new CaptureController(h);
+    await c.start();
+    for (let t = 0; t < 10_000 && c.state === 'capturing'; t += 40) emit(t, 200);
+    expect(c.state).toBe('error');
+    expect(events.find((e) => e.type === 'error')!.detail).toMatchObject({ code: 'APPROACH_NOT_COMPLETED', reason: 'MOVE_CLOSER_STEP', retryable: true });
+    const codes = events.filter((e) => e.type === 'progress').map((e) => (e.detail as { code: string }).code);
+    expect(codes).toContain('APPROACH_RETRY');
+    expect(codes).not.toContain('FACE_NOT_FOUND');
+    expect(stopped).toHaveBeenCalled();
+    expect(uploads).toHaveLength(0);
+  });
+
+  it('stops the camera and ends with SESSION_EXPIRED when the session expires mid-capture; shows the last minute', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'setInterval', 'Date'] });
+    try {
+      const { port } = scripted();
+      const stopped = vi.fn();
+      vi.stubGlobal('navigator', { mediaDevices: { getUserMedia: async () => ({ getVideoTracks: () => [{ ...track, stop: stopped }], getTracks: () => [{ ...track, stop: stopped }] }) } });
+      const { h, events } = host(port);
+      const c = new CaptureController(h);
+      await c.start();
+      expect(c.state).toBe('capturing');
+      expect(c.remainingS).toBeGreaterThan(290);
+      await vi.advanceTimersByTimeAsync(250_000);
+      expect(c.remainingS).toBeLessThanOrEqual(60);
+      expect(c.state).toBe('capturing');
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(c.state).toBe('error');
+      expect(events.find((e) => e.type === 'error')!.detail).toMatchObject({ code: 'SESSION_EXPIRED', retryable: false });
+      expect(stopped).toHaveBeenCalled();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a second start while a capture runs opens no second camera; a finished capture releases the workers', async () => {
+    answers = [{ sessionId: 'sid1', status: 2, verdict: new UnsecuredJWT({ liveness: 80 }).encode() }];
+    const { port, emit } = scripted();
+    const disposed = vi.fn();
+    port.dispose = disposed;
+    const gum = vi.fn(async () => ({ getVideoTracks: () => [track], getTracks: () => [track] }));
+    vi.stubGlobal('navigator', { mediaDevices: { getUserMedia: gum } });
+    const { h } = host(port);
+    const c = new CaptureController(h);
+    await Promise.all([c.start(), c.start()]);
+    await c.start();
+    expect(gum).toHaveBeenCalledTimes(1);
+    await runCapture(emit, 0);
+    await vi.waitFor(() => expect(c.state).toBe('complete'), { timeout: 10_000 });
+    expect(uploads).toHaveLength(1);
+    expect(c.outcome).toEqual({ status: 2 });
+    expect(disposed).toHaveBeenCalledTimes(1);
+  });
 });

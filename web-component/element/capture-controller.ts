@@ -47,6 +47,8 @@ export interface ErrorDetail {
   message: string;
   /** the user can press retry */
   retryable: boolean;
+  /** for APPROACH_NOT_COMPLETED and CAPTURE_TIMEOUT: the guidance code shown last (what the person could not do) */
+  reason?: ErrorCode;
 }
 
 /** What the controller needs from its element. */
@@ -79,6 +81,11 @@ export class CaptureController implements ReactiveController {
   claims: SessionClaims | null = null;
   private popKey: { sid: string; key: Awaited<ReturnType<typeof generatePopKey>> } | null = null;
 
+  /** the session's expiry (ms since the epoch) once a session token was read */
+  expiresAt: number | null = null;
+  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  private tick: ReturnType<typeof setInterval> | null = null;
+
   private readonly camera: CameraController;
   private pipeline: PipelinePort | null = null;
   private pipelineKey = '';
@@ -99,6 +106,8 @@ export class CaptureController implements ReactiveController {
   private abort: AbortController | null = null;
   /** the on-device PAD turned a capture down in this run: the next one goes to the server as is */
   private devicePadRejected = false;
+  /** the verdict's status and response once complete (what the element tells the person) */
+  outcome: { status: CompleteDetail['status']; response?: 200 | 201 } | null = null;
   /** the on-device PAD's result for the last evidence set (guidance and risk only; never uploaded) */
   devicePad: DevicePad | null = null;
 
@@ -109,14 +118,51 @@ export class CaptureController implements ReactiveController {
 
   hostDisconnected(): void {
     this.stop();
+    this.release();
+  }
+
+  /** Ends the workers and frees the models (terminal states that allow no retry, and disconnect). */
+  private release(): void {
     this.pipeline?.dispose?.();
     this.pipeline = null;
+  }
+
+  /** Seconds left in the session while a capture runs (null when unknown or idle). */
+  get remainingS(): number | null {
+    return this.expiresAt === null ? null : Math.max(0, Math.ceil((this.expiresAt - Date.now()) / 1000));
+  }
+
+  /** Ends the capture when the session expires (camera off, SESSION_EXPIRED) and ticks the countdown. */
+  private watchExpiry(run: number): void {
+    this.clearTimers();
+    if (this.expiresAt === null) return;
+    // setTimeout's limit is 2^31-1 ms; a session token is valid for minutes
+    const left = Math.min(this.expiresAt - Date.now(), 2 ** 31 - 1);
+    this.expiryTimer = setTimeout(() => {
+      if (run === this.run && this.busy) this.fail(new KitError('SESSION_EXPIRED'));
+    }, Math.max(0, left));
+    this.tick = setInterval(() => {
+      if (run === this.run && (this.remainingS ?? Infinity) <= 60) this.host.requestUpdate();
+    }, 1000);
+  }
+
+  private clearTimers(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    if (this.tick) clearInterval(this.tick);
+    this.expiryTimer = null;
+    this.tick = null;
   }
 
   /** preview aspect ratio "w / h" once the camera is open */
   get aspect(): string | null {
     const s = this.camera.signals;
     return s?.width && s?.height ? `${s.width} / ${s.height}` : null;
+  }
+
+  /** preview width / height once the camera is open */
+  get aspectRatio(): number {
+    const s = this.camera.signals;
+    return s?.width && s?.height ? s.width / s.height : 0.75;
   }
 
   get busy(): boolean {
@@ -128,9 +174,12 @@ export class CaptureController implements ReactiveController {
     if (this.busy) return;
     const run = ++this.run;
     this.error = null;
+    this.outcome = null;
     this.set('starting');
     try {
       this.claims = readSessionToken(this.host.session);
+      this.expiresAt = this.claims.exp * 1000;
+      this.watchExpiry(run);
       if (!this.host.verifier) throw new KitError('BAD_REQUEST', 'verifier URL missing');
       // a retryable server answer replaces the nonce for the same session; a new session resets it
       if (this.nonceSession !== this.host.session) {
@@ -178,6 +227,7 @@ export class CaptureController implements ReactiveController {
   /** Stops camera and pipeline; no event. */
   stop(): void {
     this.run++;
+    this.clearTimers();
     this.abort?.abort();
     this.unsubscribe?.();
     this.unsubscribe = null;
@@ -209,11 +259,14 @@ export class CaptureController implements ReactiveController {
     this.fail(new KitError(code));
   }
 
-  private fail(e: unknown): void {
+  private fail(e: unknown, reason?: ErrorCode): void {
     const err = e instanceof KitError ? e : new KitError('INTERNAL', 'capture failed');
     const code = isErrorCode(err.code) ? err.code : 'INTERNAL';
     this.stop();
-    this.error = { code, message: this.host.message(code), retryable: !NOT_RETRYABLE.has(code) };
+    const retryable = !NOT_RETRYABLE.has(code);
+    // nothing more can happen in this session: the workers go too (a retry keeps them loaded)
+    if (!retryable) this.release();
+    this.error = { code, message: this.host.message(code), retryable, ...(reason ? { reason } : {}) };
     this.set('error');
     this.host.emitError(this.error);
   }
@@ -229,6 +282,7 @@ export class CaptureController implements ReactiveController {
     this.maybeEmitProgress(t);
     this.host.requestUpdate();
     if (action.kind === 'restart') this.collector?.clear();
+    if (action.kind === 'fail') return this.fail(new KitError(action.code), action.reason);
     if (action.kind !== 'grab') return;
     if (action.role === 'far') this.farChecks = { ...this.checks };
     const geometry = r.geometry;
@@ -349,7 +403,10 @@ export class CaptureController implements ReactiveController {
     }
     const otc = (r as { code?: unknown }).code;
     this.stop();
+    // the session is used: camera and workers are released
+    this.release();
     this.set('complete');
+    this.outcome = { status: r.status, ...(r.response ? { response: r.response } : {}) };
     this.host.emitComplete({
       verdict: r.verdict,
       sessionId: r.sessionId,

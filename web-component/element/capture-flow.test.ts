@@ -5,7 +5,10 @@ import type { FrameResult } from './pipeline-port.ts';
 const pass = { pass: true, value: 1 };
 const checks = { face: pass, eyes: pass, phone: pass, lighting: pass, distance: pass, liveness: pass };
 const challenge = { oval: { cx: 0.5, cy: 0.45, w: 0.5, h: 0.65 }, approach: { minScaleGain: 1.25 } };
-const cfg: FlowConfig = { stableWindowMs: 1000, approachTimeoutMs: 5000, seqIntervalMs: 200, minEvidenceFacePx: 160, instructionHoldMs: 0 };
+const cfg: FlowConfig = {
+  stableWindowMs: 1000, approachTimeoutMs: 5000, approachStallMs: 3000, maxApproachAttempts: 3, passiveTimeoutMs: 30_000, retryNoticeMs: 2000, livenessGraceMs: 3000,
+  seqIntervalMs: 200, minEvidenceFacePx: 160, instructionHoldMs: 0,
+};
 
 function f(t: number, width = 200, o: Partial<FrameResult> = {}): FrameResult {
   return { t, faces: 1, checks, geometry: { faceWidthPx: width, interOcularPx: width * 0.4, cx: 0.5, cy: 0.5, ratios: [1, 1.3] }, quality: 0.5, ...o };
@@ -56,12 +59,76 @@ describe('CaptureFlow', () => {
     expect(flow.view.code).toBe('TOO_DARK');
   });
 
-  it('times out the approach back to the passive phase', () => {
+  it('a stalled approach is explained and tried again, never shown as "face not found"', () => {
     const flow = new CaptureFlow(challenge, cfg);
     for (let t = 0; t <= 1000; t += 40) flow.push(f(t));
     expect(flow.view.phase).toBe('approach');
-    for (let t = 1040; t < 6200; t += 40) flow.push(f(t));
-    expect(flow.view.phase).toBe('passive');
+    expect(flow.attempts).toBe(1);
+    const codes = new Set<string>();
+    let restarted = false;
+    for (let t = 1040; t < 4200; t += 40) {
+      const a = flow.push(f(t));
+      restarted ||= a.kind === 'restart';
+      codes.add(flow.view.code);
+    }
+    expect(restarted).toBe(true);
+    expect(flow.view).toMatchObject({ phase: 'passive', code: 'APPROACH_RETRY' });
+    // the explanation stays while the checks hold, then the step starts again
+    for (let t = 4200; t < 6200; t += 40) codes.add(flow.push(f(t)) && flow.view.code);
+    expect(flow.view.phase).toBe('approach');
+    expect(flow.attempts).toBe(2);
+    expect(codes.has('FACE_NOT_FOUND')).toBe(false);
+  });
+
+  it('fails with APPROACH_NOT_COMPLETED after the last try, and then does nothing', () => {
+    const flow = new CaptureFlow(challenge, cfg);
+    let fail = null;
+    for (let t = 0; t < 60_000 && !fail; t += 40) {
+      const a = flow.push(f(t));
+      if (a.kind === 'fail') fail = a;
+    }
+    expect(fail).toEqual({ kind: 'fail', code: 'APPROACH_NOT_COMPLETED', reason: 'MOVE_CLOSER_STEP' });
+    expect(flow.attempts).toBe(3);
+    expect(flow.view.phase).toBe('done');
+    expect(flow.push(f(61_000, 400)).kind).toBe('none');
+  });
+
+  it('lets a slow but steady approach finish, long past the stall time', () => {
+    const flow = new CaptureFlow(challenge, { ...cfg, approachTimeoutMs: 40_000 });
+    for (let t = 0; t <= 1000; t += 40) flow.push(f(t));
+    let nearAt = 0;
+    // +2.5% of the far width every 2.5 s (the stall window is 3 s): 25 s to reach the 1.25 gain
+    for (let t = 1040; t < 40_000 && !nearAt; t += 40) {
+      const w = 200 + 5 * Math.floor((t - 1000) / 2500);
+      const a = flow.push(f(t, w));
+      if (a.kind === 'restart' || a.kind === 'fail') throw new Error(`approach cut short at ${t} ms`);
+      if (a.kind === 'grab' && a.role === 'near') nearAt = t;
+    }
+    expect(nearAt).toBeGreaterThan(20_000);
+    expect(flow.attempts).toBe(1);
+  });
+
+  it('fails with CAPTURE_TIMEOUT (reason: the last instruction) when no face is ever seen', () => {
+    const flow = new CaptureFlow(challenge, cfg);
+    let fail = null;
+    for (let t = 0; t < 40_000 && !fail; t += 40) {
+      const a = flow.push(f(t, 0, { faces: 0, geometry: undefined, checks: { ...checks, face: { pass: false, value: 0 } } }));
+      if (a.kind === 'fail') fail = { ...a, t };
+    }
+    expect(fail).toMatchObject({ kind: 'fail', code: 'CAPTURE_TIMEOUT', reason: 'FACE_NOT_FOUND' });
+    expect(fail!.t).toBeGreaterThan(30_000);
+    expect(fail!.t).toBeLessThan(30_100);
+  });
+
+  it('an undecided device liveness signal reads "hold still" at first, its own guidance only after the grace time', () => {
+    const flow = new CaptureFlow(challenge, cfg);
+    const notLive = { ...checks, liveness: { pass: false, value: 10, code: 'FACE_NOT_LIVE' } };
+    for (let t = 0; t < 2900; t += 40) {
+      expect(flow.push(f(t, 200, { checks: notLive })).kind).not.toBe('grab');
+      expect(flow.view.code).toBe('HOLD_STILL');
+    }
+    for (let t = 2900; t < 3600; t += 40) flow.push(f(t, 200, { checks: notLive }));
+    expect(flow.view).toMatchObject({ phase: 'passive', code: 'FACE_NOT_LIVE', progress: 0 });
   });
 
   it('ratioChange is the mean relative change', () => {

@@ -2,6 +2,11 @@
  * The capture state machine as a pure function of frame results: passive checks until they all
  * hold for a stable window, then the server-chosen active step (bring the face closer), then done.
  * It tells the caller when to grab evidence frames; it never touches the camera or the network.
+ *
+ * It never loops: an approach that stalls is explained (APPROACH_RETRY) and tried again at most
+ * `maxApproachAttempts` times, then the flow fails with APPROACH_NOT_COMPLETED; checks that never
+ * hold within `passiveTimeoutMs` fail it with CAPTURE_TIMEOUT. A slow but steady approach is not
+ * cut short: only a face that stopped growing for `approachStallMs` (or the hard cap) ends a try.
  */
 import type { Challenge, ErrorCode } from '../../protocol/index.ts';
 import { InstructionDebouncer, REQUIRED_APPROACH, REQUIRED_PASSIVE, instructionFor } from './guidance.ts';
@@ -10,8 +15,21 @@ import type { FaceGeometry, FrameResult } from './pipeline-port.ts';
 export interface FlowConfig {
   /** all passive checks must hold this long before the active step (ms) */
   stableWindowMs: number;
-  /** the active step fails back to the passive phase after this long (ms) */
+  /** hard cap of one approach try (ms), however steadily the face still grows */
   approachTimeoutMs: number;
+  /** one approach try ends when the face has not grown (by 2% of the far width) for this long (ms) */
+  approachStallMs: number;
+  /** approach tries that may stall before the flow fails with APPROACH_NOT_COMPLETED */
+  maxApproachAttempts: number;
+  /** the passive checks must hold within this long of the phase starting, else CAPTURE_TIMEOUT (ms) */
+  passiveTimeoutMs: number;
+  /** how long the APPROACH_RETRY explanation stays on screen before other guidance (ms) */
+  retryNoticeMs: number;
+  /**
+   * the device liveness signal needs a blink or ~2 s of motion history: while it is still failing
+   * this early in the passive phase, the person reads "hold still", not a liveness message (ms)
+   */
+  livenessGraceMs: number;
   /** interval between `seq` evidence grabs while checks hold (ms) */
   seqIntervalMs: number;
   /** faces narrower than this are not used as evidence (px) */
@@ -22,7 +40,12 @@ export interface FlowConfig {
 
 export const DEFAULT_FLOW_CONFIG: FlowConfig = {
   stableWindowMs: 1200,
-  approachTimeoutMs: 12_000,
+  approachTimeoutMs: 20_000,
+  approachStallMs: 7_000,
+  maxApproachAttempts: 3,
+  passiveTimeoutMs: 45_000,
+  retryNoticeMs: 3_000,
+  livenessGraceMs: 4_000,
   seqIntervalMs: 250,
   minEvidenceFacePx: 160,
   instructionHoldMs: 300,
@@ -30,11 +53,16 @@ export const DEFAULT_FLOW_CONFIG: FlowConfig = {
 
 export type Phase = 'passive' | 'approach' | 'done';
 
+/** How much the face must grow (relative to the far width) to count as progress of the approach. */
+const PROGRESS_STEP = 0.02;
+
 /** What the caller should do after a frame. */
 export type FlowAction =
   | { kind: 'none' }
   /** evidence grabbed so far is void: the flow went back to the passive phase */
   | { kind: 'restart' }
+  /** the capture cannot complete: `code` ends it (liveness-error), `reason` is the last guidance shown */
+  | { kind: 'fail'; code: 'APPROACH_NOT_COMPLETED' | 'CAPTURE_TIMEOUT'; reason: ErrorCode }
   /** grab the current frame as evidence; `near` also means the active step is complete */
   | { kind: 'grab'; role: 'far' | 'near' | 'candidate'; t: number; quality: number; faceWidthPx: number; phase: 'passive' | 'approach' };
 
@@ -62,6 +90,15 @@ export class CaptureFlow {
   private far: FaceGeometry | null = null;
   private approachStart = 0;
   private bestGain = 1;
+  /** frame time the face last grew by PROGRESS_STEP in this approach try */
+  private lastGrowth = 0;
+  private approachTries = 0;
+  /** approach tries that ended without the face coming close enough (server retries do not count) */
+  private stalls = 0;
+  /** start of the current passive phase (set by its first frame) */
+  private passiveStart: number | null = null;
+  /** APPROACH_RETRY stays on screen until this frame time */
+  private noticeUntil = -Infinity;
   private readonly debounce: InstructionDebouncer;
   private viewNow: FlowView = { phase: 'passive', code: 'FACE_NOT_FOUND', progress: 0 };
 
@@ -76,10 +113,16 @@ export class CaptureFlow {
     return this.viewNow;
   }
 
+  /** approach tries started so far (1 on the first try) */
+  get attempts(): number {
+    return this.approachTries;
+  }
+
   /** Restarts from the passive phase (retry, or a fresh nonce after a retryable server answer). */
   reset(): void {
     this.phaseNow = 'passive';
     this.stableSince = null;
+    this.passiveStart = null;
     this.far = null;
     this.bestGain = 1;
     this.lastGrab = -Infinity;
@@ -97,20 +140,32 @@ export class CaptureFlow {
   }
 
   private passive(r: FrameResult): FlowAction {
+    this.passiveStart ??= r.t;
     const code = instructionFor(r, REQUIRED_PASSIVE);
     if (code !== null || !r.geometry) {
       this.stableSince = null;
-      this.show(code ?? 'FACE_NOT_FOUND', r.t, 0);
+      const early = code === 'FACE_NOT_LIVE' && r.t - this.passiveStart < this.cfg.livenessGraceMs;
+      const shown = early ? 'HOLD_STILL' : (code ?? 'FACE_NOT_FOUND');
+      if (r.t - this.passiveStart > this.cfg.passiveTimeoutMs) {
+        this.phaseNow = 'done';
+        this.viewNow = { phase: 'done', code: shown, progress: 0 };
+        return { kind: 'fail', code: 'CAPTURE_TIMEOUT', reason: shown };
+      }
+      // the retry explanation outlasts small hiccups (a face lost for a frame), not a phone or a crowd
+      const noticed = r.t < this.noticeUntil && shown !== 'PHONE_IN_FRAME' && shown !== 'FACE_MULTIPLE';
+      this.show(noticed ? 'APPROACH_RETRY' : shown, r.t, 0);
       return { kind: 'none' };
     }
     this.stableSince ??= r.t;
     const held = r.t - this.stableSince;
     // the passive window is the first half of the bar, the approach the second
-    this.show('HOLD_STILL', r.t, 0.5 * (held / this.cfg.stableWindowMs));
-    if (held >= this.cfg.stableWindowMs) {
+    this.show(r.t < this.noticeUntil ? 'APPROACH_RETRY' : 'HOLD_STILL', r.t, 0.5 * (held / this.cfg.stableWindowMs));
+    if (held >= this.cfg.stableWindowMs && r.t >= this.noticeUntil) {
       this.phaseNow = 'approach';
       this.far = r.geometry;
       this.approachStart = r.t;
+      this.lastGrowth = r.t;
+      this.approachTries++;
       this.bestGain = 1;
       this.show('MOVE_CLOSER_STEP', r.t, 0.5);
       this.lastGrab = r.t;
@@ -124,9 +179,17 @@ export class CaptureFlow {
   }
 
   private approach(r: FrameResult): FlowAction {
-    if (r.t - this.approachStart > this.cfg.approachTimeoutMs) {
+    if (r.t - this.lastGrowth > this.cfg.approachStallMs || r.t - this.approachStart > this.cfg.approachTimeoutMs) {
+      this.stalls++;
+      if (this.stalls >= this.cfg.maxApproachAttempts) {
+        this.phaseNow = 'done';
+        this.viewNow = { phase: 'done', code: 'MOVE_CLOSER_STEP', progress: 0 };
+        return { kind: 'fail', code: 'APPROACH_NOT_COMPLETED', reason: 'MOVE_CLOSER_STEP' };
+      }
+      // explain, then take the step again: never "face not found" while the face is in the oval
       this.reset();
-      this.show('FACE_NOT_FOUND', r.t, 0);
+      this.noticeUntil = r.t + this.cfg.retryNoticeMs;
+      this.show('APPROACH_RETRY', r.t, 0);
       return { kind: 'restart' };
     }
     const code = instructionFor(r, REQUIRED_APPROACH);
@@ -142,7 +205,10 @@ export class CaptureFlow {
       return { kind: 'none' };
     }
     const gain = r.geometry.faceWidthPx / far.faceWidthPx;
-    this.bestGain = Math.max(this.bestGain, gain);
+    if (gain >= this.bestGain + PROGRESS_STEP) {
+      this.bestGain = gain;
+      this.lastGrowth = r.t;
+    }
     this.show('MOVE_CLOSER_STEP', r.t, 0.5 + 0.5 * this.gainProgress());
     if (gain >= this.challenge.approach.minScaleGain) {
       this.phaseNow = 'done';

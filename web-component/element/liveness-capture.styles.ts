@@ -13,7 +13,9 @@ export const styles = css`
     --lc-radius: 12px;
     --lc-max-width: 480px;
     --lc-font: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
-    --lc-transition: 200ms ease;
+    --lc-transition: 300ms ease;
+    /* vertical space the progress, instruction and buttons need under a full-screen preview */
+    --lc-chrome: 190px;
     display: block;
     max-width: var(--lc-max-width);
     color: var(--lc-fg);
@@ -55,11 +57,15 @@ export const styles = css`
   .guide .mask {
     fill: var(--lc-mask);
   }
+  .guide .oval,
+  .guide .mask {
+    transition: d var(--lc-transition), rx var(--lc-transition), ry var(--lc-transition);
+  }
   .guide .oval {
     fill: none;
     stroke: var(--lc-accent-contrast);
     stroke-width: 0.8;
-    transition: stroke var(--lc-transition);
+    transition: stroke var(--lc-transition), rx var(--lc-transition), ry var(--lc-transition);
   }
   .guide .oval.ok {
     stroke: var(--lc-ok);
@@ -85,6 +91,40 @@ export const styles = css`
   }
   .instruction.error {
     color: var(--lc-error);
+  }
+  .expiry {
+    margin: 0;
+    font-size: 0.95rem;
+    text-align: center;
+  }
+  /* the result replaces the preview: no black box once the camera is off */
+  .finished .stage,
+  .finished .progress {
+    display: none;
+  }
+  /* phones (portrait or landscape): a running capture takes the whole viewport, and the preview
+     shrinks (keeping the camera's aspect, so the oval stays where the face is) until the
+     progress, the instruction and the buttons fit under it without scrolling */
+  @media (max-width: 600px), (max-height: 500px) {
+    .base.active {
+      position: fixed;
+      inset: 0;
+      z-index: 2147483000;
+      box-sizing: border-box;
+      padding: 12px;
+      gap: 8px;
+      overflow-y: auto;
+      justify-content: center;
+      background: var(--lc-bg);
+    }
+    .base.active .stage {
+      flex: 0 0 auto;
+      width: min(100%, calc((100dvh - var(--lc-chrome, 190px)) * var(--lc-ar, 0.75)));
+      margin-inline: auto;
+    }
+    .base.active .instruction {
+      min-height: 2.8em;
+    }
   }
   .controls {
     display: flex;
@@ -113,7 +153,8 @@ export const styles = css`
   }
   @media (prefers-reduced-motion: reduce) {
     .progress-bar,
-    .guide .oval {
+    .guide .oval,
+    .guide .mask {
       transition: none;
     }
   }

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import type { ErrorCode, Locale } from '../../protocol/index.ts';
 import { CaptureController, type CompleteDetail, type ErrorDetail, type ProgressDetail } from './capture-controller.ts';
 import type { FlowConfig } from './capture-flow.ts';
-import { guidanceText, resolveLocale, ui } from './i18n.ts';
+import { expiryText, guidanceText, outcomeOf, outcomeText, resolveLocale, ui } from './i18n.ts';
 import type { PipelineFactory } from './pipeline-port.ts';
 import { styles } from './liveness-capture.styles.ts';
 
@@ -192,7 +192,7 @@ export class LivenessCapture extends LitElement {
       case 'uploading':
         return { msg: ui(l, 'uploading'), error: false };
       case 'complete':
-        return { msg: ui(l, 'complete'), error: false };
+        return { msg: outcomeText(l, c.outcome ? outcomeOf(c.outcome) : 'failed'), error: false };
       case 'cancelled':
         return { msg: guidanceText(l, 'CANCELLED'), error: false };
       case 'error':
@@ -207,9 +207,15 @@ export class LivenessCapture extends LitElement {
     // the preview is mirrored, the oval is given in camera coordinates
     const cx = (1 - oval.cx) * 100;
     const cy = oval.cy * 100;
-    const rx = (oval.w * 100) / 2;
-    const ry = (oval.h * 100) / 2;
+    let rx = (oval.w * 100) / 2;
+    let ry = (oval.h * 100) / 2;
     const ok = this.capture.state === 'capturing' && (this.capture.view.code === 'HOLD_STILL' || this.capture.view.code === 'MOVE_CLOSER_STEP');
+    // the approach step shows its goal: the oval grows to the size the face must reach
+    if (this.capture.state === 'capturing' && this.capture.view.phase === 'approach') {
+      const g = Math.min(this.capture.claims?.challenge.approach.minScaleGain ?? 1, 1 / oval.w, 1 / oval.h);
+      rx *= g;
+      ry *= g;
+    }
     const hole = `M0 0H100V100H0Z M${cx - rx} ${cy} a${rx} ${ry} 0 1 0 ${2 * rx} 0 a${rx} ${ry} 0 1 0 ${-2 * rx} 0Z`;
     return svg`<path class="mask" fill-rule="evenodd" d=${hole}></path>
       <ellipse class="oval ${ok ? 'ok' : ''}" cx=${cx} cy=${cy} rx=${rx} ry=${ry}></ellipse>`;
@@ -223,16 +229,20 @@ export class LivenessCapture extends LitElement {
     const canStart = c.state === 'idle';
     const canRetry = (c.state === 'error' && (c.error?.retryable ?? true)) || c.state === 'cancelled';
     const canCancel = c.busy;
+    const left = c.busy ? c.remainingS : null;
+    const outcome = c.state === 'complete' && c.outcome ? outcomeOf(c.outcome) : '';
+    // while a capture runs, small screens get the whole viewport (see the styles' media query)
     return html`
-      <div part="base" class="base" lang=${l}>
-        <div part="stage" class="stage" style=${c.aspect ? `aspect-ratio:${c.aspect}` : ''}>
+      <div part="base" class="base ${c.busy ? 'active' : ''} ${c.state === 'complete' ? 'finished' : ''}" lang=${l}>
+        <div part="stage" class="stage" style=${c.aspect ? `aspect-ratio:${c.aspect};--lc-ar:${c.aspectRatio}` : ''}>
           <video part="video" autoplay muted playsinline aria-label=${ui(l, 'preview')}></video>
           <svg part="guide" class="guide" viewBox="0 0 100 100" preserveAspectRatio="none" aria-hidden="true">${this.guide()}</svg>
         </div>
         <div part="progress" class="progress" role="progressbar" aria-label=${ui(l, 'progress')} aria-valuemin="0" aria-valuemax="100" aria-valuenow=${pct}>
           <div part="progress-bar" class="progress-bar" style="width:${pct}%"></div>
         </div>
-        <p part="instruction" class="instruction ${error ? 'error' : ''}" role="status" aria-live="polite" aria-atomic="true" data-code=${c.state === 'capturing' ? c.view.code : c.state === 'error' ? (c.error?.code ?? '') : ''}>${msg}</p>
+        <p part="instruction" class="instruction ${error ? 'error' : ''}" role="status" aria-live="polite" aria-atomic="true" data-code=${c.state === 'capturing' ? c.view.code : c.state === 'error' ? (c.error?.code ?? '') : ''} data-outcome=${outcome}>${msg}</p>
+        ${left !== null && left <= 60 ? html`<p part="expiry" class="expiry">${expiryText(l, left)}</p>` : nothing}
         <div part="controls" class="controls">
           ${canStart ? html`<button part="button start-button" type="button" @click=${() => this.start()}>${ui(l, 'start')}</button>` : nothing}
           ${canRetry ? html`<button part="button retry-button" type="button" @click=${() => this.retry()}>${ui(l, 'retry')}</button>` : nothing}

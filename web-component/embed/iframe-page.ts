@@ -8,6 +8,7 @@ import { KitError, messageFor, type ErrorCode, type SessionClaims } from '../../
 import type { CompleteDetail, ErrorDetail } from '../element/capture-controller.ts';
 import { resolveLocale } from '../element/i18n.ts';
 import { defineLivenessCapture, type LivenessCapture } from '../element/liveness-capture.ts';
+import { backAction, rememberReturnUrl, showBackButton } from './back-to-app.ts';
 import { detectBridge, type Bridge } from './bridges.ts';
 import { targetOrigin } from './parent-origin.ts';
 import { embedQuery, parseEmbedParams, scrubToken, type EmbedParams } from './params.ts';
@@ -98,6 +99,7 @@ export async function mountEmbed(o: EmbedOptions): Promise<MountedEmbed> {
       throw new KitError('BAD_REQUEST', 'operation does not match the session');
     }
     delivery = chooseDelivery(w, params, claims);
+    if (delivery.kind === 'redirect') rememberReturnUrl(w, delivery.url, claims.exp);
     el.session = params.token;
     el.verifier = verifier;
     el.operation = claims.op;
@@ -121,7 +123,17 @@ export async function mountEmbed(o: EmbedOptions): Promise<MountedEmbed> {
     if (delivery?.kind === 'redirect') showOutcome(w, o.container, m.message);
     send(w, delivery, m);
   });
-  el.addEventListener('liveness-error', (ev) => send(w, delivery, errorMessage((ev as CustomEvent<ErrorDetail>).detail)));
+  // a dead end (nothing to retry) in a web-view or a redirect flow offers the way back to the app
+  const offerBack = (code: string) => {
+    const back = backAction(w, code);
+    if (back) showBackButton(w, o.container, back, locale);
+  };
+  el.addEventListener('liveness-error', (ev) => {
+    const d = (ev as CustomEvent<ErrorDetail>).detail;
+    send(w, delivery, errorMessage(d));
+    // only a top-level page (web-view, redirect flow): a framed page never steers its host
+    if (!d.retryable && w.parent === w) offerBack(d.code);
+  });
   el.addEventListener('liveness-cancel', () => send(w, delivery, { source: MESSAGE_SOURCE, type: 'liveness-cancel' }));
   o.container.append(el);
 

@@ -21,7 +21,9 @@ export type EmbedMessage =
       details: Record<string, unknown> | null;
     }
   | { source: typeof MESSAGE_SOURCE; type: 'liveness-error'; code: string; message: string }
-  | { source: typeof MESSAGE_SOURCE; type: 'liveness-cancel' };
+  | { source: typeof MESSAGE_SOURCE; type: 'liveness-cancel' }
+  /** the person pressed "back to the app" after a dead end (e.g. a reload with no token left) */
+  | { source: typeof MESSAGE_SOURCE; type: 'liveness-close'; code: string };
 
 export function completeMessage(
   d: CompleteDetail,
