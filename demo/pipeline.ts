@@ -15,6 +15,8 @@ export interface VisionPageState {
   last?: Omit<FrameResult, 'detections' | 'eyes'>;
   distances: number[];
   stats?: VisionPipeline['stats'];
+  /** performance.now() (from navigation start) when the first checked frame arrived: time to first guidance */
+  firstResultMs?: number;
 }
 
 export interface VisionBench {
@@ -61,6 +63,7 @@ function draw(r: FrameResult): void {
 }
 
 function onResult(r: FrameResult): void {
+  state.firstResultMs ??= performance.now();
   state.results++;
   state.faceCounts[r.faces] = (state.faceCounts[r.faces] ?? 0) + 1;
   for (const name of CHECK_NAMES) {

@@ -73,8 +73,9 @@ function identifyBench(n: number, dims: number, queries: number, bw: number, sim
   }
   while (probeRows.length < queries) probeRows.push(randomUnit(dims));
   gc();
-  // what the index holds per template: its matrix bytes, plus the JS heap its ids and row maps take (after a full GC)
-  const perTemplate = ix.bytes / n + (process.memoryUsage().heapUsed - heap0) / n;
+  // what the index holds per template: its matrix bytes, its id table and row map (typed arrays,
+  // allocated size), plus whatever the JS heap grew by (after a full GC)
+  const perTemplate = (ix.bytes + ix.idBytes) / n + Math.max(0, process.memoryUsage().heapUsed - heap0) / n;
   const times: number[] = [];
   ix.search(probeRows[0], 10); // warm-up (JIT)
   for (const p of probeRows) {
@@ -88,7 +89,7 @@ function identifyBench(n: number, dims: number, queries: number, bw: number, sim
   const gbs = (n * dims) / 1e9 / (p50 / 1000);
   const label = n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`;
   const t = ix.scanThreads;
-  const mode = float ? 'exact top-10: int8 ' + ix.scan + ' scan + f32 re-rank of top 32' : `compact (no f32 copy): int8 ${ix.scan} scan + int8-row re-rank of top 32; ${perTemplate.toFixed(0)} B per template in RAM (${ix.bytes / n} B matrix + ids and row maps on the JS heap)`;
+  const mode = float ? 'exact top-10: int8 ' + ix.scan + ' scan + f32 re-rank of top 32' : `compact (no f32 copy): int8 ${ix.scan} scan + int8-row re-rank of top 32; ${perTemplate.toFixed(0)} B per template in RAM (${ix.bytes / n} B matrix + ${(ix.idBytes / n).toFixed(1)} B id table and row map + JS heap growth; ids "p0"…"p${n - 1}")`;
   row(`identify ${label} x ${dims}${simd ? '' : ' (plain JS scan)'}${t > 1 ? ` (${t} threads)` : ''}${float ? '' : ' compact'}`, `${p50.toFixed(1)} ms p50, ${p95.toFixed(1)} ms p95, ${gbs.toFixed(2)} GB/s scanned = ${((100 * gbs) / bw).toFixed(0)}% of measured 1-thread bandwidth`, `${queries} queries, ${mode}, ${t} thread${t > 1 ? 's' : ''}`);
   return p50;
 }

@@ -6,6 +6,7 @@
  * the candidates by the cosine between the query and their dequantised rows instead.
  */
 import { instantiateDot, SHARED_MAX_PAGES, type DotKernel } from './int8-dot-wasm.ts';
+import { IdTable } from './id-table.ts';
 import { scanPool, type ScanPool } from './scan-pool.ts';
 
 export interface Hit { id: string; similarity: number }
@@ -22,9 +23,12 @@ export class ExactInt8Index {
   readonly scale: number;
   private f32: Float32Array;
   private i8: Int8Array;
-  private owner: string[] = [];
-  /** a person's rows: one number for the usual single template (no array per person), an array beyond */
-  private rowsOf = new Map<string, number | number[]>();
+  /** person ids off the JS heap; a person's value there is its row (its only one, usually) */
+  private ids = new IdTable();
+  /** row → person number */
+  private owner: Int32Array;
+  /** every row of the persons with more than one template (the rare case) */
+  private multi = new Map<number, number[]>();
   private n = 0;
   private cap: number;
   private mem?: WebAssembly.Memory;
@@ -47,6 +51,7 @@ export class ExactInt8Index {
     this.threaded = o.threads ?? true;
     this.float = o.float ?? true;
     this.f32 = new Float32Array(this.float ? this.cap * dims : 0);
+    this.owner = new Int32Array(this.cap);
     if ((o.simd ?? true) && dims % 16 === 0 && dims * 2 <= MATRIX_AT) {
       if (!this.share(this.cap)) {
         this.mem = new WebAssembly.Memory({ initial: Math.ceil(this.wasmBytes(this.cap) / PAGE) });
@@ -93,11 +98,15 @@ export class ExactInt8Index {
   private scoresAt(cap: number): number { return MATRIX_AT + Math.ceil((cap * this.dims) / 16) * 16; }
 
   get size(): number { return this.n; }
-  get persons(): number { return this.rowsOf.size; }
+  get persons(): number { return this.ids.size; }
   /** matrix bytes (int8 rows, plus the float32 copy unless compact) */
   get bytes(): number { return this.n * this.dims * (this.float ? 5 : 1); }
+  /** what the ids and row maps hold in typed arrays (allocated, not just used) */
+  get idBytes(): number { return this.ids.bytes + this.owner.byteLength; }
 
-  has(id: string): boolean { return this.rowsOf.has(id); }
+  has(id: string): boolean { return this.ids.find(id) >= 0; }
+
+  private rowsOfPerson(p: number): number[] { return this.multi.get(p) ?? [this.ids.value(p)]; }
 
   private grow(min: number): void {
     let cap = this.cap;
@@ -107,6 +116,8 @@ export class ExactInt8Index {
       const f = new Float32Array(cap * this.dims); f.set(this.f32.subarray(0, this.n * this.dims));
       this.f32 = f;
     }
+    const o = new Int32Array(cap); o.set(this.owner.subarray(0, this.n));
+    this.owner = o;
     if (this.kernel && this.share(cap)) {
       this.i8 = new Int8Array(this.mem!.buffer, MATRIX_AT, cap * this.dims);
     } else if (this.mem) {
@@ -138,11 +149,9 @@ export class ExactInt8Index {
       const v = vectors.subarray(r * d, (r + 1) * d);
       if (this.float) this.f32.set(v, row * d);
       this.quantise(v, this.i8, row * d);
-      this.owner[row] = ids[r];
-      const rows = this.rowsOf.get(ids[r]);
-      if (rows === undefined) this.rowsOf.set(ids[r], row);
-      else if (typeof rows === 'number') this.rowsOf.set(ids[r], [rows, row]);
-      else rows.push(row);
+      const { person, added } = this.ids.intern(ids[r], row);
+      this.owner[row] = person;
+      if (!added) this.multi.set(person, [...this.rowsOfPerson(person), row]);
     }
   }
 
@@ -150,10 +159,10 @@ export class ExactInt8Index {
 
   /** Removes every row of a person (swap with the last row, so the matrix stays contiguous). */
   remove(id: string): boolean {
-    const held = this.rowsOf.get(id);
-    if (held === undefined) return false;
-    const rows = typeof held === 'number' ? [held] : held;
-    for (const row of [...rows].sort((a, b) => b - a)) {
+    const p = this.ids.find(id);
+    if (p < 0) return false;
+    // highest row first: the last row that moves into a freed one is never one of this person's
+    for (const row of this.rowsOfPerson(p).sort((a, b) => b - a)) {
       const last = --this.n;
       const d = this.dims;
       if (row !== last) {
@@ -161,13 +170,13 @@ export class ExactInt8Index {
         this.i8.copyWithin(row * d, last * d, (last + 1) * d);
         const mover = this.owner[last];
         this.owner[row] = mover;
-        const mr = this.rowsOf.get(mover)!;
-        if (typeof mr === 'number') this.rowsOf.set(mover, row);
-        else mr[mr.indexOf(last)] = row;
+        const mr = this.multi.get(mover);
+        if (mr) mr[mr.indexOf(last)] = row;
+        else this.ids.setValue(mover, row);
       }
-      this.owner.length = this.n;
     }
-    this.rowsOf.delete(id);
+    this.multi.delete(p);
+    this.ids.remove(p);
     return true;
   }
 
@@ -208,7 +217,7 @@ export class ExactInt8Index {
         if (sc > minS) consider(r, sc);
       }
     }
-    const best = new Map<string, number>();
+    const best = new Map<number, number>();
     for (let j = 0; j < R; j++) {
       const r = topR[j];
       if (r < 0) continue;
@@ -222,9 +231,9 @@ export class ExactInt8Index {
         for (let i = 0; i < d; i++) { const x = this.i8[o + i]; s += q[i] * x; nn += x * x; }
         s = nn > 0 ? s / Math.sqrt(nn) : 0;
       }
-      const id = this.owner[r];
-      if ((best.get(id) ?? -Infinity) < s) best.set(id, s);
+      const p = this.owner[r];
+      if ((best.get(p) ?? -Infinity) < s) best.set(p, s);
     }
-    return [...best].map(([id, similarity]) => ({ id, similarity })).sort((a, b) => b.similarity - a.similarity).slice(0, k);
+    return [...best].map(([p, similarity]) => ({ id: this.ids.idOf(p), similarity })).sort((a, b) => b.similarity - a.similarity).slice(0, k);
   }
 }

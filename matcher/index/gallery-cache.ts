@@ -1,4 +1,5 @@
 import { ExactInt8Index, type Hit } from './exact-int8.ts';
+import { IdTable } from './id-table.ts';
 
 export const DEFAULT_GALLERY = 'default';
 /** Rows a new gallery's matrix starts with (it doubles as it fills): many small galleries stay small. */
@@ -13,7 +14,11 @@ export class GalleryCache {
   /** named galleries (the default one excluded) that may exist at once */
   readonly maxGalleries: number;
   private galleries = new Map<string, ExactInt8Index>();
-  private membership = new Map<string, string[]>();
+  /** person id → its gallery set (an index into `sets`), off the JS heap */
+  private membership = new IdTable();
+  /** distinct gallery sets: persons share them (most are in just `default`) */
+  private sets: string[][] = [];
+  private setIndex = new Map<string, number>();
   /** gallery → enrolments in flight that may create it: they count against the limit until done */
   private reserved = new Map<string, number>();
 
@@ -36,7 +41,21 @@ export class GalleryCache {
 
   has(gallery: string): boolean { return this.galleries.has(gallery); }
 
-  hasPerson(id: string): boolean { return this.membership.has(id); }
+  hasPerson(id: string): boolean { return this.membership.find(id) >= 0; }
+
+  /** typed-array bytes of the person table (the indexes report their own) */
+  get membershipBytes(): number { return this.membership.bytes; }
+
+  private setOf(gs: string[]): number {
+    const key = gs.join('\u0000');
+    let i = this.setIndex.get(key);
+    if (i === undefined) {
+      i = this.sets.push(gs) - 1;
+      this.setIndex.set(key, i);
+    }
+    return i;
+  }
+
 
   /** Named galleries that exist or are reserved by an enrolment in flight. */
   private namedCount(): number {
@@ -78,7 +97,7 @@ export class GalleryCache {
       if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(this.dims, Math.max(INITIAL_ROWS, vectors.length), { float: this.float })));
       ix.addMany(vectors.map(() => id), flat);
     }
-    this.membership.set(id, gs);
+    this.membership.intern(id, this.setOf(gs));
   }
 
   /**
@@ -92,9 +111,9 @@ export class GalleryCache {
       const id = ids[r];
       const gs = galleries[r].length ? galleries[r] : [DEFAULT_GALLERY];
       if (!seen.has(id)) {
-        if (this.membership.has(id)) this.remove(id);
+        if (this.hasPerson(id)) this.remove(id);
         seen.add(id);
-        this.membership.set(id, gs);
+        this.membership.intern(id, this.setOf(gs));
       }
       for (const g of gs) {
         let l = per.get(g);
@@ -114,18 +133,22 @@ export class GalleryCache {
 
   /** Ids of every cached person. */
   ids(): string[] {
-    return [...this.membership.keys()];
+    const out: string[] = [];
+    for (const p of this.membership.persons()) out.push(this.membership.idOf(p));
+    return out;
   }
 
   /** Drops a person from its galleries; a gallery left empty is freed (matrix and name). */
   remove(id: string): void {
-    for (const g of this.membership.get(id) ?? []) {
+    const p = this.membership.find(id);
+    if (p < 0) return;
+    for (const g of this.sets[this.membership.value(p)]) {
       const ix = this.galleries.get(g);
       if (!ix) continue;
       ix.remove(id);
       if (ix.size === 0) this.galleries.delete(g);
     }
-    this.membership.delete(id);
+    this.membership.remove(p);
   }
 
   search(gallery: string, q: Float32Array, k: number): Hit[] {

@@ -5,13 +5,11 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { decodeJwt } from 'jose';
 import {
-  KitError, isErrorCode, type CameraSignals, type CheckName, type CheckResult, type ErrorCode, type Evidence, type SessionClaims,
+  KitError, isErrorCode, type CameraSignals, type CheckName, type CheckResult, type ErrorCode, type SessionClaims,
 } from '../../protocol/index.ts';
 import { EvidenceCollector } from '../capture/evidence-collector.ts';
 import { generatePopKey } from '../capture/pop-key.ts';
-import { sha256B64url } from '../capture/sha256.ts';
-import { signCaptureToken } from '../capture/sign-capture.ts';
-import { uploadCapture } from '../capture/upload.ts';
+import { submitCapture } from '../capture/submit-capture.ts';
 import { CameraController } from './camera-controller.ts';
 import { CaptureFlow, DEFAULT_FLOW_CONFIG, type FlowConfig, type FlowView } from './capture-flow.ts';
 import type { FaceGeometry, FrameResult, PipelineFactory, PipelinePort } from './pipeline-port.ts';
@@ -353,8 +351,6 @@ export class CaptureController implements ReactiveController {
     if (await this.rejectedOnDevice(run, frames)) return;
     this.set('uploading');
     this.host.emitProgress({ state: 'uploading', phase: 'done', code: 'HOLD_STILL', message: this.host.message('HOLD_STILL'), progress: 1, checks: this.checks });
-    const evidence: Evidence[] = [];
-    for (const f of frames) evidence.push({ role: f.evidenceRole, sha256: await sha256B64url(f.bytes), w: f.w, h: f.h, t: f.t });
     const camera: CameraSignals = {
       virtual: false,
       nonCamera: false,
@@ -365,22 +361,20 @@ export class CaptureController implements ReactiveController {
     // one key per session: the verifier binds it on the first upload (a stolen nonce is useless
     // without it); nothing links two sessions of the same device
     if (!this.popKey || this.popKey.sid !== claims.sid) this.popKey = { sid: claims.sid, key: await generatePopKey() };
-    const key = this.popKey.key;
-    const token = await signCaptureToken(key, {
+    this.abort = new AbortController();
+    const outcome = await submitCapture({
+      verifier: this.host.verifier!,
+      session: this.host.session!,
       audience: claims.iss,
       sid: claims.sid,
       nonce: this.nonce,
-      evidence,
+      frames,
       checks: this.farChecks,
       camera,
       approach,
+      key: this.popKey.key,
+      signal: this.abort.signal,
     });
-    this.abort = new AbortController();
-    const outcome = await uploadCapture(
-      this.host.verifier!,
-      { token, session: this.host.session!, frames: frames.map((f) => f.bytes) },
-      { signal: this.abort.signal },
-    );
     if (run !== this.run) return;
     if (outcome.kind === 'retry') {
       this.nonce = outcome.nonce;

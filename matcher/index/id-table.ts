@@ -1,0 +1,184 @@
+/**
+ * Person ids of an index, off the JS heap: every id lives once in a byte arena (UTF-8 behind a
+ * one-byte length), a person is a small integer, and an open-addressing hash table of int32 maps
+ * an id to its person. Per person that is 4 (arena offset) + 4 (first row) + ~6–8 (hash slots) +
+ * 1 + len(id) bytes in typed arrays, against ~80 bytes of strings and Map entries on the JS heap.
+ * Ids are at most 255 UTF-8 bytes (the store's own limit is far below that).
+ */
+const EMPTY = -1;
+const DELETED = -2;
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+export class IdTable {
+  private arena = new Uint8Array(1024);
+  private used = 0;
+  /** arena bytes of removed ids (compacted when they are half the arena) */
+  private garbage = 0;
+  /** person → arena offset of its id (EMPTY for a free person number) */
+  private off = new Int32Array(64).fill(EMPTY);
+  /** person → a value the caller keeps (the index keeps the person's first row) */
+  private val = new Int32Array(64);
+  private free: number[] = [];
+  private top = 0;
+  private live = 0;
+  /** hash slots: person number, EMPTY or DELETED; size a power of two */
+  private slots = new Int32Array(128).fill(EMPTY);
+  private filled = 0;
+
+  get size(): number {
+    return this.live;
+  }
+
+  /** typed-array bytes held (what this table costs in RAM, outside the JS heap) */
+  get bytes(): number {
+    return this.arena.byteLength + this.off.byteLength + this.val.byteLength + this.slots.byteLength;
+  }
+
+  /** The person number of `id`, or -1. */
+  find(id: string): number {
+    const key = enc.encode(id);
+    return this.findBytes(key, hashOf(key));
+  }
+
+  /** The person number of `id`, adding it (with value `v`) when absent; `added` says which. */
+  intern(id: string, v: number): { person: number; added: boolean } {
+    const key = enc.encode(id);
+    if (key.length > 255) throw new RangeError('id longer than 255 UTF-8 bytes');
+    const h = hashOf(key);
+    const found = this.findBytes(key, h);
+    if (found >= 0) return { person: found, added: false };
+    const p = this.free.pop() ?? this.top++;
+    if (p >= this.off.length) this.growPersons();
+    this.off[p] = this.put(key);
+    this.val[p] = v;
+    this.live++;
+    if ((this.filled + 1) * 4 > this.slots.length * 3) this.rehash(this.slots.length * (this.live * 2 > this.slots.length ? 2 : 1));
+    this.insertSlot(p, h);
+    return { person: p, added: true };
+  }
+
+  /** Removes a person; its number may be reused by a later intern. */
+  remove(person: number): void {
+    const o = this.off[person];
+    if (o === EMPTY) return;
+    const key = this.arena.subarray(o + 1, o + 1 + this.arena[o]);
+    const mask = this.slots.length - 1;
+    for (let i = hashOf(key) & mask; ; i = (i + 1) & mask) {
+      const s = this.slots[i];
+      if (s === EMPTY) break;
+      if (s === person) {
+        this.slots[i] = DELETED;
+        break;
+      }
+    }
+    this.garbage += 1 + this.arena[o];
+    this.off[person] = EMPTY;
+    this.free.push(person);
+    this.live--;
+    if (this.garbage * 2 > this.used && this.used > 4096) this.compact();
+  }
+
+  /** Every live person number, in no particular order. */
+  *persons(): IterableIterator<number> {
+    for (let p = 0; p < this.top; p++) if (this.off[p] !== EMPTY) yield p;
+  }
+
+  idOf(person: number): string {
+    const o = this.off[person];
+    return dec.decode(this.arena.subarray(o + 1, o + 1 + this.arena[o]));
+  }
+
+  value(person: number): number {
+    return this.val[person];
+  }
+
+  setValue(person: number, v: number): void {
+    this.val[person] = v;
+  }
+
+  private findBytes(key: Uint8Array, h: number): number {
+    const mask = this.slots.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const s = this.slots[i];
+      if (s === EMPTY) return -1;
+      if (s >= 0 && this.equals(s, key)) return s;
+    }
+  }
+
+  private equals(person: number, key: Uint8Array): boolean {
+    const o = this.off[person];
+    if (this.arena[o] !== key.length) return false;
+    for (let i = 0; i < key.length; i++) if (this.arena[o + 1 + i] !== key[i]) return false;
+    return true;
+  }
+
+  private put(key: Uint8Array): number {
+    const need = this.used + 1 + key.length;
+    if (need > this.arena.length) {
+      let cap = this.arena.length;
+      while (cap < need) cap *= 2;
+      const a = new Uint8Array(cap);
+      a.set(this.arena.subarray(0, this.used));
+      this.arena = a;
+    }
+    const o = this.used;
+    this.arena[o] = key.length;
+    this.arena.set(key, o + 1);
+    this.used = need;
+    return o;
+  }
+
+  private insertSlot(person: number, h: number): void {
+    const mask = this.slots.length - 1;
+    let i = h & mask;
+    while (this.slots[i] >= 0) i = (i + 1) & mask;
+    if (this.slots[i] === EMPTY) this.filled++;
+    this.slots[i] = person;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size).fill(EMPTY);
+    this.filled = 0;
+    for (let p = 0; p < this.top; p++) {
+      const o = this.off[p];
+      if (o === EMPTY) continue;
+      this.insertSlot(p, hashOf(this.arena.subarray(o + 1, o + 1 + this.arena[o])));
+    }
+  }
+
+  private growPersons(): void {
+    const n = this.off.length * 2;
+    const off = new Int32Array(n).fill(EMPTY);
+    off.set(this.off);
+    const val = new Int32Array(n);
+    val.set(this.val);
+    this.off = off;
+    this.val = val;
+  }
+
+  /** Rewrites the arena without the removed ids (offsets change, person numbers do not). */
+  private compact(): void {
+    const a = new Uint8Array(Math.max(1024, this.used - this.garbage));
+    let at = 0;
+    for (let p = 0; p < this.top; p++) {
+      const o = this.off[p];
+      if (o === EMPTY) continue;
+      const len = 1 + this.arena[o];
+      a.set(this.arena.subarray(o, o + len), at);
+      this.off[p] = at;
+      at += len;
+    }
+    this.arena = a;
+    this.used = at;
+    this.garbage = 0;
+  }
+}
+
+/** FNV-1a over the bytes, spread a little for linear probing. */
+function hashOf(b: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  h ^= h >>> 16;
+  return Math.imul(h, 0x7feb352d) >>> 0;
+}
