@@ -36,15 +36,21 @@ export function fromTemplateInto(t: TemplateLike, expected: ModelId, out: Float3
   if (!sameModel(t, expected)) throw new KitError('TEMPLATE_MODEL_MISMATCH', `template is from ${t.model}@${t.version}/${t.dims}, this matcher uses ${expected.model}@${expected.version}/${expected.dims}`);
   const bytesPer = t.dtype === 'f32' ? 4 : 1;
   if (t.data.byteLength !== t.dims * bytesPer) throw new KitError('SCHEMA_VIOLATION', 'template data length does not match dims and dtype');
-  // little-endian hosts: every platform Node runs on
-  const dv = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  // little-endian hosts (every platform Node runs on): an aligned f32 template is read in place;
+  // one monomorphic loop per case (the cache load runs this once per stored template)
   let s = 0;
-  for (let i = 0; i < t.dims; i++) {
-    const x = t.dtype === 'f32' ? dv.getFloat32(i * 4, true) : dv.getInt8(i) / 127;
-    if (!Number.isFinite(x)) throw new KitError('SCHEMA_VIOLATION', 'template contains a non-finite value');
-    out[off + i] = x;
-    s += x * x;
+  if (t.dtype === 'f32' && t.data.byteOffset % 4 === 0) {
+    const f32 = new Float32Array(t.data.buffer, t.data.byteOffset, t.dims);
+    for (let i = 0; i < t.dims; i++) { const x = f32[i]; out[off + i] = x; s += x * x; }
+  } else if (t.dtype === 'f32') {
+    const dv = new DataView(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+    for (let i = 0; i < t.dims; i++) { const x = dv.getFloat32(i * 4, true); out[off + i] = x; s += x * x; }
+  } else {
+    const i8 = new Int8Array(t.data.buffer, t.data.byteOffset, t.dims);
+    for (let i = 0; i < t.dims; i++) { const x = i8[i] / 127; out[off + i] = x; s += x * x; }
   }
+  // one test for the whole vector: a NaN or ±Infinity anywhere makes the sum non-finite
+  if (!Number.isFinite(s)) throw new KitError('SCHEMA_VIOLATION', 'template contains a non-finite value');
   if (s === 0) throw new KitError('SCHEMA_VIOLATION', 'template is the zero vector');
   const n = Math.sqrt(s);
   for (let i = 0; i < t.dims; i++) out[off + i] /= n;

@@ -107,24 +107,30 @@ export class GalleryCache {
   appendRows(ids: string[], galleries: string[][], flat: Float32Array, seen: Set<string>): void {
     const d = this.dims;
     const per = new Map<string, number[]>();
+    // the usual page: every row in the same gallery set (the store hands out one shared array)
+    const one = galleries.every((g) => g === galleries[0]) ? (galleries[0]?.length ? galleries[0] : [DEFAULT_GALLERY]) : null;
+    const oneSet = one ? this.setOf(one) : -1;
     for (let r = 0; r < ids.length; r++) {
       const id = ids[r];
-      const gs = galleries[r].length ? galleries[r] : [DEFAULT_GALLERY];
+      const gs = one ?? (galleries[r].length ? galleries[r] : [DEFAULT_GALLERY]);
       if (!seen.has(id)) {
-        if (this.hasPerson(id)) this.remove(id);
         seen.add(id);
-        this.membership.intern(id, this.setOf(gs));
+        const held = this.membership.find(id);
+        if (held >= 0) this.remove(id);
+        this.membership.intern(id, one ? oneSet : this.setOf(gs));
       }
+      if (one) continue;
       for (const g of gs) {
         let l = per.get(g);
         if (!l) per.set(g, (l = []));
         l.push(r);
       }
     }
+    if (one) for (const g of one) per.set(g, []);
     for (const [g, rows] of per) {
       let ix = this.galleries.get(g);
-      if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(d, Math.max(INITIAL_ROWS, rows.length), { float: this.float })));
-      if (rows.length === ids.length) { ix.addMany(ids, flat); continue; }
+      if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(d, Math.max(INITIAL_ROWS, one ? ids.length : rows.length), { float: this.float })));
+      if (one || rows.length === ids.length) { ix.addMany(ids, flat); continue; }
       const sub = new Float32Array(rows.length * d);
       rows.forEach((r, i) => sub.set(flat.subarray(r * d, (r + 1) * d), i * d));
       ix.addMany(rows.map((r) => ids[r]), sub);

@@ -9,6 +9,14 @@ const EMPTY = -1;
 const DELETED = -2;
 const enc = new TextEncoder();
 const dec = new TextDecoder();
+/** every lookup encodes its id here (no allocation per call); ids beyond 255 bytes are refused anyway */
+const scratch = new Uint8Array(1024);
+
+/** The id's UTF-8 bytes as a view of the shared scratch buffer (valid until the next call). */
+function keyOf(id: string): Uint8Array {
+  if (id.length > 256) return enc.encode(id); // surely over 255 bytes: intern refuses it, find misses it
+  return scratch.subarray(0, enc.encodeInto(id, scratch).written);
+}
 
 export class IdTable {
   private arena = new Uint8Array(1024);
@@ -37,13 +45,13 @@ export class IdTable {
 
   /** The person number of `id`, or -1. */
   find(id: string): number {
-    const key = enc.encode(id);
+    const key = keyOf(id);
     return this.findBytes(key, hashOf(key));
   }
 
   /** The person number of `id`, adding it (with value `v`) when absent; `added` says which. */
   intern(id: string, v: number): { person: number; added: boolean } {
-    const key = enc.encode(id);
+    const key = keyOf(id);
     if (key.length > 255) throw new RangeError('id longer than 255 UTF-8 bytes');
     const h = hashOf(key);
     const found = this.findBytes(key, h);

@@ -114,19 +114,20 @@ export async function openPostgresStore(url: string, o: { max?: number } = {}): 
       const utf8 = (b: Buffer) => b.toString('utf8');
       try {
         await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        // most persons are in the default gallery only: just the others travel (and fill a map)
         const galleriesOf = new Map<string, string[]>();
         const galleries = repeated((b) => JSON.parse(b.toString('utf8')) as string[]);
-        await copy('SELECT id, galleries::text FROM persons', (f) => galleriesOf.set(f[0]!.toString('utf8'), galleries(f[1])));
+        await copy(`SELECT id, galleries::text FROM persons WHERE galleries <> '["default"]'::jsonb`, (f) => galleriesOf.set(f[0]!.toString('utf8'), galleries(f[1])));
+        const inDefault = ['default'];
         const model = repeated(utf8), version = repeated(utf8), dtype = repeated(utf8), source = repeated(utf8);
         let page: TemplateRow[] = [];
         await copy('SELECT person_id, model, version, dims, dtype, data, source, image_index, sha256 FROM templates', (f) => {
           const id = f[0]!.toString('utf8');
-          const data = new Uint8Array(f[5]!.length);
-          data.set(f[5]!);
           page.push({
-            id, galleries: galleriesOf.get(id) ?? [],
+            id, galleries: galleriesOf.get(id) ?? inDefault,
             template: {
-              model: model(f[1]), version: version(f[2]), dims: f[3]!.readInt32BE(0), dtype: dtype(f[4]) as 'f32' | 'i8', data,
+              // a view into the received chunk, not a copy: rows are read during onPage (see the interface)
+              model: model(f[1]), version: version(f[2]), dims: f[3]!.readInt32BE(0), dtype: dtype(f[4]) as 'f32' | 'i8', data: f[5]!,
               source: source(f[6]) as 'image' | 'submitted', imageIndex: f[7] ? f[7].readInt32BE(0) : null, sha256: f[8] ? f[8].toString('latin1') : '',
             },
           });

@@ -60,7 +60,11 @@ export interface MatcherStore {
   /** true when something was deleted */
   delete(id: string): Promise<boolean>;
   count(): Promise<number>;
-  /** Streams every template in pages (cache load); returns the number of rows. */
+  /**
+   * Streams every template in pages (cache load); returns the number of rows. A page and its
+   * templates' `data` are valid during `onPage` only (they may be views of a network buffer):
+   * copy what you keep.
+   */
   scanTemplates(onPage: (rows: TemplateRow[]) => void, pageSize?: number): Promise<number>;
   /** Every person's id and last change (ms), in pages: the cluster's id set and its rescan. */
   scanPersons(onPage: (rows: { id: string; updatedAt: number }[]) => void, pageSize?: number): Promise<number>;
