@@ -110,6 +110,8 @@ export class MatcherService {
     // streamed page by page into the index: no object per row, no second copy of the gallery
     const seen = new Set<string>();
     const d = this.modelId.dims;
+    // one node alone caches everyone: size the default gallery once (most persons have one template)
+    if (!this.cluster && !only) this.cache.expect(await this.storeCall(() => this.store.count()).catch(() => 0));
     const wanted = (id: string) => (!this.cluster || (this.cluster.owns(id) && (seen.has(id) || !this.cache.hasPerson(id)))) && (!only || only(id));
     const n = await this.storeCall(() => this.store.scanTemplates((rows) => {
       const ids: string[] = [], galleries: string[][] = [];

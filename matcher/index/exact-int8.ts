@@ -24,7 +24,7 @@ export class ExactInt8Index {
   private f32: Float32Array;
   private i8: Int8Array;
   /** person ids off the JS heap; a person's value there is its row (its only one, usually) */
-  private ids = new IdTable();
+  private ids: IdTable;
   /** row → person number */
   private owner: Int32Array;
   /** every row of the persons with more than one template (the rare case) */
@@ -52,6 +52,7 @@ export class ExactInt8Index {
     this.float = o.float ?? true;
     this.f32 = new Float32Array(this.float ? this.cap * dims : 0);
     this.owner = new Int32Array(this.cap);
+    this.ids = new IdTable(this.cap);
     if ((o.simd ?? true) && dims % 16 === 0 && dims * 2 <= MATRIX_AT) {
       if (!this.share(this.cap)) {
         this.mem = new WebAssembly.Memory({ initial: Math.ceil(this.wasmBytes(this.cap) / PAGE) });

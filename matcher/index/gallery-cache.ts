@@ -24,6 +24,8 @@ export class GalleryCache {
 
   /** false: compact indexes (no float32 copy) */
   private readonly float: boolean;
+  /** rows the default gallery is expected to reach (a cache load sizes it once instead of doubling up to it) */
+  private expectedDefault = 0;
 
   constructor(dims: number, o: { maxGalleries?: number; float?: boolean } = {}) {
     this.dims = dims;
@@ -100,6 +102,11 @@ export class GalleryCache {
     this.membership.intern(id, this.setOf(gs));
   }
 
+  /** Hint before a cache load: the default gallery will hold about `rows` rows. */
+  expect(rows: number): void {
+    this.expectedDefault = Math.max(0, Math.floor(rows));
+  }
+
   /**
    * Cache load, one page of rows at a time (row r: `ids[r]`, `galleries[r]`, `flat` row r): a
    * person's first row in this load (`seen`) replaces what the cache held for it; later rows add.
@@ -129,7 +136,8 @@ export class GalleryCache {
     if (one) for (const g of one) per.set(g, []);
     for (const [g, rows] of per) {
       let ix = this.galleries.get(g);
-      if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(d, Math.max(INITIAL_ROWS, one ? ids.length : rows.length), { float: this.float })));
+      const want = Math.max(INITIAL_ROWS, one ? ids.length : rows.length, g === DEFAULT_GALLERY ? this.expectedDefault : 0);
+      if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(d, want, { float: this.float })));
       if (one || rows.length === ids.length) { ix.addMany(ids, flat); continue; }
       const sub = new Float32Array(rows.length * d);
       rows.forEach((r, i) => sub.set(flat.subarray(r * d, (r + 1) * d), i * d));

@@ -19,20 +19,31 @@ function keyOf(id: string): Uint8Array {
 }
 
 export class IdTable {
-  private arena = new Uint8Array(1024);
+  private arena: Uint8Array;
   private used = 0;
   /** arena bytes of removed ids (compacted when they are half the arena) */
   private garbage = 0;
   /** person → arena offset of its id (EMPTY for a free person number) */
-  private off = new Int32Array(64).fill(EMPTY);
+  private off: Int32Array;
   /** person → a value the caller keeps (the index keeps the person's first row) */
-  private val = new Int32Array(64);
+  private val: Int32Array;
   private free: number[] = [];
   private top = 0;
   private live = 0;
   /** hash slots: person number, EMPTY or DELETED; size a power of two */
-  private slots = new Int32Array(128).fill(EMPTY);
+  private slots: Int32Array;
   private filled = 0;
+
+  /** `expected`: persons it will hold (sizes the arrays once instead of doubling up to it) */
+  constructor(expected = 64) {
+    const n = Math.max(64, Math.ceil(expected));
+    this.off = new Int32Array(n).fill(EMPTY);
+    this.val = new Int32Array(n);
+    let size = 128;
+    while (size * 3 < n * 4) size *= 2;
+    this.slots = new Int32Array(size).fill(EMPTY);
+    this.arena = new Uint8Array(Math.max(1024, n * 8));
+  }
 
   get size(): number {
     return this.live;
@@ -124,8 +135,9 @@ export class IdTable {
   private put(key: Uint8Array): number {
     const need = this.used + 1 + key.length;
     if (need > this.arena.length) {
+      // grow by a quarter (amortised O(1) still): a doubling would leave up to half of it unused
       let cap = this.arena.length;
-      while (cap < need) cap *= 2;
+      while (cap < need) cap = Math.ceil(cap * 1.25);
       const a = new Uint8Array(cap);
       a.set(this.arena.subarray(0, this.used));
       this.arena = a;
@@ -156,7 +168,7 @@ export class IdTable {
   }
 
   private growPersons(): void {
-    const n = this.off.length * 2;
+    const n = Math.ceil(this.off.length * 1.5);
     const off = new Int32Array(n).fill(EMPTY);
     off.set(this.off);
     const val = new Int32Array(n);

@@ -1,0 +1,10 @@
+import v8 from 'node:v8'; import vm from 'node:vm';
+import { ExactInt8Index } from '../matcher/index/exact-int8.ts';
+v8.setFlagsFromString('--expose-gc'); const gc = vm.runInNewContext('gc') as () => void;
+const n = Number(process.argv[2] ?? 10_000_000), d = 128;
+gc(); const h0 = process.memoryUsage().heapUsed;
+const ix = new ExactInt8Index(d, n, { float: false });
+const chunk = 10000, buf = new Float32Array(chunk * d).map(() => Math.random() - 0.5);
+for (let b = 0; b < n; b += chunk) ix.addMany(Array.from({ length: chunk }, (_, r) => `p${b + r}`), buf);
+gc();
+console.log(((ix.bytes + ix.idBytes) / n + Math.max(0, process.memoryUsage().heapUsed - h0) / n).toFixed(1), 'B/template;', (ix.idBytes / n).toFixed(1), 'id bytes');
