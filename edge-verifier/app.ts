@@ -3,6 +3,7 @@ import { KitError } from '../protocol/index.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { captureRoutes } from './routes/captures.ts';
 import { codeRoutes } from './routes/codes.ts';
+import { livenessImageRoutes } from './routes/liveness-image.ts';
 import { jwksRoutes } from './routes/jwks.ts';
 import { personRoutes } from './routes/persons.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -22,6 +23,7 @@ export function createApp(deps: VerifierDeps): Hono {
   app.route('/', sessionRoutes(s) as unknown as Hono);
   app.route('/', personRoutes(s) as unknown as Hono);
   app.route('/', codeRoutes(s) as unknown as Hono);
+  app.route('/', livenessImageRoutes(s) as unknown as Hono);
   app.route('/', adminRoutes(s) as unknown as Hono);
   app.notFound((c) => c.json(new KitError('NOT_FOUND').toBody(), 404));
   app.onError((err, c) => {

@@ -6,6 +6,8 @@ export const TYP = {
   SESSION: 'liveness-session+jwt',
   CAPTURE: 'liveness-capture+jwt',
   VERDICT: 'liveness-verdict+jwt',
+  /** the single-image liveness answer (POST /v1/liveness/image), signed with the verdict keys */
+  LIVENESS_IMAGE: 'liveness-image+jwt',
 } as const;
 
 /** Audience of session tokens and issuer of capture tokens: the capture component. */

@@ -114,6 +114,12 @@ export const ERRORS = {
   APPROACH_RETRY: 400,
   /** the element: the approach step failed on every allowed try (`flowConfig.maxApproachAttempts`) */
   APPROACH_NOT_COMPLETED: 400,
+  /** single-image API: the body has no `image` */
+  IMAGE_MISSING: 400,
+  /** single-image API: `image` is not valid base64 */
+  IMAGE_BASE64_INVALID: 400,
+  /** single-image API: the image is smaller than the minimum (each side) */
+  IMAGE_TOO_SMALL: 400,
   /** the element: the checks never held within `flowConfig.passiveTimeoutMs` (the detail's `reason` says which one failed last) */
   CAPTURE_TIMEOUT: 400,
 } as const;

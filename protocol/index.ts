@@ -9,3 +9,4 @@ export * from './messages.ts';
 export * from './capture-upload.ts';
 export * from './pad-reasons.ts';
 export * from './return-url.ts';
+export * from './liveness-image.ts';

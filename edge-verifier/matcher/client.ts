@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import {
-  bandOf, CBOR_MEDIA_TYPE, identityOf, KitError, type Challenge, decodeStrict, encodeCbor, isErrorCode, type ErrorCode, type IdentifyResult, type LivenessResult,
+  bandOf, CBOR_MEDIA_TYPE, identityOf, KitError, MatcherImageResultSchema, type Challenge, type ImageDevice, type MatcherImageResult, decodeStrict, encodeCbor, isErrorCode, type ErrorCode, type IdentifyResult, type LivenessResult,
   type VerifyResult,
 } from '../../protocol/index.ts';
 
@@ -38,6 +38,8 @@ export interface MatcherClient {
   remove(personId: string): Promise<void>;
   /** whether the person is enrolled (GET /persons/{id}: 200 / 404) */
   exists(personId: string): Promise<boolean>;
+  /** BioDoc Liveness 1.0: one still, with or without the pre-analysis steps */
+  livenessImage(image: Uint8Array, preAnalysis: boolean, device?: ImageDevice): Promise<MatcherImageResult>;
 }
 
 /**
@@ -87,6 +89,7 @@ export function matcherClient(opts: { baseUrl: string; timeoutMs: number; token?
   const person = (id: string) => `/persons/${encodeURIComponent(id)}`;
   return {
     liveness: (frames, roles, t, challenge) => call('POST', '/liveness', { frames, roles, t, challenge }, LivenessResultSchema),
+    livenessImage: (image, preAnalysis, device) => call('POST', '/liveness/image', { image, preAnalysis, ...(device ? { device } : {}) }, MatcherImageResultSchema),
     verify: async (id, image) => {
       const score = await call('POST', `${person(id)}/verify`, { images: [image] }, ScoreSchema);
       const band = bandOf(score);

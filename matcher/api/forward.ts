@@ -23,7 +23,7 @@ export function heavyTarget(method: string, path: string): { person: string } | 
       return null; // a malformed id: the route answers 400 here
     }
   }
-  if (method === 'POST' && (path === '/identify' || path === '/verify' || path === '/liveness')) return 'any';
+  if (method === 'POST' && (path === '/identify' || path === '/verify' || path === '/liveness' || path === '/liveness/image')) return 'any';
   return null;
 }
 

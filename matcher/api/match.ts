@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import * as v from 'valibot';
-import { KitError, IdentifyRequestSchema, LivenessRequestSchema, VerifyPairRequestSchema } from '../../protocol/index.ts';
+import { KitError, IdentifyRequestSchema, LivenessRequestSchema, MatcherImageRequestSchema, VerifyPairRequestSchema } from '../../protocol/index.ts';
+import { analyseImage } from '../image-liveness/analyse-image.ts';
 import { scoreLiveness } from '../liveness/server-pad.ts';
 import type { MatcherService } from '../service.ts';
 import { readBody, reply } from './body.ts';
@@ -43,5 +44,12 @@ export function matchRoutes(app: Hono, svc: MatcherService): void {
     // numbers only (no image, landmark or template): the eval's per-capture trace
     if (process.env.PAD_EVAL_DEBUG) console.log(`    [matcher pad] ${JSON.stringify({ liveness: r.liveness, reasons: r.reasons, roles: body.roles, signals: r.signals })}`);
     return reply(c, 200, r);
+  });
+
+  // BioDoc Liveness 1.0 (extension): one still, optional pre-analysis (matcher/image-liveness)
+  app.post('/liveness/image', async (c) => {
+    const body = await readBody(c, MatcherImageRequestSchema, max);
+    const o = { threshold: svc.config.livenessThreshold, objects: svc.config.padObjects };
+    return reply(c, 200, await svc.queue.run(() => analyseImage(svc.extractor, body, o)));
   });
 }

@@ -1,76 +1,96 @@
 /**
- * Still images (Node): a single still cannot show motion or an approach, so it is scored as one
- * frame.
- *  - server: padFromFrames on the JPEG round trip (q 88, as evidence travels) with landmarks the
- *    server extracts itself (BlazeFace + FaceMesh, pad/landmarks.ts) and the server's CenterNet
- *    screen objects, `requireApproach: false` — texture/context signals only, scored by the
- *    single-frame model (`PAD_SINGLE_WEIGHTS`, which padFromFrames picks for one frame);
- *  - device: the element's per-frame checks (web-component FrameAnalyzer, the unit tests' path) on
- *    the raw image, heavy models on, phone check from CenterNet. Only the static checks (face,
- *    eyes, phone, lighting, distance) decide: the liveness check needs motion over time.
+ * Still images through the single-image API an integrator calls: POST /v1/liveness/image on the
+ * real verifier, which calls the real matcher (BioDoc Liveness 1.0, matcher/image-liveness).
+ *  - device (the pre-analysis): the request with `preAnalysis: true` passes every step (faces,
+ *    eyes, photo of a photo, lighting, distance as a mobile capture); a rejection's code is kept;
+ *  - server: the request with `preAnalysis: false`: the single-frame PAD's confidence (0–100).
+ * Images under the API's minimum (320×240) are scaled up to it first (LFW is 250×250), as the
+ * video harness scales small clips: the API itself refuses them (IMAGE_TOO_SMALL).
  */
-import { createCenterNet } from '../../vision/centernet.ts';
-import { releaseImageTensor } from '../../vision/image.ts';
-import { nodeModelSource } from '../../vision/load-node.ts';
-import type { DetectedObject, ImageInput, ObjectDetector } from '../../vision/types.ts';
-import { padFromFrames } from '../../vision/pad/index.ts';
-import { analyzer } from '../../web-component/testing/images.ts';
-import { resolveConfig } from '../../web-component/config.ts';
-import { createNodeLandmarker, type NodeLandmarker } from '../landmarks.ts';
-import { decodeImage, jpegRoundTrip } from '../fixtures.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { generateSigningKey } from '../../edge-verifier/keys/demo-key.ts';
+import { startVerifier, type RunningVerifier } from '../../edge-verifier/node.ts';
+import { testConfig } from '../../edge-verifier/testing/test-config.ts';
+import { startMatcher, type RunningMatcher } from '../../matcher/server.ts';
+import { IMAGE_LIMITS, type LivenessImageResponse } from '../../protocol/index.ts';
 
-/** The checks that decide a still on device (the liveness check needs a sequence). */
-export const STATIC_CHECKS = ['face', 'eyes', 'phone', 'lighting', 'distance'] as const;
+/** The pre-analysis steps that decide a still before liveness. */
+export const STATIC_CHECKS = ['faces', 'eyes', 'photo_of_photo', 'lighting', 'distance'] as const;
 
 export interface ImageOutcome {
-  /** static checks all pass */
+  /** every pre-analysis step passed */
   deviceAccept: boolean;
-  /** failing check codes */
+  /** the failing step's code */
   deviceCodes: string[];
-  /** padFromFrames liveness 0–100 */
+  /** the single-image confidence 0–100 (pre-analysis off) */
   liveness: number;
   reasons: string[];
+  /** true when the image was scaled up to the API's minimum first */
+  upscaled: boolean;
   ms: number;
 }
 
 export interface ImageScorer {
   score(file: string): Promise<ImageOutcome>;
-  dispose(): void;
+  close(): Promise<void>;
+}
+
+const KEY = 'eval-photo-key-0001';
+
+/** JPEG/PNG bytes at least IMAGE_LIMITS' size (scaled up, aspect kept), re-encoded only when scaled. */
+async function atLeastMinimum(bytes: Buffer): Promise<{ bytes: Buffer; upscaled: boolean }> {
+  const m = await sharp(bytes).metadata();
+  const w = m.width ?? 0, h = m.height ?? 0;
+  const k = Math.max(IMAGE_LIMITS.minWidth / Math.max(1, w), IMAGE_LIMITS.minHeight / Math.max(1, h));
+  if (k <= 1) return { bytes, upscaled: false };
+  return { bytes: await sharp(bytes).resize(Math.ceil(w * k), Math.ceil(h * k)).jpeg({ quality: 92 }).toBuffer(), upscaled: true };
 }
 
 export async function createImageScorer(): Promise<ImageScorer> {
-  const lm: NodeLandmarker = await createNodeLandmarker();
-  const objects: ObjectDetector = await createCenterNet({ model: nodeModelSource(), minScore: 0.1, labels: resolveConfig().phone.labels });
-  const cfg = resolveConfig();
+  const dir = mkdtempSync(path.join(tmpdir(), 'pad-eval-images-'));
+  let matcher: RunningMatcher | undefined;
+  let verifier: RunningVerifier | undefined;
+  try {
+    matcher = await startMatcher({ port: 0, store: `sqlite:${path.join(dir, 'm.db')}`, waitReady: true, workers: 0 });
+    const base = testConfig({ issuer: 'http://eval.test', signingKeys: [await generateSigningKey()], matcherUrl: matcher.url });
+    const photo = { id: 'photo', apiKey: KEY, origins: ['http://localhost:5173'], maxAttempts: 3, liveness: { enabled: true, version: '1.0' } };
+    verifier = await startVerifier({ port: 0, env: {}, dbPath: path.join(dir, 'v.db'), config: { ...base, integrators: [...base.integrators, photo], matcherToken: matcher.token, matcherTimeoutMs: 120_000 } });
+  } catch (e) {
+    await matcher?.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const url = `${verifier.url}/v1/liveness/image`;
+  const post = async (image: string, preAnalysis: boolean): Promise<LivenessImageResponse> => {
+    const res = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ image, preAnalysis, device: 'mobile' }) });
+    const body = (await res.json()) as LivenessImageResponse & { code?: string };
+    if (res.status !== 200) throw new Error(`HTTP ${res.status} ${body.code ?? ''}`);
+    return body;
+  };
   return {
     async score(file) {
       const t0 = performance.now();
-      const raw = await decodeImage(file);
-      let objs: DetectedObject[];
-      try {
-        objs = await objects.detect(raw);
-      } finally {
-        releaseImageTensor();
-      }
-      // device: a fresh analyzer per image (no blink/motion history from other images)
-      const a = await analyzer();
-      const r = await a.analyze(raw, 0, { heavy: true, objects: objs });
-      releaseImageTensor();
-      const deviceCodes: string[] = [];
-      for (const name of STATIC_CHECKS) {
-        const c = r.checks[name];
-        if (c && !c.pass) deviceCodes.push(c.code ?? name);
-      }
-      // server: JPEG evidence frame, its own landmarks and screen objects (score ≥ 0.2 as pad/landmarks)
-      const jpg: ImageInput = await jpegRoundTrip(raw, 88);
-      const landmarks = await lm.landmarks(jpg);
-      const serverObjs = objs.filter((o) => o.score >= 0.2 && cfg.phone.labels.includes(o.label));
-      const pad = padFromFrames([{ image: jpg, landmarks, t: 0, role: 'best' }], serverObjs, { requireApproach: false });
-      return { deviceAccept: deviceCodes.length === 0, deviceCodes, liveness: pad.liveness, reasons: pad.reasons, ms: performance.now() - t0 };
+      const { bytes, upscaled } = await atLeastMinimum(readFileSync(file));
+      const image = bytes.toString('base64');
+      const pre = await post(image, true);
+      const live = await post(image, false);
+      const rejected = pre.result === 'rejected';
+      return {
+        deviceAccept: !rejected,
+        deviceCodes: rejected && pre.code ? [pre.code] : [],
+        liveness: live.confidence ?? 0,
+        reasons: live.result === 'real' ? [] : [live.code ?? 'FACE_NOT_LIVE'],
+        upscaled,
+        ms: performance.now() - t0,
+      };
     },
-    dispose() {
-      lm.dispose();
-      objects.dispose();
+    async close() {
+      await verifier?.close();
+      await matcher?.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -4,8 +4,8 @@
  * Every label other than bona_fide is an attack species, seen in training or not. N = 0 skips a part.
  *  - videos: the real pipeline (Chromium fake camera + <liveness-capture> + verifier + matcher),
  *    see videos.ts; device = on-device checks reached capture, server = verdict liveness ≥ 50;
- *  - images: one frame in Node, see images.ts; server = padFromFrames (texture/context signals,
- *    no approach required), device = the element's static per-frame checks.
+ *  - images: the single-image API (POST /v1/liveness/image on the real verifier + matcher), see
+ *    images.ts; device = its pre-analysis steps pass, server = its liveness confidence ≥ 50.
  *  - synthesized (--max-synth, default 120 samples, ~4 min on 2 cores): the pad/recipes attacks
  *    and bona fide windows built from the set's own bona fide items the model was not trained on,
  *    scored by the matcher's `scoreLiveness` as POST /liveness would, see synth.ts.
@@ -90,7 +90,7 @@ if (images.length) {
       let r: ItemResult;
       try {
         const o = await scorer.score(file);
-        r = { path: it.path, kind: 'image', label: it.label, device: o.deviceAccept, liveness: o.liveness, deviceCodes: o.deviceCodes, reasons: o.reasons, ms: o.ms };
+        r = { path: it.path, kind: 'image', label: it.label, device: o.deviceAccept, liveness: o.liveness, deviceCodes: o.deviceCodes, reasons: o.reasons, ms: o.ms, upscaled: o.upscaled };
       } catch (e) {
         r = { path: it.path, kind: 'image', label: it.label, device: null, liveness: null, deviceCodes: [], reasons: [], error: e instanceof Error ? e.message.slice(0, 120) : 'ERROR', ms: 0 };
       }
@@ -98,7 +98,7 @@ if (images.length) {
       if (it.label !== 'bona_fide' || (n + 1) % 20 === 0) console.log(`  image ${n + 1}/${images.length} ${it.path} [${it.label}]: device ${r.device === null ? 'n/a' : r.device ? 'accept' : 'reject'}, server liveness ${r.liveness ?? 'none'}${r.error ? `, ${r.error}` : ''}`);
     }
   } finally {
-    scorer.dispose();
+    await scorer.close();
   }
 }
 const tImage = performance.now() - t0 - tVideo;
@@ -106,7 +106,7 @@ const tImage = performance.now() - t0 - tVideo;
 if (results.length) {
   console.log(`\nPAD at the operating point (liveness ≥ ${THRESHOLD}); attack rows give APCER, every row repeats the BPCER of that kind's bona fide items; BPCER @ APCER sweeps the server liveness score.`);
   console.log(`Decision paths — video: device = <liveness-capture> on Chromium reached capture within ${deviceMs / 1000} s; server = verdict liveness from the real verifier + matcher POST /liveness (forced capture when the device blocked); combined = both.`);
-  console.log(`image: device = the element's static checks (${STATIC_CHECKS.join(', ')}) on the still in Node (FrameAnalyzer; no liveness/blink check: a still has no motion); server = padFromFrames on the JPEG round trip as ONE frame, server-extracted landmarks and screen objects, requireApproach false (texture/context signals only, the single-frame model; not the matcher's HTTP route). One photo cannot carry liveness: the server never accepts a single frame (PAD_SINGLE_FRAME, liveness ≤ 49), so image BPCER is 100% by design and image APCER 0%; BPCER @ APCER on images ranks the single-frame grade, which only looks for attack evidence.\n`);
+  console.log(`image: the single-image API, POST /v1/liveness/image (real verifier + matcher, device 'mobile'); device = its pre-analysis steps (${STATIC_CHECKS.join(', ')}) all pass; server = its liveness confidence with pre-analysis off (the single-frame PAD: texture and context only, no motion, no approach; docs/single-image.md); images under 320×240 are scaled up to it first (${results.filter((r) => r.kind === 'image' && r.upscaled).length} here).\n`);
   console.log(tables(results, THRESHOLD));
   const vids = results.filter((r) => r.kind === 'video');
   if (vids.some((r) => r.label === 'bona_fide')) console.log(`\nvideos, BPCER per bona fide source:\n${sourceTable(vids, THRESHOLD)}`);

@@ -13,6 +13,8 @@ export interface ItemResult {
   deviceCodes: string[];
   reasons: string[];
   forced?: boolean;
+  /** images: scaled up to the single-image API's minimum before sending */
+  upscaled?: boolean;
   error?: string;
   ms: number;
   /** the server's flattened PAD signals (synthesized bona fide windows, for `--signals`) */

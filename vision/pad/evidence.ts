@@ -28,6 +28,12 @@ export interface PadOptions extends FeatureOptions {
   camera?: CameraRiskInput;
   /** without a far/near pair whose face grows ≥ minScaleGain, the capture is not live (default true) */
   requireApproach?: boolean;
+  /**
+   * one frame: answer the single-frame model's own decision and grade instead of capping it under
+   * the threshold (the single-image API, BioDoc 1.0, docs/single-image.md). `PAD_SINGLE_FRAME`
+   * is still reported: the evidence is one still. Never used by the capture flow.
+   */
+  singleImage?: boolean;
 }
 
 export interface PadResult {
@@ -71,7 +77,9 @@ export function padFromFrames(frames: readonly PadFrame[], objects?: readonly De
     live = false;
     liveness = Math.min(liveness, 49);
   }
-  if (frames.length === 1) {
+  if (frames.length === 1 && o.singleImage) {
+    reasons.push('PAD_SINGLE_FRAME');
+  } else if (frames.length === 1) {
     // one photo cannot carry liveness (docs/pad-model-card.md "Single frames"): the single-frame
     // model only grades how attack-like it looks, below the threshold
     reasons.push('PAD_SINGLE_FRAME');
