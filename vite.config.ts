@@ -45,6 +45,7 @@ export default defineConfig({
         update: path.join(root, 'demo', 'update.html'),
         console: path.join(root, 'demo', 'console.html'),
         camera: path.join(root, 'demo', 'camera.html'),
+        photo: path.join(root, 'demo', 'photo.html'),
       },
     },
   },

@@ -78,3 +78,34 @@ describe('demo walk: enrol → verify (real element, real matcher)', () => {
     expect(verify.summary!.match!.score).toBeGreaterThanOrEqual(50);
   });
 });
+
+describe('demo photo page: BioDoc Liveness 1.0 through npm start (real verifier, real matcher)', () => {
+  it('uploads a photo and shows each step, the answer and the two images; a photo without a face is refused at the first step', async () => {
+    const page = await browser.newPage();
+    page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
+    await page.goto(`${demo.url}/photo.html`);
+    await page.locator('#photo-file').setInputFiles(fixture('spoof/real/sfas-T1.jpg'));
+    await page.getByRole('button', { name: 'Analisar' }).click();
+    const status = page.locator('#photo-status');
+    await page.waitForFunction(() => !!document.getElementById('photo-status')?.dataset.result, null, { timeout: 60_000 });
+    console.log(`photo page: ${await status.textContent()}`);
+    expect(['real', 'not_live']).toContain(await status.getAttribute('data-result'));
+    expect(await page.locator('#photo-steps tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.step))).toEqual(['faces', 'eyes', 'photo_of_photo', 'lighting', 'distance', 'liveness']);
+    for (const id of ['#photo-cutout', '#photo-faces']) {
+      await page.waitForFunction((s) => (document.querySelector(s) as HTMLImageElement).naturalWidth > 0, id);
+      expect(await page.locator(id).isVisible()).toBe(true);
+    }
+    // the table fits the phone-sized viewport without sideways scrolling of the page
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.scrollingElement!.scrollWidth <= innerWidth + 1)).toBe(true);
+    // an image with no face: refused at the first step, with the reason in words
+    const blank = `${process.env.TMPDIR ?? '/tmp'}/lk-blank-${Date.now()}.png`;
+    await (await import('sharp')).default({ create: { width: 640, height: 480, channels: 3, background: '#8899aa' } }).png().toFile(blank);
+    await page.locator('#photo-file').setInputFiles(blank);
+    await page.getByRole('button', { name: 'Analisar' }).click();
+    await page.waitForFunction(() => document.getElementById('photo-status')?.dataset.result === 'rejected', null, { timeout: 60_000 });
+    expect(await status.textContent()).toContain('ROSTO NÃO DETECTADO');
+    expect(await page.locator('#photo-steps tbody tr').count()).toBe(1);
+    await page.close();
+  });
+});

@@ -112,6 +112,23 @@ describe('<liveness-capture> flow (real vision pipeline)', () => {
     await page.close();
   });
 
+  it('a second start() or click while a capture runs opens no second camera and no second run', async () => {
+    const cam = makeY4m(fixture(LIVE), 'flow-no-approach', { seconds: 4, pingPong: true });
+    const page = await open(await browserWith(cam));
+    await page.evaluate(() => {
+      const el = document.querySelector('liveness-capture')!;
+      void el.start();
+      void el.start();
+    });
+    await page.waitForFunction(() => document.querySelector('liveness-capture')!.state === 'capturing', null, { timeout: 60_000 });
+    await page.evaluate(() => document.querySelector('liveness-capture')!.start());
+    expect(await page.evaluate(() => (window as unknown as { __tracks: MediaStreamTrack[] }).__tracks.length)).toBe(1);
+    // the start button is gone while capturing: only cancel is offered
+    expect(await page.locator('liveness-capture [part~="start-button"]').count()).toBe(0);
+    expect(await page.locator('liveness-capture [part~="cancel-button"]').count()).toBe(1);
+    await page.close();
+  });
+
   for (const vp of [
     { width: 390, height: 844 },
     { width: 360, height: 640 },

@@ -49,8 +49,13 @@ export async function startFakeMatcher(liveness = 90): Promise<FakeMatcher> {
       res.writeHead(200, { 'content-type': 'application/cbor' }).end(encodeCbor(answer));
     });
   });
-  const port = await freePort();
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+  // port 0: the OS picks a port nobody holds (a port probed free earlier can be taken by then,
+  // e.g. by the verifier whose port startStack reserved before this server started)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as { port: number }).port;
   return { url: `http://127.0.0.1:${port}`, calls, close: () => new Promise((r) => server.close(() => r())) };
 }
 

@@ -25,7 +25,8 @@ let verifier: RunningVerifier;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'lk-image-'));
-  matcher = await startMatcher({ port: 0, store: `sqlite:${path.join(dir, 'matcher.db')}`, waitReady: true, workers: 0 });
+  // one extraction worker thread: the route runs where the models live (the default deployment's path)
+  matcher = await startMatcher({ port: 0, store: `sqlite:${path.join(dir, 'matcher.db')}`, waitReady: true, workers: 1 });
   const base = testConfig({ issuer: ISS, signingKeys: [await generateSigningKey()], matcherUrl: matcher.url });
   const photo = { id: 'photo', apiKey: KEY, origins: ['http://localhost:5173'], maxAttempts: 3, liveness: { enabled: true, version: '1.0' } };
   const config = { ...base, integrators: [...base.integrators, photo], matcherToken: matcher.token, matcherTimeoutMs: 60_000 };
@@ -105,6 +106,13 @@ describe('POST /v1/liveness/image (real verifier, real matcher)', () => {
     const r = await post({ image: b64(two) }, { lang: 'en' });
     expect(r.body).toMatchObject({ result: 'rejected', code: 'MULTIPLE_FACES', message: 'MORE THAN ONE FACE. Send a photo of one person only.' });
     expect(r.body.faces).toHaveLength(2);
+    // one green box per face on the faces image: sample each box's top edge
+    const { data, info } = await sharp(Buffer.from(r.body.images.faces, 'base64')).raw().toBuffer({ resolveWithObject: true });
+    for (const f of r.body.faces as { x: number; y: number; w: number }[]) {
+      const at = (Math.round(f.y) * info.width + Math.round(f.x + f.w / 2)) * info.channels;
+      const [R, G, B] = [data[at], data[at + 1], data[at + 2]];
+      expect(G - Math.max(R, B), `box edge at ${f.x},${f.y}: ${R},${G},${B}`).toBeGreaterThan(80);
+    }
     expect(r.body.steps).toEqual([{ step: 'faces', pass: false, code: 'MULTIPLE_FACES', value: 2 }]);
     expect(r.body.images.faces.length).toBeGreaterThan(1000);
   });
@@ -129,6 +137,11 @@ describe('POST /v1/liveness/image (real verifier, real matcher)', () => {
     console.log(`dark: ${d.body.code} after ${d.body.steps.map((s: { step: string; value?: number }) => `${s.step}=${s.value}`).join(', ')}`);
     expect(d.body).toMatchObject({ result: 'rejected', code: 'TOO_DARK' });
     expect(d.body.steps.map((s: { step: string }) => s.step)).toEqual(['faces', 'eyes', 'photo_of_photo', 'lighting']);
+    // pre-analysis off: the taped photo that failed the eyes step still gets a liveness answer
+    const skipped = await post({ image: b64(covered), preAnalysis: false });
+    expect(skipped.status).toBe(200);
+    expect(skipped.body.steps.map((s: { step: string }) => s.step)).toEqual(['liveness']);
+    expect(['real', 'not_live']).toContain(skipped.body.result);
     const off = await post({ image: b64(dark), preAnalysis: false });
     expect(off.status).toBe(200);
     expect(off.body.steps.map((s: { step: string }) => s.step)).toEqual(['liveness']);

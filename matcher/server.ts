@@ -46,7 +46,10 @@ export async function startMatcher(opts: StartOptions = {}): Promise<RunningMatc
     : await createWorkerPool({ workers: config.workers, quality: config.quality, maxImagePixels: config.maxImagePixels, warmObjects: config.padObjects });
   const extractor = given ?? pool?.extractor ?? (await createExtractor({ quality: config.quality }));
   const service = new MatcherService(store, extractor, config);
-  if (pool) service.liveness = pool.scoreLiveness;
+  if (pool) {
+    service.liveness = pool.scoreLiveness;
+    service.livenessImage = pool.analyseImage;
+  }
   const tokens = config.apiTokens.length ? config.apiTokens : [randomBytes(32).toString('base64url')];
   setMaxImagePixels(config.maxImagePixels);
   const { app } = createApp(service, { tokens });

@@ -9,6 +9,8 @@ import { faceImagesOf } from './extraction/face-record.ts';
 import type { QualityReport } from './extraction/quality.ts';
 import { DEFAULT_ICAO_POLICY, icaoChecks, type IcaoCheck, type IcaoPolicy } from './quality/icao.ts';
 import type { scoreLiveness, ServerPadOptions } from './liveness/server-pad.ts';
+import type { ImageLivenessOptions } from './image-liveness/analyse-image.ts';
+import type { MatcherImageRequest, MatcherImageResult } from '../protocol/index.ts';
 import { DEFAULT_GALLERY, GalleryCache } from './index/gallery-cache.ts';
 import { Fifo } from './queue/fifo.ts';
 import { calibratedScore, scoreOf } from './score-calibration.ts';
@@ -77,6 +79,8 @@ export class MatcherService {
   readonly queue: Fifo;
   /** POST /liveness's scorer when the models run elsewhere (extraction/worker-pool.ts); unset: scoreLiveness here */
   liveness?: (body: Parameters<typeof scoreLiveness>[1], o: ServerPadOptions) => ReturnType<typeof scoreLiveness>;
+  /** POST /liveness/image's analysis when the models run elsewhere (extraction/worker-pool.ts); unset: analyseImage here */
+  livenessImage?: (body: MatcherImageRequest, o: ImageLivenessOptions) => Promise<MatcherImageResult>;
   ready = false;
   loadStats = { templates: 0, ms: 0, rate: 0 };
   private locks = new Map<string, Promise<unknown>>();

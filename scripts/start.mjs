@@ -29,6 +29,7 @@ const MATCHER_PORT = Number(env.MATCHER_PORT ?? 8788);
 const DATA_DIR = path.resolve(root, env.DEMO_DATA_DIR ?? '.data');
 const START_TIMEOUT_MS = Number(env.START_TIMEOUT_MS ?? 180_000);
 const API_KEY = env.DEMO_API_KEY ?? 'demo-key';
+const PHOTO_API_KEY = env.DEMO_PHOTO_API_KEY ?? 'demo-photo-key';
 const WEBHOOK_SECRET = env.DEMO_WEBHOOK_SECRET ?? 'demo-webhook-secret-change-me';
 
 const demoUrl = `http://127.0.0.1:${DEMO_PORT}`;
@@ -50,6 +51,9 @@ const integrator = {
   webhookUrl: `${demoUrl}/demo-api/webhooks`,
   webhookSecret: WEBHOOK_SECRET,
 };
+
+// the single-image product (BioDoc Liveness 1.0) is a separate integrator configuration
+const photoIntegrator = { id: 'demo-photo', apiKey: PHOTO_API_KEY, origins: [demoUrl], liveness: { enabled: true, version: '1.0' } };
 
 const children = [];
 let stopping = false;
@@ -161,7 +165,7 @@ if (
     MATCHER_TOKEN: matcherToken,
     VERIFIER_ISSUER: verifierUrl,
     VERIFIER_DATA_DIR: path.join(DATA_DIR, 'verifier'),
-    VERIFIER_INTEGRATORS: JSON.stringify([integrator]),
+    VERIFIER_INTEGRATORS: JSON.stringify([integrator, photoIntegrator]),
     // the demo integrator's origins follow this run's ports: its seed replaces the stored one
     VERIFIER_SEED_MODE: 'overwrite',
   })
@@ -175,6 +179,7 @@ Object.assign(process.env, {
   DEMO_VERIFIER_ISSUER: verifierUrl,
   DEMO_INTEGRATOR_ID: integrator.id,
   DEMO_API_KEY: API_KEY,
+  DEMO_PHOTO_API_KEY: PHOTO_API_KEY,
   DEMO_WEBHOOK_SECRET: WEBHOOK_SECRET,
   DEMO_RETURN_URL: returnUrl,
   DEMO_HOST_ORIGIN: hostUrl,

@@ -14,6 +14,9 @@ import { verifyWebhookSignature } from './webhook-signature.ts';
 export const DEMO_API_BASE = '/demo-api';
 
 const MAX_BODY_BYTES = 16 * 1024;
+/** the single-image page posts one base64 photo (the verifier's own limit is 8 MiB of image) */
+const MAX_IMAGE_BODY_BYTES = 12 * 1024 * 1024;
+const IMAGE_PATH = `${DEMO_API_BASE}/liveness/image`;
 
 /** `POST /demo-api/sessions`: what the demo pages send (the API key is added here, server-side). */
 export const StartSessionSchema = v.strictObject({
@@ -127,7 +130,23 @@ export function createDemoApi(opts: DemoApiOptions = {}): DemoApi {
     }
     await next();
   });
-  app.use('*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new KitError('BODY_TOO_LARGE'); } }));
+  const small = bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw new KitError('BODY_TOO_LARGE'); } });
+  const large = bodyLimit({ maxSize: MAX_IMAGE_BODY_BYTES, onError: () => { throw new KitError('BODY_TOO_LARGE'); } });
+  app.use('*', (c, next) => (c.req.path === IMAGE_PATH ? large(c, next) : small(c, next)));
+
+  // BioDoc Liveness 1.0 for the demo's photo page: the body goes to the verifier as is, with the
+  // single-image integrator's key added here; the verifier validates it and answers (errors too)
+  app.post('/liveness/image', async (c) => {
+    let raw: unknown;
+    try {
+      raw = await c.req.json();
+    } catch {
+      throw new KitError('MALFORMED_BODY', 'body is not JSON');
+    }
+    const lang = c.req.header('accept-language');
+    const res = await verifier.call('/v1/liveness/image', { method: 'POST', json: raw, apiKey: config.photoApiKey, headers: lang ? { 'accept-language': lang } : {}, timeoutMs: 60_000 });
+    return new Response(await res.arrayBuffer(), { status: res.status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+  });
 
   app.get('/config', (c) =>
     c.json({ verifierUrl: config.verifierUrl, hostOrigin: config.hostOrigin, returnUrl: config.returnUrl }),

@@ -13,6 +13,8 @@ export const DemoApiConfigSchema = v.object({
   integratorId: v.optional(v.pipe(v.string(), v.minLength(1)), 'demo'),
   /** integrator API key: used only here, never sent to a browser */
   apiKey: v.optional(v.pipe(v.string(), v.minLength(8)), 'demo-key'),
+  /** API key of the demo's single-image integrator (liveness version 1.0: POST /v1/liveness/image) */
+  photoApiKey: v.optional(v.pipe(v.string(), v.minLength(8)), 'demo-photo-key'),
   /** HMAC secret of the verifier's webhooks */
   webhookSecret: v.optional(v.pipe(v.string(), v.minLength(16)), 'demo-webhook-secret-change-me'),
   /** registered return URL used for the redirect (web-view) integration */
@@ -44,6 +46,7 @@ export function demoApiConfigFromEnv(env: Record<string, string | undefined> = p
     ['DEMO_VERIFIER_ISSUER', 'verifierIssuer'],
     ['DEMO_INTEGRATOR_ID', 'integratorId'],
     ['DEMO_API_KEY', 'apiKey'],
+    ['DEMO_PHOTO_API_KEY', 'photoApiKey'],
     ['DEMO_WEBHOOK_SECRET', 'webhookSecret'],
     ['DEMO_RETURN_URL', 'returnUrl'],
     ['DEMO_HOST_ORIGIN', 'hostOrigin'],

@@ -50,6 +50,6 @@ export function matchRoutes(app: Hono, svc: MatcherService): void {
   app.post('/liveness/image', async (c) => {
     const body = await readBody(c, MatcherImageRequestSchema, max);
     const o = { threshold: svc.config.livenessThreshold, objects: svc.config.padObjects };
-    return reply(c, 200, await svc.queue.run(() => analyseImage(svc.extractor, body, o)));
+    return reply(c, 200, await svc.queue.run(() => (svc.livenessImage ? svc.livenessImage(body, o) : analyseImage(svc.extractor, body, o))));
   });
 }

@@ -1,11 +1,12 @@
 /**
  * Entry of one extraction worker thread (extraction/worker-pool.ts starts it): its own extractor,
- * answering forwarded Extractor calls and whole POST /liveness scorings, one message each.
+ * answering forwarded Extractor calls and whole POST /liveness and /liveness/image scorings, one message each.
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { KitError } from '../../protocol/index.ts';
+import { analyseImage } from '../image-liveness/analyse-image.ts';
 import { scoreLiveness } from '../liveness/server-pad.ts';
 import { createExtractor, type Extractor } from './extractor.ts';
 import { setMaxImagePixels } from './image-decode.ts';
@@ -37,6 +38,7 @@ const post = (m: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(
 
 async function answer(extractor: Extractor, req: WorkerRequest): Promise<unknown> {
   if (req.kind === 'liveness') return scoreLiveness(extractor, req.body, req.options);
+  if (req.kind === 'image') return analyseImage(extractor, req.body, req.options);
   if (!methods.has(req.method)) throw new Error(`not a forwarded extractor method: ${String(req.method)}`);
   const fn = extractor[req.method] as (...args: unknown[]) => Promise<unknown>;
   return fn(...req.args);

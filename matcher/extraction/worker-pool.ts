@@ -7,6 +7,8 @@
 import { Worker } from 'node:worker_threads';
 import { isErrorCode, KitError } from '../../protocol/index.ts';
 import type { scoreLiveness, ServerPadOptions } from '../liveness/server-pad.ts';
+import type { ImageLivenessOptions } from '../image-liveness/analyse-image.ts';
+import type { MatcherImageRequest, MatcherImageResult } from '../../protocol/index.ts';
 import type { Extractor } from './extractor.ts';
 import type { QualityThresholds } from './quality.ts';
 
@@ -34,7 +36,8 @@ export interface WorkerInit {
 
 export type WorkerRequest =
   | { id: number; kind: 'call'; method: ForwardedMethod; args: unknown[] }
-  | { id: number; kind: 'liveness'; body: LivenessBody; options: ServerPadOptions };
+  | { id: number; kind: 'liveness'; body: LivenessBody; options: ServerPadOptions }
+  | { id: number; kind: 'image'; body: MatcherImageRequest; options: ImageLivenessOptions };
 
 export type WorkerReply =
   | { kind: 'ready'; info: ExtractorInfo }
@@ -58,6 +61,8 @@ export interface WorkerPool {
   readonly extractor: Extractor;
   /** the whole `scoreLiveness(extractor, body, options)` of liveness/server-pad.ts, in a worker */
   scoreLiveness(body: LivenessBody, options: ServerPadOptions): Promise<LivenessOutcome>;
+  /** the whole `analyseImage(extractor, body, options)` of image-liveness/analyse-image.ts (POST /liveness/image), in a worker */
+  analyseImage(body: MatcherImageRequest, options: ImageLivenessOptions): Promise<MatcherImageResult>;
   /** settles once every first-generation worker has loaded the COCO detector (or failed to) */
   readonly warmed: Promise<void>;
   readonly size: number;
@@ -220,6 +225,7 @@ export async function createWorkerPool(o: WorkerPoolOptions): Promise<WorkerPool
     size: o.workers,
     warmed: Promise.all(first.map((s) => s.warmed)).then(() => undefined),
     scoreLiveness: (body, options) => request<LivenessOutcome>({ id: ++seq, kind: 'liveness', body, options }),
+    analyseImage: (body, options) => request<MatcherImageResult>({ id: ++seq, kind: 'image', body, options }),
     async close() {
       closing = true;
       for (const t of timers) clearTimeout(t);

@@ -7,7 +7,7 @@ export interface FifoOptions {
   maxQueue?: number;
   /** a job that has waited this long is refused with OVERLOADED without running (ms, default 20 000) */
   timeoutMs?: number;
-  /** admit a job only when its expected wait is within this share of timeoutMs (0…1, default 0.8): the rest absorbs estimate error */
+  /** admit a job only when its expected wait is within this share of timeoutMs (0…1, default 0.7): the rest absorbs estimate error */
   admitShare?: number;
   /** weight of the newest sample in the time-per-job average (0…1, default 0.2) */
   ewmaAlpha?: number;
@@ -53,7 +53,7 @@ export class Fifo {
     this.concurrency = o.concurrency ?? 2;
     this.maxQueue = o.maxQueue ?? 64;
     this.timeoutMs = o.timeoutMs ?? 20_000;
-    this.admitShare = o.admitShare ?? 0.8;
+    this.admitShare = o.admitShare ?? 0.7;
     this.alpha = o.ewmaAlpha ?? 0.2;
     this.now = o.now ?? (() => performance.now());
   }
