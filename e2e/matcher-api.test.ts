@@ -290,9 +290,10 @@ describe.each(cases)('matcher API on $name', (sc) => {
     err(await call(m, 'GET', '/cluster-ready?capacity=abc'), 400, 'BAD_REQUEST');
     err(await call(m, 'GET', '/cluster-ready?coverage=1.5'), 400, 'BAD_REQUEST');
     const p = await call(m, 'GET', '/prometheus');
-    expect(p.body).toContain('matcher_requests_total{');
-    expect(p.body).toContain('matcher_request_duration_seconds_bucket{');
-    expect(p.body).toMatch(/matcher_gallery_templates\{gallery="default"\} \d+/);
+    expect(p.body).toContain('matcher_http_requests_total{');
+    expect(p.body).toContain('matcher_http_request_duration_seconds_bucket{');
+    expect(p.body).toMatch(/^matcher_cached_templates [1-9]\d*$/m);
+    expect(p.body).toContain('matcher_process_cpu_seconds_total');
     expect(p.body).toContain('matcher_queue_depth 0');
     err(await call(m, 'GET', '/no-such-endpoint'), 400, 'NOT_FOUND');
     const cr = await call(m, 'GET', '/cluster-ready');

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import { KitError } from '../protocol/index.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { captureRoutes } from './routes/captures.ts';
@@ -17,6 +18,13 @@ import { makeServices, type VerifierDeps } from './services.ts';
 export function createApp(deps: VerifierDeps): Hono {
   const s = makeServices(deps);
   const app = new Hono();
+  app.use('*', async (c, next) => {
+    const t0 = performance.now();
+    await next();
+    // the route pattern that answered, never the raw path: bounded metric labels
+    const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL')?.path ?? 'unmatched';
+    s.observer.request(route, c.req.method, c.res.status, (performance.now() - t0) / 1000);
+  });
   app.get('/health', (c) => c.json({ ok: true }));
   app.route('/', jwksRoutes(s));
   app.route('/', captureRoutes(s));

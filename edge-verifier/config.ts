@@ -98,6 +98,11 @@ export const ConfigSchema = v.object({
   seedMode: v.optional(v.picklist(['missing', 'overwrite']), 'missing'),
   /** admin API credentials (none: the admin API answers 401 to everyone) */
   adminKeys: v.optional(v.pipe(v.array(AdminKeySchema), v.maxLength(16)), []),
+  /**
+   * bearer token GET /metrics (Node entry) asks for; without one the metrics are served to anyone
+   * who reaches the port (they hold counts only: no id, key or image)
+   */
+  metricsToken: v.optional(v.pipe(v.string(), v.minLength(16), v.maxLength(256))),
   matcherUrl: v.optional(url, 'http://127.0.0.1:8788'),
   /** bearer token the verifier presents to the matcher (every matcher route but /live and /ready needs one) */
   matcherToken: v.optional(v.pipe(v.string(), v.minLength(16), v.maxLength(256))),
@@ -179,6 +184,7 @@ export function configFromEnv(env: EnvLike): Record<string, unknown> {
   if (env.VERIFIER_SEED_MODE) out.seedMode = env.VERIFIER_SEED_MODE;
   const adminKeys = json('VERIFIER_ADMIN_KEYS', env.VERIFIER_ADMIN_KEYS);
   if (adminKeys !== undefined) out.adminKeys = adminKeys;
+  if (env.VERIFIER_METRICS_TOKEN) out.metricsToken = env.VERIFIER_METRICS_TOKEN;
   if (env.MATCHER_URL) out.matcherUrl = env.MATCHER_URL;
   if (env.MATCHER_TOKEN) out.matcherToken = env.MATCHER_TOKEN;
   if (env.VERIFIER_LIVENESS_THRESHOLD) out.livenessThreshold = Number(env.VERIFIER_LIVENESS_THRESHOLD);

@@ -13,6 +13,8 @@ import { expireDue } from './flow/expire.ts';
 import { IntegratorRegistry } from './integrators/registry.ts';
 import { makeServices } from './services.ts';
 import { startOutboxLoop } from './webhooks/outbox.ts';
+import { metricsRoute } from './metrics/route.ts';
+import { VerifierMetrics } from './metrics/prometheus.ts';
 
 /** How often pending sessions past their expiry are ended (status 4). */
 const EXPIRY_SWEEP_MS = 5_000;
@@ -66,12 +68,14 @@ export async function startVerifier(opts: StartOptions = {}): Promise<RunningVer
   }
   const pending = new Set<Promise<unknown>>();
   const now = opts.now ?? (() => Math.floor(Date.now() / 1000));
-  const outbox = startOutboxLoop({ store, integrator: (id) => integrators.get(id), opts: config.webhook, fetch: opts.fetch, now });
+  const metrics = new VerifierMetrics();
+  const outbox = startOutboxLoop({ store, integrator: (id) => integrators.get(id), opts: config.webhook, fetch: opts.fetch, now, observer: metrics });
   const deps = {
     config,
     store,
     integrators,
     kickOutbox: () => outbox.kick(),
+    observer: metrics,
     keys: new KeyRing(config.signingKeys),
     matcher: opts.matcher ?? matcherClient({ baseUrl: config.matcherUrl, timeoutMs: config.matcherTimeoutMs, token: config.matcherToken, fetch: opts.fetch }),
     now: opts.now,
@@ -82,6 +86,7 @@ export async function startVerifier(opts: StartOptions = {}): Promise<RunningVer
     },
   };
   const app = createApp(deps);
+  app.get('/metrics', metricsRoute(metrics, config.metricsToken));
   const services = makeServices(deps);
   const purge = () => void purgeExpired(store, config, now()).catch(() => undefined);
   purge();

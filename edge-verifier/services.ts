@@ -2,6 +2,7 @@ import type { Config } from './config.ts';
 import { IntegratorRegistry } from './integrators/registry.ts';
 import type { KeyRing } from './keys/key-ring.ts';
 import type { MatcherClient } from './matcher/client.ts';
+import { NO_OBSERVER, type VerifierObserver } from './metrics/observer.ts';
 import { RateLimiter } from './middleware/rate-limit.ts';
 import type { VerifierStore } from './store/types.ts';
 
@@ -21,6 +22,8 @@ export interface VerifierDeps {
   kickOutbox?: () => void;
   /** the integrators' registry (default: over `store`, seeded with `config.integrators`, 1 s cache) */
   integrators?: IntegratorRegistry;
+  /** request and outcome counts (Node: Prometheus; default: none recorded) */
+  observer?: VerifierObserver;
 }
 
 export interface Services extends Required<Omit<VerifierDeps, 'fetch'>> {
@@ -34,6 +37,7 @@ export function makeServices(d: VerifierDeps): Services {
     now: d.now ?? (() => Math.floor(Date.now() / 1000)),
     background: d.background ?? ((p) => void p.catch(() => undefined)),
     kickOutbox: d.kickOutbox ?? (() => undefined),
+    observer: d.observer ?? NO_OBSERVER,
     integrators: d.integrators ?? new IntegratorRegistry(d.store, d.config.integrators, 1_000, Date.now, d.config.seedMode),
     limits: {
       apiKey: new RateLimiter(d.config.rateLimits.apiKey),

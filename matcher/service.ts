@@ -37,6 +37,17 @@ export interface AuditResult {
   quality: unknown[];
 }
 
+/** A cluster node's view of the cluster (GET /status, the metrics' gauges). */
+export interface ClusterStatus {
+  self: string;
+  replicationFactor: number;
+  capacity: number;
+  coverage: number;
+  /** persons this node owns */
+  persons: number;
+  members: { id: string; url: string; weight: number; live: boolean }[];
+}
+
 /**
  * What a cluster (matcher/cluster/node.ts) plugs into the service: which persons this node
  * caches, 1:N over the whole cluster (scatter-gather) with the coverage it reached, and the
@@ -54,7 +65,7 @@ export interface ClusterHooks {
   /** the weighted share of the known members that are live */
   capacity(): number;
   /** members, weights, liveness, replication factor, capacity, coverage (GET /status) */
-  status(): Record<string, unknown>;
+  status(): ClusterStatus;
   /** this node's share of another node's scatter (POST /cluster/search) */
   localSearch(req: { gallery: string; q: Uint8Array; k: number; live: string[] }): { id: string; similarity: number }[];
   /**

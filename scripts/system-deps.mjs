@@ -1,5 +1,5 @@
 // System packages the tests need (Debian): Chromium for browser tests, ffmpeg to make fake-camera
-// clips, PostgreSQL for the store tests, etcd for the matcher cluster tests. Installed with apt when missing and running as root;
+// clips, PostgreSQL for the store tests, etcd for the matcher cluster tests, promtool (prometheus) to check both services' metrics. Installed with apt when missing and running as root;
 // otherwise a clear error — browser tests are never skipped silently.
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -9,6 +9,7 @@ export const NEEDS = [
   { pkg: 'ffmpeg', file: '/usr/bin/ffmpeg' },
   { pkg: 'postgresql', file: '/usr/lib/postgresql/15/bin/initdb' },
   { pkg: 'etcd-server', file: '/usr/bin/etcd' },
+  { pkg: 'prometheus', file: '/usr/bin/promtool' },
 ];
 
 export function ensureSystemDeps() {

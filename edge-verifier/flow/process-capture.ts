@@ -1,4 +1,5 @@
-import { KitError, type CaptureResponse, type CaptureUpload } from '../../protocol/index.ts';
+import { KitError, type CaptureResponse, type CaptureUpload, type Operation } from '../../protocol/index.ts';
+import type { CaptureOutcome } from '../metrics/observer.ts';
 import { checkEvidenceDimensions } from '../evidence/dimensions.ts';
 import { verifyEvidenceHashes } from '../evidence/verify-hashes.ts';
 import { randomId } from '../random.ts';
@@ -64,6 +65,7 @@ export async function processCapture(
   if (!claim.ok) throw new KitError(claim.code);
 
   const risk = riskReasons(claims, session.challenge);
+  const livenessThreshold = integrator.liveness.threshold ?? s.config.livenessThreshold;
   let outcome: Outcome;
   try {
     outcome =
@@ -80,7 +82,7 @@ export async function processCapture(
             challenge: session.challenge,
             frames: upload.frames,
             risk,
-            livenessThreshold: integrator.liveness.threshold ?? s.config.livenessThreshold,
+            livenessThreshold,
             identifyMaxResults: s.config.identifyMaxResults,
             reviewOnRisk: integrator.reviewOnRisk,
             watchlists: integrator.watchlists,
@@ -97,6 +99,7 @@ export async function processCapture(
   if (outcome.kind === 'retry' && claim.attempt < maxAttempts) {
     const nonce = randomId(32);
     if (!(await s.store.retryAttempt(session.sid, claims.nonce, nonce, outcome.summary, s.now(), outcome.code === 'NO_FACE'))) throw new KitError('SESSION_USED');
+    s.observer.capture(observed(session.op, 'retry', outcome.summary, livenessThreshold));
     return { sessionId: session.sid, status: 1, retry: { nonce, attemptsLeft: maxAttempts - claim.attempt, code: outcome.code } };
   }
   const status = outcome.kind === 'retry' ? 5 : outcome.status;
@@ -124,6 +127,7 @@ export async function processCapture(
     finishedAt,
   );
   if (!done) throw new KitError('SESSION_USED');
+  s.observer.capture(observed(session.op, status, summary, livenessThreshold));
   const flipped = await noteScore(s, integrator, session.op, session.sub, summary, finishedAt);
   if (event || flipped) s.kickOutbox();
   return {
@@ -132,5 +136,16 @@ export async function processCapture(
     verdict,
     ...(summary.response ? { response: summary.response } : {}),
     ...(code ? { code: code.code } : {}),
+  };
+}
+
+/** What the metrics count of a processed capture: status, reason codes, band, liveness pass. */
+function observed(op: Operation, status: CaptureOutcome['status'], summary: VerdictSummary, threshold: number): CaptureOutcome {
+  return {
+    op,
+    status,
+    reasons: summary.reasons,
+    ...(summary.match ? { band: summary.match.band } : {}),
+    ...(summary.hasBiometry && !summary.reasons.includes('MANAGER_MODE') ? { live: summary.liveness >= threshold } : {}),
   };
 }

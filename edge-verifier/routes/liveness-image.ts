@@ -100,6 +100,7 @@ export function livenessImageRoutes(s: Services): Hono<ApiKeyEnv> {
     if (integrator.liveness.version !== '1.0') throw new KitError('LIVENESS_DISABLED', `this integrator uses liveness ${integrator.liveness.version} (video), not the single-image API`);
     const locale = resolveLocale(c.req.header('accept-language')?.split(',')[0]?.split(';')[0]?.trim());
     const r = await s.matcher.livenessImage(req.image, req.preAnalysis, req.device);
+    s.observer.livenessImage(r.failed ? undefined : r.live);
     const last = r.steps.at(-1);
     const result: LivenessImageResponse['result'] = r.failed ? 'rejected' : r.live ? 'real' : 'not_live';
     const code = r.failed ? last?.code : r.live ? undefined : 'FACE_NOT_LIVE';

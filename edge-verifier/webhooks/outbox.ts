@@ -1,6 +1,7 @@
 import { WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER } from '../../protocol/index.ts';
 import type { Integrator } from '../config.ts';
 import type { DueEvent, VerifierStore } from '../store/types.ts';
+import type { VerifierObserver } from '../metrics/observer.ts';
 import { signWebhook } from './sign.ts';
 
 export interface OutboxOptions {
@@ -19,6 +20,8 @@ export interface SenderDeps {
   now: () => number;
   /** milliseconds (schedule) */
   nowMs?: () => number;
+  /** counts each try's outcome */
+  observer?: Pick<VerifierObserver, 'webhook'>;
 }
 
 /** Longest wait between two tries of one event. */
@@ -46,7 +49,11 @@ export async function sendDue(d: SenderDeps, limit = 20): Promise<number> {
 async function sendOne(d: SenderDeps, e: DueEvent, nowMs: () => number): Promise<void> {
   const integrator = await d.integrator(e.integrator);
   const attempt = e.attempts + 1;
-  const next = (error: string) => d.store.eventAttempted(e.id, false, attempt >= d.opts.maxAttempts ? null : nowMs() + retryDelayMs(attempt, d.opts.baseDelayMs), error, d.now());
+  const next = (error: string) => {
+    const last = attempt >= d.opts.maxAttempts;
+    d.observer?.webhook(last ? 'gave_up' : 'retry');
+    return d.store.eventAttempted(e.id, false, last ? null : nowMs() + retryDelayMs(attempt, d.opts.baseDelayMs), error, d.now());
+  };
   if (!integrator?.webhookUrl || !integrator.webhookSecret) {
     // the integrator removed its webhook after the event was written: nothing to deliver to
     await d.store.eventAttempted(e.id, false, null, 'NO_WEBHOOK_CONFIGURED', d.now());
@@ -68,7 +75,10 @@ async function sendOne(d: SenderDeps, e: DueEvent, nowMs: () => number): Promise
       signal: AbortSignal.timeout(d.opts.timeoutMs),
     });
     await res.arrayBuffer().catch(() => undefined);
-    if (res.ok) await d.store.eventAttempted(e.id, true, null, null, d.now());
+    if (res.ok) {
+      d.observer?.webhook('delivered');
+      await d.store.eventAttempted(e.id, true, null, null, d.now());
+    }
     else await next(`HTTP_${res.status}`);
   } catch (err) {
     await next(err instanceof Error && err.name === 'TimeoutError' ? 'TIMEOUT' : 'NETWORK_ERROR');

@@ -8,7 +8,7 @@ import { reply } from './body.ts';
 import { forwardHeavy } from './forward.ts';
 import { healthRoutes } from './health.ts';
 import { matchRoutes } from './match.ts';
-import { Metrics } from './metrics.ts';
+import { MatcherMetrics, type MatcherSnapshot } from './metrics.ts';
 import { personRoutes } from './persons.ts';
 
 export interface AppOptions {
@@ -22,6 +22,23 @@ function routeOf(c: Context): string {
   return r?.path ?? 'unmatched';
 }
 
+/** What the metrics' gauges read at scrape time. */
+function snapshot(svc: MatcherService): MatcherSnapshot {
+  const sizes = Object.values(svc.cache.sizes());
+  const cluster = svc.cluster?.status();
+  const ready = svc.ready;
+  return {
+    ready,
+    cachedPersons: svc.cache.persons,
+    cachedTemplates: sizes.reduce((a, b) => a + b, 0),
+    galleries: sizes.length,
+    queue: { depth: svc.queue.depth, active: svc.queue.active, concurrency: svc.queue.concurrency, rejected: svc.queue.rejected },
+    cluster: cluster
+      ? { capacity: cluster.capacity, coverage: cluster.coverage, members: cluster.members.length, liveMembers: cluster.members.filter((m) => m.live).length, replicationFactor: cluster.replicationFactor }
+      : { capacity: ready ? 1 : 0, coverage: ready ? 1 : 0, members: 1, liveMembers: 1, replicationFactor: 1 },
+  };
+}
+
 /**
  * The status the ABIS contract allows for an error: 503 for anything temporary, 401 for a refused
  * credential (bearer tokens are an extension), 400 for every other permanent failure.
@@ -32,9 +49,9 @@ export function contractStatus(status: number): 400 | 401 | 503 {
 }
 
 /** The matcher's HTTP surface: errors are data (KitError → status + CBOR/JSON {code, message}). */
-export function createApp(svc: MatcherService, o: AppOptions): { app: Hono; metrics: Metrics } {
+export function createApp(svc: MatcherService, o: AppOptions): { app: Hono; metrics: MatcherMetrics } {
   const app = new Hono();
-  const metrics = new Metrics();
+  const metrics = new MatcherMetrics(() => snapshot(svc));
 
   app.use('*', async (c, next) => {
     const t0 = performance.now();
@@ -47,7 +64,7 @@ export function createApp(svc: MatcherService, o: AppOptions): { app: Hono; metr
   app.use('*', forwardHeavy(svc));
 
   personRoutes(app, svc);
-  matchRoutes(app, svc);
+  matchRoutes(app, svc, metrics);
   healthRoutes(app, svc, metrics);
 
   // the specification knows two failures: 400 permanent, 503 temporary (an unknown route is permanent)

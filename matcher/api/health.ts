@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { KitError } from '../../protocol/index.ts';
 import type { MatcherService } from '../service.ts';
 import { reply } from './body.ts';
-import type { Metrics } from './metrics.ts';
+import type { MatcherMetrics } from './metrics.ts';
 
 function unitParam(raw: string | undefined, name: string): number {
   // the specification's default: all of it
@@ -13,7 +13,7 @@ function unitParam(raw: string | undefined, name: string): number {
 }
 
 /** GET /live, /ready, /cluster-ready, /status, /duplicates, /prometheus. */
-export function healthRoutes(app: Hono, svc: MatcherService, metrics: Metrics): void {
+export function healthRoutes(app: Hono, svc: MatcherService, metrics: MatcherMetrics): void {
   // the specification: empty 200s; a 503 carries the error object like every other temporary failure
   app.get('/live', (c) => c.body(null, 200));
 
@@ -55,15 +55,5 @@ export function healthRoutes(app: Hono, svc: MatcherService, metrics: Metrics): 
 
   app.get('/duplicates', async (c) => reply(c, 200, { duplicates: await svc.storeCall(() => svc.store.listDuplicates()) }));
 
-  app.get('/prometheus', (c) => {
-    const text = metrics.render({
-      matcher_ready: { help: '1 once the cache is loaded', values: [['', svc.ready ? 1 : 0]] },
-      matcher_gallery_templates: { help: 'templates cached per gallery', values: Object.entries(svc.cache.sizes()).map(([g, n]) => [`gallery="${g.replace(/[^A-Za-z0-9._:@-]/g, '_')}"`, n]) },
-      matcher_cached_persons: { help: 'persons in the RAM cache', values: [['', svc.cache.persons]] },
-      matcher_queue_depth: { help: 'jobs waiting in the FIFO', values: [['', svc.queue.depth]] },
-      matcher_queue_active: { help: 'jobs running', values: [['', svc.queue.active]] },
-      matcher_queue_rejected_total: { help: 'requests refused because the queue was full', type: 'counter', values: [['', svc.queue.rejected]] },
-    });
-    return c.text(text, 200, { 'content-type': 'text/plain; version=0.0.4' });
-  });
+  app.get('/prometheus', async (c) => c.text(await metrics.render(), 200, { 'content-type': metrics.contentType }));
 }

@@ -5,6 +5,7 @@ import { analyseImage } from '../image-liveness/analyse-image.ts';
 import { scoreLiveness } from '../liveness/server-pad.ts';
 import type { MatcherService } from '../service.ts';
 import { readBody, reply } from './body.ts';
+import type { MatcherMetrics } from './metrics.ts';
 
 const ClusterSearchSchema = v.strictObject({
   gallery: v.pipe(v.string(), v.maxLength(128)),
@@ -14,7 +15,7 @@ const ClusterSearchSchema = v.strictObject({
 });
 
 /** POST /identify (1:N, the contract); POST /verify (two images) and POST /liveness (server-side PAD): extensions. */
-export function matchRoutes(app: Hono, svc: MatcherService): void {
+export function matchRoutes(app: Hono, svc: MatcherService, metrics?: MatcherMetrics): void {
   const max = svc.config.maxBodyBytes;
 
   app.post('/verify', async (c) => {
@@ -26,6 +27,7 @@ export function matchRoutes(app: Hono, svc: MatcherService): void {
   app.post('/identify', async (c) => {
     const body = await readBody(c, IdentifyRequestSchema, max);
     const r = await svc.identify(body);
+    metrics?.identify(r.matches.length, r.coverage);
     return reply(c, 200, r.matches, { coverage: String(r.coverage) });
   });
 
@@ -42,6 +44,7 @@ export function matchRoutes(app: Hono, svc: MatcherService): void {
     const o = { threshold: svc.config.livenessThreshold, objects: svc.config.padObjects };
     const r = await svc.queue.run(() => (svc.liveness ? svc.liveness(body, o) : scoreLiveness(svc.extractor, body, o)));
     // numbers only (no image, landmark or template): the eval's per-capture trace
+    metrics?.liveness('video', r.live);
     if (process.env.PAD_EVAL_DEBUG) console.log(`    [matcher pad] ${JSON.stringify({ liveness: r.liveness, reasons: r.reasons, roles: body.roles, signals: r.signals })}`);
     return reply(c, 200, r);
   });
@@ -50,6 +53,8 @@ export function matchRoutes(app: Hono, svc: MatcherService): void {
   app.post('/liveness/image', async (c) => {
     const body = await readBody(c, MatcherImageRequestSchema, max);
     const o = { threshold: svc.config.livenessThreshold, objects: svc.config.padObjects };
-    return reply(c, 200, await svc.queue.run(() => (svc.livenessImage ? svc.livenessImage(body, o) : analyseImage(svc.extractor, body, o))));
+    const r = await svc.queue.run(() => (svc.livenessImage ? svc.livenessImage(body, o) : analyseImage(svc.extractor, body, o)));
+    if (r.live !== undefined) metrics?.liveness('image', r.live);
+    return reply(c, 200, r);
   });
 }

@@ -1,46 +1,89 @@
-/** Prometheus text exposition: request counts, a latency histogram, and series supplied at scrape time. */
-const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-/** Any other method is labelled "other": a client must not be able to mint label values. */
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+/**
+ * The matcher's Prometheus metrics (GET /prometheus), with prom-client: the default process
+ * metrics, requests by route pattern, outcome counters, and gauges read at scrape time. No label
+ * ever takes a client-chosen value (person id, gallery name, raw path, method): routes are the
+ * app's own patterns, methods a fixed set, outcomes a fixed set.
+ */
+import { boundedMethod, boundedStatus, dropMisnamedDefaults, LATENCY_BUCKETS } from '../../protocol/prometheus.ts';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** One metric computed at scrape time; `type` defaults to gauge. */
-export interface ScrapeMetric {
-  help: string;
-  type?: 'gauge' | 'counter';
-  values: [labels: string, value: number][];
+
+/** What the gauges read at scrape time. */
+export interface MatcherSnapshot {
+  ready: boolean;
+  cachedPersons: number;
+  cachedTemplates: number;
+  galleries: number;
+  queue: { depth: number; active: number; concurrency: number; rejected: number };
+  cluster: { capacity: number; coverage: number; members: number; liveMembers: number; replicationFactor: number };
 }
 
-export class Metrics {
-  private counts = new Map<string, number>();
-  private hist = new Map<string, { buckets: number[]; sum: number; count: number }>();
+export class MatcherMetrics {
+  readonly registry = new Registry();
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly latency: Histogram<'method' | 'route'>;
+  private readonly livenessTotal: Counter<'kind' | 'result'>;
+  private readonly identifyTotal: Counter<'result'>;
+  private readonly identifyCoverage: Histogram;
+
+  constructor(snapshot: () => MatcherSnapshot) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry, prefix: 'matcher_' });
+    dropMisnamedDefaults(this.registry);
+    this.requests = new Counter({ name: 'matcher_http_requests_total', help: 'HTTP requests by route pattern, method and status', labelNames: ['method', 'route', 'status'], registers });
+    this.latency = new Histogram({ name: 'matcher_http_request_duration_seconds', help: 'HTTP request latency by route pattern', labelNames: ['method', 'route'], buckets: LATENCY_BUCKETS, registers });
+    this.livenessTotal = new Counter({ name: 'matcher_liveness_total', help: 'server liveness decisions (kind video|image, result live|not_live)', labelNames: ['kind', 'result'], registers });
+    this.identifyTotal = new Counter({ name: 'matcher_identify_total', help: '1:N searches answered (result match|no_match)', labelNames: ['result'], registers });
+    this.identifyCoverage = new Histogram({ name: 'matcher_identify_coverage_ratio', help: 'coverage a 1:N search reached (1 = every shard searched)', buckets: [0.5, 0.75, 0.9, 0.95, 0.99, 1], registers });
+    const gauge = (name: string, help: string, read: (s: MatcherSnapshot) => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(read(snapshot())); } });
+    gauge('matcher_ready', '1 once the cache is loaded', (s) => (s.ready ? 1 : 0));
+    gauge('matcher_cached_persons', 'persons in this node\'s RAM cache', (s) => s.cachedPersons);
+    gauge('matcher_cached_templates', 'templates in this node\'s RAM cache, all galleries', (s) => s.cachedTemplates);
+    gauge('matcher_galleries', 'galleries cached on this node', (s) => s.galleries);
+    gauge('matcher_queue_depth', 'jobs waiting in the FIFO', (s) => s.queue.depth);
+    gauge('matcher_queue_active', 'jobs running', (s) => s.queue.active);
+    gauge('matcher_queue_concurrency', 'jobs that may run at once', (s) => s.queue.concurrency);
+    gauge('matcher_cluster_capacity_ratio', 'weighted share of ready nodes (1 for a single node)', (s) => s.cluster.capacity);
+    gauge('matcher_cluster_coverage_ratio', 'probability a person is cached by at least one ready node', (s) => s.cluster.coverage);
+    gauge('matcher_cluster_members', 'cluster members known to this node', (s) => s.cluster.members);
+    gauge('matcher_cluster_live_members', 'cluster members alive now', (s) => s.cluster.liveMembers);
+    gauge('matcher_cluster_replication_factor', 'owners per person', (s) => s.cluster.replicationFactor);
+    // the queue counts its own refusals; the counter follows it at scrape time
+    let seenRejected = 0;
+    new Counter({
+      name: 'matcher_queue_rejected_total',
+      help: 'requests refused with 503 because the queue was full or a job waited too long',
+      registers,
+      collect() {
+        const r = snapshot().queue.rejected;
+        if (r > seenRejected) this.inc(r - seenRejected);
+        seenRejected = Math.max(seenRejected, r);
+      },
+    });
+  }
 
   /** `route` must be a route pattern (bounded), never the raw request path. */
   observe(route: string, method: string, status: number, seconds: number): void {
-    const m = METHODS.has(method) ? method : 'other';
-    const s = Number.isInteger(status) && status >= 100 && status <= 599 ? status : 0;
-    const k = `method="${m}",route="${route}",status="${s}"`;
-    this.counts.set(k, (this.counts.get(k) ?? 0) + 1);
-    const hk = `method="${m}",route="${route}"`;
-    let h = this.hist.get(hk);
-    if (!h) this.hist.set(hk, (h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 }));
-    BUCKETS.forEach((b, i) => { if (seconds <= b) h!.buckets[i]++; });
-    h.sum += seconds; h.count++;
+    const m = boundedMethod(method);
+    this.requests.inc({ method: m, route, status: boundedStatus(status) });
+    this.latency.observe({ method: m, route }, seconds);
   }
 
-  render(scraped: Record<string, ScrapeMetric>): string {
-    const out: string[] = [];
-    out.push('# HELP matcher_requests_total HTTP requests by route and status', '# TYPE matcher_requests_total counter');
-    for (const [k, n] of this.counts) out.push(`matcher_requests_total{${k}} ${n}`);
-    out.push('# HELP matcher_request_duration_seconds request latency', '# TYPE matcher_request_duration_seconds histogram');
-    for (const [k, h] of this.hist) {
-      BUCKETS.forEach((b, i) => out.push(`matcher_request_duration_seconds_bucket{${k},le="${b}"} ${h.buckets[i]}`));
-      out.push(`matcher_request_duration_seconds_bucket{${k},le="+Inf"} ${h.count}`);
-      out.push(`matcher_request_duration_seconds_sum{${k}} ${h.sum}`, `matcher_request_duration_seconds_count{${k}} ${h.count}`);
-    }
-    for (const [name, g] of Object.entries(scraped)) {
-      out.push(`# HELP ${name} ${g.help}`, `# TYPE ${name} ${g.type ?? 'gauge'}`);
-      for (const [labels, val] of g.values) out.push(`${name}${labels ? `{${labels}}` : ''} ${val}`);
-    }
-    return out.join('\n') + '\n';
+  liveness(kind: 'video' | 'image', live: boolean): void {
+    this.livenessTotal.inc({ kind, result: live ? 'live' : 'not_live' });
+  }
+
+  identify(matches: number, coverage: number): void {
+    this.identifyTotal.inc({ result: matches > 0 ? 'match' : 'no_match' });
+    this.identifyCoverage.observe(coverage);
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
   }
 }

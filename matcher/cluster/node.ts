@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { decodeStrict, encodeCbor, CBOR_MEDIA_TYPE, KitError } from '../../protocol/index.ts';
-import type { ClusterHooks, MatcherService } from '../service.ts';
+import type { ClusterHooks, ClusterStatus, MatcherService } from '../service.ts';
 import type { Membership } from './membership.ts';
 import { OwnerTable } from './owner-table.ts';
 import { capacityOf, drawByWeight, type Member } from './placement.ts';
@@ -196,7 +196,7 @@ export class ClusterNode implements ClusterHooks {
   }
 
   /** Members with their weight, liveness and how many persons each owns (the status report). */
-  status() {
+  status(): ClusterStatus {
     const known = this.membership.known();
     const live = this.liveNow();
     return {
