@@ -26,7 +26,7 @@ export default defineConfig({
   // discovered late makes vite reload the page, which would drop a capture in progress.
   optimizeDeps: {
     entries: ['*.html'],
-    include: ['lit', 'comlink', 'jose', 'valibot', 'cborg', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm'],
+    include: ['lit', 'react', 'react-dom/client', 'comlink', 'jose', 'valibot', 'cborg', '@tensorflow/tfjs-core', '@tensorflow/tfjs-converter', '@tensorflow/tfjs-backend-wasm'],
   },
   build: {
     outDir: path.join(root, 'dist', 'demo'),
@@ -46,6 +46,7 @@ export default defineConfig({
         console: path.join(root, 'demo', 'console.html'),
         camera: path.join(root, 'demo', 'camera.html'),
         photo: path.join(root, 'demo', 'photo.html'),
+        react: path.join(root, 'demo', 'react-demo.html'),
       },
     },
   },

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { MAX_EVIDENCE_FRAMES, MAX_FRAME_BYTES, type VerdictClaims } from './claims.ts';
+import { MAX_EVIDENCE_FRAMES, MAX_FRAME_BYTES, VerdictClaimsSchema } from './claims.ts';
 import { OPERATIONS, type Operation } from './operations.ts';
 
 /**
@@ -28,19 +28,20 @@ export type CaptureUpload = v.InferOutput<typeof CaptureUploadSchema>;
  * verdict JWT; a retryable failure (status 1) carries `retry` with the fresh nonce the next capture
  * must sign, and the reason code.
  */
-export interface CaptureResponse {
-  sessionId: string;
-  status: 1 | 2 | 3 | 4 | 5;
-  verdict?: string;
-  response?: 200 | 201;
-  retry?: { nonce: string; attemptsLeft: number; code: string };
+export const CaptureResponseSchema = v.object({
+  sessionId: v.string(),
+  status: v.picklist([1, 2, 3, 4, 5]),
+  verdict: v.optional(v.string()),
+  response: v.optional(v.picklist([200, 201])),
+  retry: v.optional(v.object({ nonce: v.string(), attemptsLeft: v.number(), code: v.string() })),
   /**
    * One-time result code (status 2 or 3 only): ≥ 128 random bits, base64url, single use, valid
    * ≤ 5 minutes, bound to the session and its integrator. The iframe page passes it to the return
    * URL as `code`; the integrator's backend exchanges it at `POST /v1/codes/exchange`.
    */
-  code?: string;
-}
+  code: v.optional(v.string()),
+});
+export type CaptureResponse = v.InferOutput<typeof CaptureResponseSchema>;
 
 /** Body of `POST /v1/codes/exchange` (integrator backend, JSON, API key). */
 export const CodeExchangeRequestSchema = v.strictObject({
@@ -52,29 +53,33 @@ export type CodeExchangeRequest = v.InferOutput<typeof CodeExchangeRequestSchema
  * Answer of `POST /v1/codes/exchange`: the session's current verdict JWT (a status-2 session that
  * was reviewed before the exchange answers its status-3 verdict) and its summary.
  */
-export interface CodeExchangeResponse {
-  sessionId: string;
-  operation: Operation;
-  subject: string;
-  status: 2 | 3;
-  verdict: string;
-  response?: 200 | 201;
-  summary: VerdictSummary;
-}
+export const CodeExchangeResponseSchema = v.object({
+  sessionId: v.string(),
+  operation: v.picklist(OPERATIONS),
+  subject: v.string(),
+  status: v.picklist([2, 3]),
+  verdict: v.string(),
+  response: v.optional(v.picklist([200, 201])),
+  get summary() {
+    return VerdictSummarySchema;
+  },
+});
+export type CodeExchangeResponse = v.InferOutput<typeof CodeExchangeResponseSchema>;
 
 /** What the verifier records and reports about a session's outcome (no images, templates or tokens). */
-export interface VerdictSummary {
-  liveness: number;
-  match?: VerdictClaims['match'];
-  candidates?: VerdictClaims['candidates'];
-  response?: 200 | 201;
-  hasBiometry: boolean;
-  reasons: string[];
+export const VerdictSummarySchema = v.object({
+  liveness: v.number(),
+  match: VerdictClaimsSchema.entries.match,
+  candidates: VerdictClaimsSchema.entries.candidates,
+  response: v.optional(v.picklist([200, 201])),
+  hasBiometry: v.boolean(),
+  reasons: v.array(v.string()),
   /** IMAGE_UPDATE: the justification the session was created with */
-  message?: string;
+  message: v.optional(v.string()),
   /** is this face enrolled under another identity of the integrator (issue 17's behaviour alert) */
-  behaviourAlert?: BehaviourAlert;
-}
+  behaviourAlert: v.optional(v.picklist(['YES', 'INCONCLUSIVE'])),
+});
+export type VerdictSummary = v.InferOutput<typeof VerdictSummarySchema>;
 
 export type BehaviourAlert = 'YES' | 'INCONCLUSIVE';
 
@@ -117,12 +122,13 @@ export const CreateSessionRequestSchema = v.strictObject({
 });
 export type CreateSessionRequest = v.InferOutput<typeof CreateSessionRequestSchema>;
 
-export interface CreateSessionResponse {
-  sessionId: string;
-  sessionToken: string;
+export const CreateSessionResponseSchema = v.object({
+  sessionId: v.string(),
+  sessionToken: v.string(),
   /** unix seconds */
-  expiresAt: number;
-}
+  expiresAt: v.number(),
+});
+export type CreateSessionResponse = v.InferOutput<typeof CreateSessionResponseSchema>;
 
 /** Webhook event POSTed (JSON) to the integrator on session status 2–5; signed with HMAC-SHA256. */
 export interface SessionStatusEvent {

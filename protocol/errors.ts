@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 /**
  * Stable error codes shared by the element, the edge verifier and the matcher.
  * `status` is the HTTP status a server answers with: 400 permanent, 503 temporary
@@ -127,10 +128,11 @@ export const ERRORS = {
 export type ErrorCode = keyof typeof ERRORS;
 
 /** Machine-readable error body (CBOR or JSON) returned by every endpoint. */
-export interface ErrorBody {
-  code: ErrorCode;
-  message: string;
-}
+export const ErrorBodySchema = v.object({
+  code: v.custom<ErrorCode>((x) => isErrorCode(x), 'a protocol error code'),
+  message: v.pipe(v.string(), v.maxLength(1024)),
+});
+export type ErrorBody = v.InferOutput<typeof ErrorBodySchema>;
 
 export function isErrorCode(x: unknown): x is ErrorCode {
   return typeof x === 'string' && Object.prototype.hasOwnProperty.call(ERRORS, x);

@@ -53,21 +53,23 @@ export const MatcherImageResultSchema = v.object({
 export type MatcherImageResult = v.InferOutput<typeof MatcherImageResultSchema>;
 
 /** What the integrator receives (JSON; images as base64). */
-export interface LivenessImageResponse {
+export const LivenessImageResponseSchema = v.object({
   /** real: live; not_live: the liveness step scored under the threshold; rejected: a pre-analysis step failed */
-  result: 'real' | 'not_live' | 'rejected';
+  result: v.picklist(['real', 'not_live', 'rejected']),
   /** 0–100, when the liveness step ran */
-  confidence?: number;
+  confidence: v.optional(v.number()),
   /** the failing step's code, or FACE_NOT_LIVE */
-  code?: string;
+  code: v.optional(v.string()),
   /** the message for `code` in the integrator's language */
-  message?: string;
-  steps: ImageStep[];
+  message: v.optional(v.string()),
+  steps: v.array(ImageStepSchema),
   /** the faces detected (image pixels), numbered 1… in this order on the faces image */
-  faces: { x: number; y: number; w: number; h: number }[];
+  faces: v.array(BoxSchema),
   /** what one still can show: see docs/single-image.md */
-  evidence: 'single-image';
-  images?: { backgroundRemoved: string; faces: string };
+  evidence: v.literal('single-image'),
+  /** base64 PNG (alpha) and JPEG */
+  images: v.optional(v.object({ backgroundRemoved: v.string(), faces: v.string() })),
   /** the answer signed (typ liveness-image+jwt, the verifier's JWKS) */
-  token: string;
-}
+  token: v.string(),
+});
+export type LivenessImageResponse = v.InferOutput<typeof LivenessImageResponseSchema>;

@@ -30,12 +30,13 @@ export const VerifyRequestSchema = PersonSchema;
 export const VerifyPairRequestSchema = v.strictObject({ a: bytes, b: bytes });
 
 /** 1:1 result: the −100…+100 score, its band and identity (and, from POST /verify, the raw similarity). */
-export interface VerifyResult {
-  similarity?: number;
-  score: number;
-  band: string;
-  identity: string;
-}
+export const VerifyResultSchema = v.object({
+  similarity: v.optional(v.number()),
+  score: v.number(),
+  band: v.string(),
+  identity: v.string(),
+});
+export type VerifyResult = v.InferOutput<typeof VerifyResultSchema>;
 
 /**
  * POST /identify: the probe (an examined person, like verify's body; or, as a shorthand, one
@@ -54,7 +55,8 @@ export const IdentifyRequestSchema = v.strictObject({
 export type IdentifyRequest = v.InferOutput<typeof IdentifyRequestSchema>;
 
 /** One element of POST /identify's answer (a CBOR list of these, best first). */
-export interface MatchObject { id: string; score: number; similarity: number }
+export const MatchObjectSchema = v.object({ id: v.string(), score: v.number(), similarity: v.number() });
+export type MatchObject = v.InferOutput<typeof MatchObjectSchema>;
 
 /** The verifier's view of a 1:N answer: the list, and the coverage the matcher reported (header `coverage`). */
 export interface IdentifyResult {
@@ -74,20 +76,21 @@ export const LivenessRequestSchema = v.strictObject({
 });
 export type LivenessRequest = v.InferOutput<typeof LivenessRequestSchema>;
 
-export interface LivenessResult {
+export const LivenessResultSchema = v.object({
   /** 0–100 */
-  liveness: number;
-  live: boolean;
+  liveness: v.number(),
+  live: v.boolean(),
   /** stable reason codes of the signals that fired */
-  reasons: string[];
-  signals: Record<string, number>;
+  reasons: v.array(v.string()),
+  signals: v.record(v.string(), v.number()),
   /**
    * the frame the server chose to match (index into `frames`), -1 when none has a face: liveness
    * is bound to it, every other face frame showed the same person
    */
-  bestFrame: number;
+  bestFrame: v.number(),
   /** false when the face frames show more than one person (IDENTITY_MISMATCH) */
-  sameSubject: boolean;
+  sameSubject: v.boolean(),
   /** false when a challenge was sent and the frames do not meet it (CHALLENGE_* reasons say which part) */
-  challengeMet: boolean;
-}
+  challengeMet: v.boolean(),
+});
+export type LivenessResult = v.InferOutput<typeof LivenessResultSchema>;

@@ -38,6 +38,29 @@ describe('CaptureFlow', () => {
     expect(ev.ratioChange).toBeCloseTo(0.05, 3);
   });
 
+  it('a person who moved back after the step began: the approach is measured from the new distance (new far frame), not stalled', () => {
+    const flow = new CaptureFlow(challenge, cfg);
+    // the step begins while the person leans in (face 290 px)
+    for (let t = 0; t <= 1000; t += 40) flow.push(f(t, 290));
+    expect(flow.view.phase).toBe('approach');
+    const roles: string[] = [];
+    let t = 1040;
+    // they sit back (200 px, 0.69 of the far width), then come closer to 260 px
+    for (; t < 1400; t += 40) {
+      const a = flow.push(f(t, 200));
+      if (a.kind === 'grab') roles.push(a.role);
+    }
+    expect(roles[0]).toBe('far');
+    let near = null;
+    for (let w = 200; t < 4000 && !near; t += 40, w += 4) {
+      const a = flow.push(f(t, w));
+      if (a.kind === 'grab' && a.role === 'near') near = a;
+    }
+    expect(near).not.toBeNull();
+    expect(near!.faceWidthPx / 200).toBeGreaterThanOrEqual(1.25);
+    expect(flow.attempts).toBe(1);
+  });
+
   it('restarts the stable window when a check fails', () => {
     const flow = new CaptureFlow(challenge, cfg);
     for (let t = 0; t < 800; t += 40) flow.push(f(t));

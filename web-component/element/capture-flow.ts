@@ -55,6 +55,12 @@ export type Phase = 'passive' | 'approach' | 'done';
 
 /** How much the face must grow (relative to the far width) to count as progress of the approach. */
 const PROGRESS_STEP = 0.02;
+/**
+ * A face this much smaller than the far frame means the person moved back after the step began
+ * (or started it while leaning in): the approach is measured from here, with a new far frame.
+ * The server checks the far/near pair either way.
+ */
+const REBASE_BELOW = 0.85;
 
 /** What the caller should do after a frame. */
 export type FlowAction =
@@ -205,6 +211,14 @@ export class CaptureFlow {
       return { kind: 'none' };
     }
     const gain = r.geometry.faceWidthPx / far.faceWidthPx;
+    if (gain < REBASE_BELOW) {
+      this.far = r.geometry;
+      this.bestGain = 1;
+      this.lastGrowth = r.t;
+      this.lastGrab = r.t;
+      this.show('MOVE_CLOSER_STEP', r.t, 0.5);
+      return this.grab('far', r);
+    }
     if (gain >= this.bestGain + PROGRESS_STEP) {
       this.bestGain = gain;
       this.lastGrowth = r.t;

@@ -10,6 +10,7 @@ import { styles } from './liveness-capture.styles.ts';
 const defaultPipeline: PipelineFactory = async (o) => (await import('./vision-adapter.ts')).createVisionPipeline(o);
 
 /**
+ * @tagname liveness-capture
  * @summary Face liveness capture: camera preview, one instruction at a time, the server-chosen
  * "move closer" step, signed capture upload to the edge verifier.
  *
@@ -37,7 +38,11 @@ const defaultPipeline: PipelineFactory = async (o) => (await import('./vision-ad
  * @csspart progress-bar - the progress indicator
  * @csspart instruction - the guidance text (aria-live region)
  * @csspart controls - the button row
- * @csspart button - every button; also `start-button`, `retry-button`, `cancel-button`
+ * @csspart expiry - the session's countdown in its last minute
+ * @csspart button - every button
+ * @csspart start-button - the start button
+ * @csspart retry-button - the try-again button
+ * @csspart cancel-button - the cancel button
  *
  * @cssproperty --lc-accent - buttons and progress colour
  * @cssproperty --lc-accent-contrast - text on accent, idle oval stroke
@@ -50,6 +55,7 @@ const defaultPipeline: PipelineFactory = async (o) => (await import('./vision-ad
  * @cssproperty --lc-max-width - maximum width of the element
  * @cssproperty --lc-font - font family
  * @cssproperty --lc-transition - transition timing (disabled under prefers-reduced-motion)
+ * @cssproperty --lc-chrome - height kept for progress, instruction and buttons under the full-screen preview on phones (default 190px)
  */
 export class LivenessCapture extends LitElement {
   static override styles = styles;

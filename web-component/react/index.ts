@@ -10,7 +10,9 @@
  * (React 18 does not forward custom events), and the ref reaches the element.
  */
 import type { CompleteDetail, ErrorDetail, ProgressDetail } from '../element/capture-controller.ts';
-import { defineLivenessCapture, type LivenessCapture } from '../element/liveness-capture.ts';
+import type { FlowConfig } from '../element/capture-flow.ts';
+import { defineLivenessCapture, LivenessCapture } from '../element/liveness-capture.ts';
+import type { PipelineFactory } from '../element/pipeline-port.ts';
 
 /** The part of React this wrapper uses (structural, so any React 17–19 fits). */
 export interface ReactLike {
@@ -31,6 +33,10 @@ export interface LivenessCaptureProps {
   modelBase?: string;
   wasmBase?: string;
   config?: Record<string, unknown>;
+  flowConfig?: Partial<FlowConfig>;
+  jpegQuality?: number;
+  pipelineFactory?: PipelineFactory;
+  refuseVirtualCamera?: boolean;
   className?: string;
   style?: Record<string, string | number>;
   onProgress?: (e: CustomEvent<ProgressDetail>) => void;
@@ -47,7 +53,12 @@ const EVENTS = {
   onCancel: 'liveness-cancel',
 } as const;
 
-const PROPS = ['session', 'verifier', 'locale', 'autoStart', 'operation', 'evidenceCount', 'modelBase', 'wasmBase', 'config'] as const;
+/** Every property the element declares, so each element option is a React prop of the same name. */
+export const PROPS = Object.keys(LivenessCapture.properties) as (keyof LivenessCapture & keyof LivenessCaptureProps)[];
+// does not compile when the element gains an option the React props do not name
+type ElementOption = keyof typeof LivenessCapture.properties;
+const everyOption: ElementOption extends keyof LivenessCaptureProps ? true : never = true;
+void everyOption;
 
 export function createLivenessCaptureComponent(React: ReactLike): unknown {
   defineLivenessCapture();
