@@ -23,6 +23,8 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // every answer of the verifier and the matcher is checked against its OpenAPI description
+          env: { LK_CHECK_RESPONSES: '1' },
         },
       },
     ],

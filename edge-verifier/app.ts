@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { KitError } from '../protocol/index.ts';
+import { checkResponses } from '../protocol/openapi-responses.ts';
+import { VERIFIER_API, verifierOpenApi } from './openapi.ts';
 import { adminRoutes } from './routes/admin.ts';
 import { captureRoutes } from './routes/captures.ts';
 import { codeRoutes } from './routes/codes.ts';
@@ -18,6 +20,7 @@ import { makeServices, type VerifierDeps } from './services.ts';
 export function createApp(deps: VerifierDeps): Hono {
   const s = makeServices(deps);
   const app = new Hono();
+  app.use('*', checkResponses(VERIFIER_API, 'verifier'));
   app.use('*', async (c, next) => {
     const t0 = performance.now();
     await next();
@@ -26,6 +29,7 @@ export function createApp(deps: VerifierDeps): Hono {
     s.observer.request(route, c.req.method, c.res.status, (performance.now() - t0) / 1000);
   });
   app.get('/health', (c) => c.json({ ok: true }));
+  app.get('/openapi.json', (c) => c.json(verifierOpenApi()));
   app.route('/', jwksRoutes(s));
   app.route('/', captureRoutes(s));
   app.route('/', sessionRoutes(s) as unknown as Hono);

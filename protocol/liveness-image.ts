@@ -73,3 +73,17 @@ export const LivenessImageResponseSchema = v.object({
   token: v.string(),
 });
 export type LivenessImageResponse = v.InferOutput<typeof LivenessImageResponseSchema>;
+
+/**
+ * Body of `POST /v1/liveness/image` as documented (JSON; CBOR may carry `image` as bytes). The route
+ * checks it field by field so that each failure has its own code (IMAGE_MISSING,
+ * IMAGE_BASE64_INVALID, …): see `parseImageRequest` in edge-verifier/routes/liveness-image.ts.
+ */
+export const LivenessImageRequestSchema = v.strictObject({
+  /** base64 JPEG or PNG, 320×240 to 4 megapixels, at most 8 MiB decoded */
+  image: v.union([v.pipe(v.string(), v.maxLength(IMAGE_LIMITS.maxBase64Chars)), v.instance(Uint8Array)]),
+  /** default true: background removal, faces image and the step-by-step checks before liveness */
+  preAnalysis: v.optional(v.boolean()),
+  /** the capturing device's class when the image has no EXIF focal length (distance limits) */
+  device: v.optional(v.picklist(IMAGE_DEVICES)),
+});

@@ -55,7 +55,7 @@ export const IdentifyRequestSchema = v.strictObject({
 export type IdentifyRequest = v.InferOutput<typeof IdentifyRequestSchema>;
 
 /** One element of POST /identify's answer (a CBOR list of these, best first). */
-export const MatchObjectSchema = v.object({ id: v.string(), score: v.number(), similarity: v.number() });
+export const MatchObjectSchema = v.object({ id: v.string(), score: v.pipe(v.number(), v.minValue(-100), v.maxValue(100)), similarity: v.number() });
 export type MatchObject = v.InferOutput<typeof MatchObjectSchema>;
 
 /** The verifier's view of a 1:N answer: the list, and the coverage the matcher reported (header `coverage`). */
@@ -78,16 +78,16 @@ export type LivenessRequest = v.InferOutput<typeof LivenessRequestSchema>;
 
 export const LivenessResultSchema = v.object({
   /** 0–100 */
-  liveness: v.number(),
+  liveness: v.pipe(v.number(), v.minValue(0), v.maxValue(100)),
   live: v.boolean(),
   /** stable reason codes of the signals that fired */
-  reasons: v.array(v.string()),
+  reasons: v.array(v.pipe(v.string(), v.maxLength(64))),
   signals: v.record(v.string(), v.number()),
   /**
    * the frame the server chose to match (index into `frames`), -1 when none has a face: liveness
    * is bound to it, every other face frame showed the same person
    */
-  bestFrame: v.number(),
+  bestFrame: v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(15)),
   /** false when the face frames show more than one person (IDENTITY_MISMATCH) */
   sameSubject: v.boolean(),
   /** false when a challenge was sent and the frames do not meet it (CHALLENGE_* reasons say which part) */

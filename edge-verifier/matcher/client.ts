@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import {
-  bandOf, CBOR_MEDIA_TYPE, identityOf, KitError, MatcherImageResultSchema, type Challenge, type ImageDevice, type MatcherImageResult, decodeStrict, encodeCbor, isErrorCode, type ErrorCode, type IdentifyResult, type LivenessResult,
+  bandOf, CBOR_MEDIA_TYPE, identityOf, KitError, LivenessResultSchema, MatchObjectSchema, MatcherImageResultSchema, type Challenge, type ImageDevice, type MatcherImageResult, decodeStrict, encodeCbor, isErrorCode, type ErrorCode, type IdentifyResult, type LivenessResult,
   type VerifyResult,
 } from '../../protocol/index.ts';
 
@@ -11,19 +11,11 @@ export class MatcherRejection extends Error {
   }
 }
 
-const LivenessResultSchema = v.object({
-  liveness: v.pipe(v.number(), v.minValue(0), v.maxValue(100)),
-  live: v.boolean(),
-  reasons: v.array(v.pipe(v.string(), v.maxLength(64))),
-  signals: v.record(v.string(), v.number()),
-  bestFrame: v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(15)),
-  sameSubject: v.boolean(),
-  challengeMet: v.boolean(),
-});
 /** POST /persons/{id}/verify answers one float: the calibrated score (band and identity are derived here). */
 const ScoreSchema = v.pipe(v.number(), v.minValue(-100), v.maxValue(100));
 /** POST /identify answers a list of match objects (they may carry more keys); the coverage comes in a header. */
-const MatchListSchema = v.array(v.object({ id: v.string(), score: ScoreSchema, similarity: v.optional(v.number()) }));
+const MatchListSchema = v.array(MatchObjectSchema);
+/** any error body: an unknown code is kept as BAD_REQUEST below rather than refused */
 const ErrorBodySchema = v.object({ code: v.string(), message: v.optional(v.string()) });
 
 export interface MatcherClient {

@@ -4,6 +4,9 @@ import type { Context } from 'hono';
 import { KitError } from '../../protocol/index.ts';
 import type { MatcherService } from '../service.ts';
 import { bearerAuth } from './auth.ts';
+import { contractStatus } from './contract-status.ts';
+import { checkResponses } from '../../protocol/openapi-responses.ts';
+import { MATCHER_API, matcherOpenApi } from './openapi.ts';
 import { reply } from './body.ts';
 import { forwardHeavy } from './forward.ts';
 import { healthRoutes } from './health.ts';
@@ -39,33 +42,27 @@ function snapshot(svc: MatcherService): MatcherSnapshot {
   };
 }
 
-/**
- * The status the ABIS contract allows for an error: 503 for anything temporary, 401 for a refused
- * credential (bearer tokens are an extension), 400 for every other permanent failure.
- */
-export function contractStatus(status: number): 400 | 401 | 503 {
-  if (status >= 500 || status === 429) return 503;
-  return status === 401 ? 401 : 400;
-}
 
 /** The matcher's HTTP surface: errors are data (KitError → status + CBOR/JSON {code, message}). */
 export function createApp(svc: MatcherService, o: AppOptions): { app: Hono; metrics: MatcherMetrics } {
   const app = new Hono();
   const metrics = new MatcherMetrics(() => snapshot(svc));
 
+  app.use('*', checkResponses(MATCHER_API, 'matcher'));
   app.use('*', async (c, next) => {
     const t0 = performance.now();
     await next();
     metrics.observe(routeOf(c), c.req.method, c.res.status, (performance.now() - t0) / 1000);
   });
   // before any route, so an unauthenticated request never has its body read
-  app.use('*', bearerAuth({ tokens: o.tokens }));
+  app.use('*', bearerAuth({ tokens: o.tokens, open: ['/live', '/ready', '/openapi.json'] }));
   // in a cluster, heavy work runs on the person's owner or a node drawn by weight (forward.ts)
   app.use('*', forwardHeavy(svc));
 
   personRoutes(app, svc);
   matchRoutes(app, svc, metrics);
   healthRoutes(app, svc, metrics);
+  app.get('/openapi.json', (c) => c.json(matcherOpenApi()));
 
   // the specification knows two failures: 400 permanent, 503 temporary (an unknown route is permanent)
   app.notFound((c) => reply(c, 400, { code: 'NOT_FOUND', message: 'no such endpoint' }));

@@ -2,8 +2,9 @@
  * Posts the capture (CBOR `{token, session, frames}`) to the verifier and classifies the answer:
  * a verdict, a retry with a fresh nonce, or a typed error. No token or frame is ever logged.
  */
+import * as v from 'valibot';
 import {
-  CBOR_MEDIA_TYPE, KitError, encodeCbor, isErrorCode, type CaptureResponse, type CaptureUpload,
+  CBOR_MEDIA_TYPE, CaptureResponseSchema, KitError, encodeCbor, isErrorCode, type CaptureResponse, type CaptureUpload,
 } from '../../protocol/index.ts';
 
 export type UploadOutcome =
@@ -30,11 +31,8 @@ export function capturesUrl(verifier: string): string {
 }
 
 function asResponse(x: unknown): CaptureResponse | null {
-  if (!x || typeof x !== 'object') return null;
-  const r = x as Record<string, unknown>;
-  if (typeof r.status !== 'number' || ![1, 2, 3, 4, 5].includes(r.status)) return null;
-  if (r.verdict !== undefined && typeof r.verdict !== 'string') return null;
-  return r as unknown as CaptureResponse;
+  const r = v.safeParse(CaptureResponseSchema, x);
+  return r.success ? r.output : null;
 }
 
 export async function uploadCapture(verifier: string, body: CaptureUpload, o: UploadOptions = {}): Promise<UploadOutcome> {
@@ -67,8 +65,8 @@ export async function uploadCapture(verifier: string, body: CaptureUpload, o: Up
   const r = asResponse(json);
   if (!r) throw new KitError('MALFORMED_BODY', 'verifier answer has no status');
   if (r.verdict) return { kind: 'verdict', response: r as CaptureResponse & { verdict: string } };
-  if (r.retry && typeof r.retry.nonce === 'string') {
-    return { kind: 'retry', response: r, nonce: r.retry.nonce, code: String(r.retry.code), attemptsLeft: Number(r.retry.attemptsLeft) };
+  if (r.retry) {
+    return { kind: 'retry', response: r, nonce: r.retry.nonce, code: r.retry.code, attemptsLeft: r.retry.attemptsLeft };
   }
   throw new KitError('MALFORMED_BODY', 'verifier answer has neither a verdict nor a retry');
 }
