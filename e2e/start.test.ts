@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,10 +15,17 @@ describe('npm start', () => {
   let browser: Browser;
   let output = '';
   let dataDir: string;
+  let verifierUrl: string;
+  let shopKey: string;
 
   beforeAll(async () => {
     const [demo, host, verifier, matcher] = [await freePort(), await freePort(), await freePort(), await freePort()];
     dataDir = mkdtempSync(path.join(tmpdir(), 'lk-start-'));
+    verifierUrl = `http://127.0.0.1:${verifier}`;
+    // an integrator page on another origin, registered the documented way before the stack starts
+    const added = execFileSync('npm', ['run', '--silent', 'integrator', '--', 'add', '--id', 'shop', '--origin', 'http://localhost:3999'], { cwd: ROOT, env: { ...process.env, DEMO_DATA_DIR: dataDir }, encoding: 'utf8' });
+    shopKey = /API key \(shown once\): (\S+)/.exec(added)?.[1] ?? '';
+    expect(shopKey).not.toBe('');
     proc = spawn('npm', ['start', '--silent'], {
       cwd: ROOT,
       env: {
@@ -68,5 +75,15 @@ describe('npm start', () => {
     await Promise.all([page.waitForURL('**/camera.html'), page.click('main a[href="./camera.html"]')]);
     expect(await page.title()).toContain('Liveness kit');
     await page.waitForFunction(() => document.getElementById('camera-status')?.textContent === 'Camera on', null, { timeout: 30_000 });
+  });
+
+  it('knows the integrator registered with `npm run integrator -- add`: its key opens sessions for its origin', async () => {
+    expect(output).toContain('your integrators (npm run integrator -- list): shop');
+    const create = (origins: string[]) =>
+      fetch(`${verifierUrl}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${shopKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ operation: 'REGISTRATION', subject: 'p1', origins }) });
+    expect((await create(['http://localhost:3999'])).status).toBe(201);
+    const other = await create(['http://localhost:4000']);
+    expect(other.status).toBe(403);
+    expect(((await other.json()) as { code: string }).code).toBe('ORIGIN_NOT_ALLOWED');
   });
 });

@@ -7,24 +7,39 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import { decodeStrict } from './cbor.ts';
-import { checkResponse, routeFor, type ApiSpec } from './openapi.ts';
+import { checkResponse, routeFor, type ApiSpec, type RouteSpec } from './openapi.ts';
 
 const enabled = (): boolean => (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.LK_CHECK_RESPONSES === '1';
 
 async function bodyOf(c: Context): Promise<{ body: unknown; has: boolean }> {
-  const type = (c.res.headers.get('content-type') ?? '').split(';')[0].trim();
-  const bytes = new Uint8Array(await c.res.clone().arrayBuffer());
+  // read once and answer a copy, its headers taken BEFORE the body: on @hono/node-server's
+  // lightweight responses, reading the body first (or cloning) lost headers a middleware had set
+  // after the handler (the matcher's x-matcher-node)
+  const res = c.res;
+  const headers = new Headers(res.headers);
+  const type = (headers.get('content-type') ?? '').split(';')[0].trim();
+  const bytes = new Uint8Array(await res.arrayBuffer());
+  c.res = undefined;
+  c.res = new Response(bytes.byteLength ? bytes : null, { status: res.status, headers });
   if (bytes.byteLength === 0) return { body: undefined, has: false };
   if (type === 'application/json') return { body: JSON.parse(new TextDecoder().decode(bytes)), has: true };
   if (type === 'application/cbor') return { body: decodeStrict(bytes, { maxBytes: 64 * 1024 * 1024, maxItems: 1_000_000, maxFieldBytes: 64 * 1024 * 1024 }), has: true };
   return { body: bytes, has: true };
 }
 
+/** The described route whose pattern matches a concrete path. */
+export function routeByPath(spec: ApiSpec, method: string, path: string): RouteSpec | undefined {
+  const m = method.toLowerCase();
+  return spec.routes.find((r) => r.method === m && new RegExp(`^${r.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`).test(path));
+}
+
 export function checkResponses(spec: ApiSpec, service: string): MiddlewareHandler {
   return async (c, next) => {
     await next();
     if (!enabled() || c.req.method === 'OPTIONS' || c.req.method === 'HEAD') return;
-    const pattern = matchedRoutes(c).findLast((r) => r.method !== 'ALL')?.path;
+    // a request a middleware answered itself (the matcher forwarding heavy work to a peer) matched
+    // no handler here: its route is found from the path
+    const pattern = matchedRoutes(c).findLast((r) => r.method !== 'ALL')?.path ?? routeByPath(spec, c.req.method, c.req.path)?.path;
     let problem: string | null;
     if (!pattern) {
       // no route matched: only not-found (or the credential check that runs first) is expected

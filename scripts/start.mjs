@@ -10,6 +10,8 @@
 //   DEMO_DATA_DIR     (.data) embedded stores: <dir>/matcher/matcher.db, <dir>/verifier/
 //   DEMO_API_KEY, DEMO_WEBHOOK_SECRET   the demo integrator's credentials (demo defaults)
 //   START_TIMEOUT_MS  (180000) how long to wait for the services before giving up
+// Your own pages: `npm run integrator -- add --id shop --origin http://localhost:3000` registers an
+// integrator in <DEMO_DATA_DIR>/integrators.json; every start seeds those beside the demo's.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -18,6 +20,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
+import { readLocalIntegrators } from './local-integrators.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -54,6 +57,9 @@ const integrator = {
 
 // the single-image product (BioDoc Liveness 1.0) is a separate integrator configuration
 const photoIntegrator = { id: 'demo-photo', apiKey: PHOTO_API_KEY, origins: [demoUrl], liveness: { enabled: true, version: '1.0' } };
+
+// integrators registered for this machine with `npm run integrator -- add …` (your own pages)
+const localIntegrators = readLocalIntegrators(path.join(DATA_DIR, 'integrators.json'));
 
 const children = [];
 let stopping = false;
@@ -165,7 +171,7 @@ if (
     MATCHER_TOKEN: matcherToken,
     VERIFIER_ISSUER: verifierUrl,
     VERIFIER_DATA_DIR: path.join(DATA_DIR, 'verifier'),
-    VERIFIER_INTEGRATORS: JSON.stringify([integrator, photoIntegrator]),
+    VERIFIER_INTEGRATORS: JSON.stringify([integrator, photoIntegrator, ...localIntegrators]),
     // the demo integrator's origins follow this run's ports: its seed replaces the stored one
     VERIFIER_SEED_MODE: 'overwrite',
   })
@@ -197,4 +203,5 @@ try {
 console.log(`
 demo ready: ${demoUrl}/  (verifier ${verifierUrl}, matcher ${matcherUrl})
   pages: index · enrol · verify · identify · update · console · camera  (.html)
-  iframe host page (second origin): ${hostUrl}/host.html`);
+  iframe host page (second origin): ${hostUrl}/host.html${localIntegrators.length ? `
+  your integrators (npm run integrator -- list): ${localIntegrators.map((i) => i.id).join(', ')}` : ''}`);

@@ -10,6 +10,9 @@ export const NEEDS = [
   { pkg: 'postgresql', file: '/usr/lib/postgresql/15/bin/initdb' },
   { pkg: 'etcd-server', file: '/usr/bin/etcd' },
   { pkg: 'prometheus', file: '/usr/bin/promtool' },
+  // the Python verdict check in docs/integration.md (e2e/verdict-python.test.ts)
+  { pkg: 'python3-jwt', file: '/usr/lib/python3/dist-packages/jwt/__init__.py' },
+  { pkg: 'python3-cryptography', file: '/usr/lib/python3/dist-packages/cryptography/__init__.py' },
 ];
 
 export function ensureSystemDeps() {

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { appRoutes, documentedRoutes, validateOpenApi } from '../../protocol/openapi-check.ts';
 import type { MatcherService } from '../service.ts';
 import { createApp } from './app.ts';
-import { matcherOpenApi } from './openapi.ts';
+import { routeByPath } from '../../protocol/openapi-responses.ts';
+import { MATCHER_API, matcherOpenApi } from './openapi.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -37,5 +38,12 @@ describe("the matcher's OpenAPI description", () => {
     expect(identify.responses['400'].content['application/cbor'].schema.properties.code.enum).toContain('GALLERY_NOT_FOUND');
     expect(identify.responses['503'].content['application/cbor'].schema.properties.code.enum).toContain('COVERAGE_TOO_LOW');
     expect(doc.paths['/live'].get.security).toEqual([]);
+  });
+
+  it('finds the route of a request another node answered (forwarded heavy work) from its path', () => {
+    expect(routeByPath(MATCHER_API, 'POST', '/persons/acme:p0/verify')?.path).toBe('/persons/:id/verify');
+    expect(routeByPath(MATCHER_API, 'PUT', '/persons/acme:p0')?.path).toBe('/persons/:id');
+    expect(routeByPath(MATCHER_API, 'GET', '/persons/acme:p0/verify')).toBeUndefined();
+    expect(routeByPath(MATCHER_API, 'GET', '/nope')).toBeUndefined();
   });
 });
