@@ -132,6 +132,8 @@ async function main(): Promise<void> {
     try {
       for (let i = 0; i < FLOW_RUNS; i++) {
         const page = await flowBrowser.newPage();
+        // tsx keeps function names with a `__name` helper that functions sent to the page call
+        await page.addInitScript({ content: 'window.__name = (f) => f;' });
         await page.goto(`${demo.url}/capture.html?locale=en`);
         await page.waitForFunction(() => !!customElements.get('liveness-capture'));
         await page.evaluate(() => {
