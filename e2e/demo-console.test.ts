@@ -77,7 +77,7 @@ describe('demo site (npm start, fake matcher)', () => {
     expect((await page.goto(`${demo.url}/`))?.status()).toBe(200);
     expect(await page.title()).toContain('Liveness kit');
     const hrefs = await page.locator('main .tiles a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
-    expect(hrefs).toEqual(['./enrol.html', './verify.html', './identify.html', './update.html', './photo.html', './console.html', './camera.html']);
+    expect(hrefs).toEqual(['./enrol.html', './verify.html', './identify.html', './update.html', './photo.html', './react-demo.html', './console.html', './camera.html']);
     for (const h of hrefs) expect((await fetch(`${demo.url}/${h!.slice(2)}`)).status).toBe(200);
     await expect.poll(() => page.textContent('#host-origin')).toBe(demo.hostUrl);
     expect(await axeViolations(page)).toEqual([]);

@@ -202,6 +202,6 @@ try {
 
 console.log(`
 demo ready: ${demoUrl}/  (verifier ${verifierUrl}, matcher ${matcherUrl})
-  pages: index · enrol · verify · identify · update · console · camera  (.html)
+  pages: index · enrol · verify · identify · update · photo · react-demo · console · camera  (.html)
   iframe host page (second origin): ${hostUrl}/host.html${localIntegrators.length ? `
   your integrators (npm run integrator -- list): ${localIntegrators.map((i) => i.id).join(', ')}` : ''}`);
