@@ -1,5 +1,5 @@
 /**
- * Matcher authentication (issue #13, finding 6): every route but GET /live and /ready needs
+ * Matcher authentication (issue #13, finding 6): every route but GET /live, /ready and /openapi.json needs
  * `Authorization: Bearer <token>`; anything else is 401 UNAUTHORIZED with the protocol's error
  * body, before the route runs, so an unauthenticated body is never read.
  */
@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DLIB_MODEL } from '../matcher/extraction/embed-dlib.ts';
 import { createExtractor } from '../matcher/extraction/extractor.ts';
+import { MATCHER_API } from '../matcher/api/openapi.ts';
 import { startMatcher, type RunningMatcher } from '../matcher/server.ts';
 import { call, randomTemplate } from '../matcher/testing/client.ts';
 import { ROOT } from './lib/fixtures.ts';
@@ -82,6 +83,20 @@ describe('matcher bearer authentication', () => {
     expect((await call(m, 'GET', '/status')).status).toBe(200);
     expect((await call(m, 'GET', '/no-such-endpoint')).status).toBe(400);
     expect((await call(m, 'DELETE', '/persons/p1')).status).toBe(204);
+  });
+
+  it('the OpenAPI description says which routes need the token, and each does as it says', async () => {
+    const open: string[] = [];
+    for (const r of MATCHER_API.routes) {
+      const p = r.path.replace(/:[A-Za-z0-9_]+/g, 'x');
+      const res = await call(m.url, r.method.toUpperCase(), p, r.body ? {} : undefined);
+      if (r.auth.length) expect(res.status, `${r.method} ${r.path}`).toBe(401);
+      else {
+        expect(res.status, `${r.method} ${r.path}`).not.toBe(401);
+        open.push(r.path);
+      }
+    }
+    expect(open.sort()).toEqual(['/live', '/openapi.json', '/ready']);
   });
 
   it('refuses an unauthenticated 50 MB chunked body at once, without reading it', async () => {
