@@ -106,6 +106,8 @@ export const VERIFIER_API: ApiSpec = {
   commonErrors: ['UNAUTHORIZED', 'RATE_LIMITED', 'AUTH_RATE_LIMITED', 'BODY_TOO_LARGE', 'MALFORMED_BODY', 'SCHEMA_VIOLATION', 'NOT_FOUND', 'INTERNAL', 'STORE_UNAVAILABLE'],
   statusOf,
   errorSchema: ErrorBodySchema,
+  // app.onError answers JSON, whatever the route's own media
+  errorMedia: ['json'],
 };
 
 let cached: Record<string, unknown> | undefined;

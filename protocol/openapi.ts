@@ -61,6 +61,8 @@ export interface ApiSpec {
   statusOf(code: ErrorCode): number;
   /** the error body's schema */
   errorSchema: AnySchema;
+  /** the media types every error body comes in (a property of the service, not of a route) */
+  errorMedia: Media[];
 }
 
 /** Bytes: a CBOR byte string; in JSON, base64. */
@@ -113,13 +115,12 @@ export function openApiDocument(spec: ApiSpec): Record<string, unknown> {
       const st = spec.statusOf(code);
       byStatus.set(st, [...(byStatus.get(st) ?? []), code]);
     }
-    const errorMedia: Media[] = spec.routes.length && r.responses[200]?.media?.includes('cbor') ? ['cbor', 'json'] : ['json'];
     for (const [st, codes] of [...byStatus].sort((a, b) => a[0] - b[0])) {
       if (responses[st]) continue;
       codes.sort();
       responses[st] = {
         description: `${st >= 500 || st === 429 ? 'temporary; retry after `Retry-After` seconds' : 'permanent'}: ${codes.map((c) => `\`${c}\``).join(', ')}`,
-        content: content(errorMedia, { ...errorJson, properties: { ...(errorJson as { properties?: object }).properties, code: { type: 'string', enum: codes } } } as JsonSchema),
+        content: content(spec.errorMedia, { ...errorJson, properties: { ...(errorJson as { properties?: object }).properties, code: { type: 'string', enum: codes } } } as JsonSchema),
       };
     }
     const op: Record<string, unknown> = {

@@ -92,6 +92,8 @@ export const MATCHER_API: ApiSpec = {
   commonErrors: ['STORED_DATA_CORRUPT', 'UNAUTHORIZED', 'BODY_TOO_LARGE', 'MALFORMED_BODY', 'SCHEMA_VIOLATION', 'BAD_REQUEST', 'NOT_FOUND', 'INTERNAL', 'STORE_UNAVAILABLE', 'NOT_READY', 'OVERLOADED', 'UNSUPPORTED_MEDIA_TYPE'],
   statusOf: (code) => contractStatus(statusOf(code)),
   errorSchema: ErrorBodySchema,
+  // reply(): CBOR, or JSON when the request asks for it
+  errorMedia: BOTH,
 };
 
 let cached: Record<string, unknown> | undefined;
