@@ -75,7 +75,7 @@ function renderSessions(sessions: SessionView[]): void {
     cell(tr, badge);
     cell(tr, OPERATION_LABEL[s.operation] ?? s.operation);
     const person = document.createElement('span');
-    person.textContent = s.name ? `${s.subject} — ${s.name}` : s.subject;
+    person.textContent = s.name ? `${s.subject ?? '—'} — ${s.name}` : (s.subject ?? '—');
     if (s.message) person.title = `Justificativa: ${s.message}`;
     cell(tr, person);
     const sum = s.summary;

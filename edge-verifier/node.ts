@@ -120,8 +120,9 @@ export async function startVerifier(opts: StartOptions = {}): Promise<RunningVer
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  startVerifier()
+/** Runs the verifier configured by the environment (README: VERIFIER_*, MATCHER_*); `liveness-verifier` and `node edge-verifier/node.ts`. */
+export function main(): void {
+  void startVerifier()
     .then((v) => {
       console.log(`[verifier] listening on ${v.url} (issuer ${v.config.issuer}, matcher ${v.config.matcherUrl})`);
       for (const i of v.config.integrators) {
@@ -138,3 +139,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
       process.exit(1);
     });
 }
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) main();

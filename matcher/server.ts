@@ -99,14 +99,15 @@ export async function startMatcher(opts: StartOptions = {}): Promise<RunningMatc
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+/** Runs the matcher configured by the environment (README: MATCHER_*, PORT, HOST); `liveness-matcher` and `node matcher/server.ts`. */
+export function main(): void {
   const config = configFromEnv();
   // a token generated here would be unknown to every client: refuse to start instead
   if (!config.apiTokens.length) {
     console.error('matcher failed to start: set MATCHER_API_TOKENS (comma-separated bearer tokens, 16–256 characters each)');
     process.exit(1);
   }
-  startMatcher(config).then(
+  void startMatcher(config).then(
     (m) => {
       console.log(`matcher listening on ${m.url} (store ${m.service.store.kind}${m.cluster ? `, cluster node ${m.cluster.self.id}, RF ${m.cluster.replicationFactor}` : ''})`);
       const stop = () => m.close().finally(() => process.exit(0));
@@ -119,3 +120,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     },
   );
 }
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();

@@ -1,64 +1,42 @@
 // Browser client of the demo integrator backend (/demo-api/): the page never holds the API key.
 
-export type Operation = 'VERIFICATION' | 'REGISTRATION' | 'IMAGE_UPDATE' | 'IDENTIFICATION';
+import * as v from 'valibot';
+import { OPERATIONS, VerdictSummarySchema } from '../../protocol/index.ts';
+import { SessionViewSchema as VerifierSessionViewSchema } from '../../protocol/responses.ts';
 
-export interface DemoConfig {
-  verifierUrl: string;
-  hostOrigin: string | null;
-  returnUrl: string;
-}
+export type Operation = (typeof OPERATIONS)[number];
 
-export interface StartedSession {
-  sessionId: string;
+const DemoConfigSchema = v.object({ verifierUrl: v.string(), hostOrigin: v.nullable(v.string()), returnUrl: v.string() });
+export type DemoConfig = v.InferOutput<typeof DemoConfigSchema>;
+
+const StartedSessionSchema = v.object({
+  sessionId: v.string(),
   /** session token for <liveness-capture> (kept in memory, never put in the page's URL) */
-  token: string;
-  expiresAt: number;
-  verifier: string;
-}
+  token: v.string(),
+  expiresAt: v.number(),
+  verifier: v.string(),
+});
+export type StartedSession = v.InferOutput<typeof StartedSessionSchema>;
 
-export interface MatchSummary {
-  score: number;
-  band: string;
-  identity: string;
-}
+export type SessionSummary = v.InferOutput<typeof VerdictSummarySchema>;
 
-export interface SessionSummary {
-  liveness: number;
-  match?: MatchSummary;
-  candidates?: { id: string; score: number }[];
-  response?: 200 | 201;
-  hasBiometry: boolean;
-  reasons: string[];
-}
-
-export interface SessionView {
-  sessionId: string;
-  operation: Operation;
-  subject: string;
-  status: 1 | 2 | 3 | 4 | 5;
-  attempts: number;
-  failedAttempts: number;
-  maxAttempts: number;
-  createdAt: number;
-  expiresAt: number;
-  updatedAt: number;
-  summary: SessionSummary | null;
-  evidenceCount: number;
-  name?: string;
-  card?: string;
-  message?: string;
+/** The verifier's session view without its verdict JWT, with the demo backend's notes. */
+const SessionViewSchema = v.looseObject({
+  ...VerifierSessionViewSchema.entries,
   /** only on GET /sessions/{id}: the backend verified the verdict JWT against the JWKS */
-  verdictVerified?: boolean;
-}
+  verdictVerified: v.optional(v.boolean()),
+});
+export type SessionView = v.InferOutput<typeof SessionViewSchema>;
 
-export interface ReceivedWebhook {
-  id: string;
-  sessionId: string;
-  status: 2 | 3 | 4 | 5;
-  receivedAt: number;
-  verdictVerified: boolean;
-  claims: (SessionSummary & { op: Operation; sub: string }) | null;
-}
+const ReceivedWebhookSchema = v.object({
+  id: v.string(),
+  sessionId: v.string(),
+  status: v.picklist([2, 3, 4, 5]),
+  receivedAt: v.number(),
+  verdictVerified: v.boolean(),
+  claims: v.nullable(v.looseObject({ ...VerdictSummarySchema.entries, op: v.picklist(OPERATIONS), sub: v.string() })),
+});
+export type ReceivedWebhook = v.InferOutput<typeof ReceivedWebhookSchema>;
 
 /** An error answered by the demo backend or the verifier behind it ({code, message}). */
 export class DemoApiError extends Error {
@@ -68,7 +46,7 @@ export class DemoApiError extends Error {
   }
 }
 
-async function call<T>(path: string, init?: { method?: string; json?: unknown }): Promise<T> {
+async function call<S extends v.GenericSchema>(path: string, schema: S, init?: { method?: string; json?: unknown }): Promise<v.InferOutput<S>> {
   let res: Response;
   try {
     res = await fetch(`/demo-api${path}`, {
@@ -79,19 +57,24 @@ async function call<T>(path: string, init?: { method?: string; json?: unknown })
   } catch {
     throw new DemoApiError('NETWORK', 'demo server unreachable', 0);
   }
-  const body = (await res.json().catch(() => null)) as (T & { code?: string; message?: string }) | null;
-  if (!res.ok) throw new DemoApiError(body?.code ?? 'HTTP_' + res.status, body?.message ?? res.statusText, res.status);
-  return body as T;
+  const body: unknown = await res.json().catch(() => null);
+  if (!res.ok) {
+    const e = v.safeParse(v.object({ code: v.string(), message: v.string() }), body);
+    throw new DemoApiError(e.success ? e.output.code : `HTTP_${res.status}`, e.success ? e.output.message : res.statusText, res.status);
+  }
+  const parsed = v.safeParse(schema, body);
+  if (!parsed.success) throw new DemoApiError('UNEXPECTED_ANSWER', `the demo server's answer to ${path} does not match its schema`, res.status);
+  return parsed.output;
 }
 
 export const demoApi = {
-  config: () => call<DemoConfig>('/config'),
+  config: () => call('/config', DemoConfigSchema),
   startSession: (req: { operation: Operation; subject?: string; name?: string; card?: string; message?: string; redirect?: boolean }) =>
-    call<StartedSession>('/sessions', { method: 'POST', json: req }),
-  sessions: () => call<{ sessions: SessionView[] }>('/sessions'),
-  session: (id: string) => call<SessionView>(`/sessions/${encodeURIComponent(id)}`),
+    call('/sessions', StartedSessionSchema, { method: 'POST', json: req }),
+  sessions: () => call('/sessions', v.object({ sessions: v.array(SessionViewSchema) })),
+  session: (id: string) => call(`/sessions/${encodeURIComponent(id)}`, SessionViewSchema),
   review: (id: string, decision: 'approve' | 'reject') =>
-    call<{ sessionId: string; status: number; response?: number }>(`/sessions/${encodeURIComponent(id)}/review`, { method: 'POST', json: { decision } }),
-  webhooks: () => call<{ events: ReceivedWebhook[] }>('/webhooks'),
+    call(`/sessions/${encodeURIComponent(id)}/review`, v.object({ sessionId: v.string(), status: v.number(), response: v.optional(v.number()) }), { method: 'POST', json: { decision } }),
+  webhooks: () => call('/webhooks', v.looseObject({ events: v.array(ReceivedWebhookSchema) })),
   evidenceUrl: (id: string, n: number) => `/demo-api/sessions/${encodeURIComponent(id)}/evidence/${n}`,
 };

@@ -27,7 +27,7 @@ export function renderSession(dl: HTMLElement, s: SessionView): void {
   dl.replaceChildren();
   row(dl, 'Sessão', s.sessionId);
   row(dl, 'Operação', OPERATION_LABEL[s.operation] ?? s.operation);
-  row(dl, 'Pessoa', s.name ? `${s.subject} — ${s.name}` : s.subject);
+  row(dl, 'Pessoa', s.name ? `${s.subject ?? '—'} — ${s.name}` : (s.subject ?? '—'));
   const status = document.createElement('span');
   status.className = `status status-${s.status}`;
   status.dataset.status = String(s.status);

@@ -2,8 +2,9 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as v from 'valibot';
 import {
-  KitError, OPERATIONS, WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, isErrorCode, type VerdictClaims,
+  CreateSessionResponseSchema, KitError, OPERATIONS, WEBHOOK_EVENT_ID_HEADER, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER, isErrorCode, type VerdictClaims,
 } from '../../protocol/index.ts';
+import { ReviewResponseSchema, SessionListSchema, SessionViewSchema } from '../../protocol/responses.ts';
 import { BoundedMap } from './bounded-map.ts';
 import { parseDemoApiConfig, type DemoApiConfig, type DemoApiConfigInput } from './config.ts';
 import { verdictVerifier } from './verdict.ts';
@@ -96,7 +97,14 @@ async function upstreamError(res: Response): Promise<KitError> {
   return new KitError('UPSTREAM_UNAVAILABLE', `verifier answered ${res.status}`);
 }
 
-type UpstreamSession = Record<string, unknown> & { sessionId: string; verdict?: unknown };
+type UpstreamSession = v.InferOutput<typeof SessionViewSchema>;
+
+/** A verifier answer parsed with its protocol schema (an unexpected shape is the verifier's fault: 503). */
+async function upstreamBody<S extends v.GenericSchema>(res: Response, schema: S): Promise<v.InferOutput<S>> {
+  const parsed = v.safeParse(schema, await res.json().catch(() => undefined));
+  if (!parsed.success) throw new KitError('UPSTREAM_UNAVAILABLE', `the verifier's answer does not match its schema (${parsed.issues[0]?.message ?? 'invalid'})`);
+  return parsed.output;
+}
 
 /**
  * The demo integrator backend (what a bank runs server-side), a Hono app under `/demo-api`:
@@ -170,7 +178,7 @@ export function createDemoApi(opts: DemoApiOptions = {}): DemoApi {
       },
     });
     if (res.status !== 201) throw await upstreamError(res);
-    const created = (await res.json()) as { sessionId: string; sessionToken: string; expiresAt: number };
+    const created = await upstreamBody(res, CreateSessionResponseSchema);
     const note: SessionNote = {};
     if (req.name?.trim()) note.name = req.name.trim();
     if (req.card) note.card = req.card;
@@ -185,14 +193,14 @@ export function createDemoApi(opts: DemoApiOptions = {}): DemoApi {
   app.get('/sessions', async (c) => {
     const res = await verifier.call('/v1/sessions?limit=100');
     if (!res.ok) throw await upstreamError(res);
-    const body = (await res.json()) as { sessions: UpstreamSession[] };
+    const body = await upstreamBody(res, SessionListSchema);
     return c.json({ sessions: body.sessions.map(view) });
   });
 
   app.get('/sessions/:id', async (c) => {
     const res = await verifier.call(`/v1/sessions/${encodeURIComponent(c.req.param('id'))}`);
     if (!res.ok) throw await upstreamError(res);
-    const s = (await res.json()) as UpstreamSession;
+    const s = await upstreamBody(res, SessionViewSchema);
     // the page shows the outcome only once this backend has verified the verdict itself
     const verdictVerified = typeof s.verdict === 'string' ? (await checkVerdict(s.verdict)) !== null : false;
     return c.json({ ...view(s), verdictVerified });
@@ -210,7 +218,7 @@ export function createDemoApi(opts: DemoApiOptions = {}): DemoApi {
     const { decision } = await jsonBody(c, v.strictObject({ decision: v.picklist(['approve', 'reject']) }));
     const res = await verifier.call(`/v1/sessions/${encodeURIComponent(c.req.param('id'))}/review`, { method: 'POST', json: { decision } });
     if (!res.ok) throw await upstreamError(res);
-    const body = (await res.json()) as { sessionId: string; status: number; response?: number };
+    const body = await upstreamBody(res, ReviewResponseSchema);
     return c.json({ sessionId: body.sessionId, status: body.status, ...(body.response ? { response: body.response } : {}) });
   });
 

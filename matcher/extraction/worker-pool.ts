@@ -69,7 +69,8 @@ export interface WorkerPool {
   close(): Promise<void>;
 }
 
-const ENTRY = new URL('./extraction-worker.ts', import.meta.url);
+// the TS entry in this repository; the matcher package's build puts extraction-worker.js beside this code
+const ENTRY = new URL(import.meta.url.endsWith('.ts') ? './extraction-worker.ts' : './extraction-worker.js', import.meta.url);
 /** Longest pause before replacing a worker that keeps failing to start (ms). */
 const MAX_RESPAWN_DELAY_MS = 30_000;
 

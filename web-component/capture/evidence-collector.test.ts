@@ -23,6 +23,22 @@ describe('EvidenceCollector', () => {
     expect(seqT).toEqual([...seqT].sort((a, b) => a - b));
   });
 
+  it('never uploads one camera frame twice: a candidate repeating far, near or another candidate is left out', () => {
+    const same = (k: number) => new Uint8Array([k, 9, 9, 9]);
+    const c = new EvidenceCollector({ count: 8 });
+    c.add(g(0, { bytes: same(1) }));
+    c.add(g(30, { bytes: same(1), quality: 0.9 })); // the video had not advanced: the same JPEG
+    for (let t = 300; t < 1500; t += 300) c.add(g(t));
+    c.add(g(1500, { role: 'far', bytes: same(2) }));
+    c.add(g(1510, { phase: 'approach', bytes: same(2) }));
+    c.add(g(2000, { role: 'near', phase: 'approach', bytes: same(3) }));
+    c.add(g(2005, { phase: 'approach', bytes: same(3) }));
+    const s = c.select();
+    const keys = s.map((f) => Array.from(f.bytes).join(','));
+    expect(new Set(keys).size).toBe(s.length);
+    expect(s.map((f) => f.t)).toEqual([1500, 2000, 0, 300, 600, 900, 1200]);
+  });
+
   it('skips small faces and oversized frames, and caps the count at the protocol limit', () => {
     const c = new EvidenceCollector({ count: 99 });
     c.add(g(0, { faceWidthPx: 100 }));

@@ -71,9 +71,13 @@ export class EvidenceCollector {
       { ...far, evidenceRole: 'far' },
       { ...near, evidenceRole: 'near' },
     ];
-    const usable = this.frames
-      .filter((f) => f.role === 'candidate' && f.faceWidthPx >= this.o.minFacePx)
-      .sort((a, b) => a.t - b.t);
+    // Two grabs of one camera frame (within one frame interval, or while the video stalls) give
+    // the same JPEG; the verifier refuses an upload holding a frame twice (EVIDENCE_REPLAYED), so
+    // a candidate repeating far, near or an earlier candidate is left out.
+    const usable: GrabbedFrame[] = [];
+    for (const f of this.frames.filter((x) => x.role === 'candidate' && x.faceWidthPx >= this.o.minFacePx).sort((a, b) => a.t - b.t)) {
+      if (![far, near, ...usable].some((x) => sameBytes(x.bytes, f.bytes))) usable.push(f);
+    }
     const passive = usable.filter((f) => f.phase === 'passive');
     const bestPool = passive.length ? passive : usable;
     let best: GrabbedFrame | undefined;
@@ -86,6 +90,13 @@ export class EvidenceCollector {
     for (const f of spread(rest, this.o.count - out.length)) out.push({ ...f, evidenceRole: 'seq' });
     return out;
   }
+}
+
+/** Byte-for-byte equality of two encoded frames. */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = a.byteLength - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** Picks `n` items evenly spread over a time-sorted list (first and last included). */

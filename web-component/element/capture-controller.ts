@@ -15,6 +15,7 @@ import { CaptureFlow, DEFAULT_FLOW_CONFIG, type FlowConfig, type FlowView } from
 import type { FaceGeometry, FrameResult, PipelineFactory, PipelinePort } from './pipeline-port.ts';
 import type { DevicePad } from '../pipeline/types.ts';
 import { readSessionToken } from './session-token.ts';
+import type { AssetUrls } from './asset-urls.ts';
 
 export type CaptureState = 'idle' | 'starting' | 'capturing' | 'uploading' | 'complete' | 'error' | 'cancelled';
 
@@ -57,8 +58,8 @@ export interface CaptureHost extends ReactiveControllerHost {
   readonly jpegQuality: number;
   readonly flowConfig: Partial<FlowConfig>;
   readonly config: Record<string, unknown> | undefined;
-  readonly modelBase: string;
-  readonly wasmBase: string;
+  /** where the pipeline's workers, models and wasm are served */
+  assets(): AssetUrls;
   readonly pipelineFactory: PipelineFactory;
   readonly refuseVirtualCamera: boolean;
   videoElement(): Promise<HTMLVideoElement>;
@@ -189,8 +190,7 @@ export class CaptureController implements ReactiveController {
       if (run !== this.run) return;
       const oval = this.claims.challenge.oval;
       const options = {
-        modelBase: this.host.modelBase,
-        wasmBase: this.host.wasmBase,
+        ...this.host.assets(),
         // the session's oval is the guide the face check measures against
         config: { ...(this.host.config ?? {}), face: { ...((this.host.config?.face as object) ?? {}), guide: oval } },
       };

@@ -5,6 +5,8 @@ import type { FlowConfig } from './capture-flow.ts';
 import { expiryText, guidanceText, outcomeOf, outcomeText, resolveLocale, ui } from './i18n.ts';
 import type { PipelineFactory } from './pipeline-port.ts';
 import { styles } from './liveness-capture.styles.ts';
+import { ASSET_META, assetUrls, type AssetUrls } from './asset-urls.ts';
+import { packagedAssetBase } from './packaged-assets.ts';
 
 /** Loads the real vision pipeline only when a capture starts (keeps workers and models out of the element bundle). */
 const defaultPipeline: PipelineFactory = async (o) => (await import('./vision-adapter.ts')).createVisionPipeline(o);
@@ -20,8 +22,10 @@ const defaultPipeline: PipelineFactory = async (o) => (await import('./vision-ad
  * @attr auto-start - start the camera as soon as the element is connected
  * @attr operation - operation label for integrators (the session token's `op` is authoritative)
  * @attr evidence-count - frames uploaded (3–16, default 8)
- * @attr model-base - where models are served (default `/models`)
- * @attr wasm-base - where the tfjs wasm files are served (default `/wasm/`)
+ * @attr asset-base - folder serving the package's `models/`, `wasm/` and `workers/` (default: the
+ * `<meta name="liveness-kit-assets">` content, else the element package's own `assets/` folder)
+ * @attr model-base - where models are served (default `<asset-base>models`, or `/models`)
+ * @attr wasm-base - where the tfjs wasm files are served (default `<asset-base>wasm/`, or `/wasm/`)
  *
  * @event liveness-progress - `{state, phase, code, message, progress, checks}` on guidance changes
  * @event liveness-complete - `{verdict, sessionId, status, response?, code?, claims}`: the verifier's verdict
@@ -66,6 +70,7 @@ export class LivenessCapture extends LitElement {
     autoStart: { type: Boolean, attribute: 'auto-start' },
     operation: { type: String },
     evidenceCount: { type: Number, attribute: 'evidence-count' },
+    assetBase: { type: String, attribute: 'asset-base' },
     modelBase: { type: String, attribute: 'model-base' },
     wasmBase: { type: String, attribute: 'wasm-base' },
     config: { attribute: false },
@@ -84,8 +89,12 @@ export class LivenessCapture extends LitElement {
   declare operation: string | null;
   /** total evidence frames (far, near, best + `seq`), 3–16 */
   declare evidenceCount: number;
-  declare modelBase: string;
-  declare wasmBase: string;
+  /** folder serving `models/`, `wasm/` and `workers/` (see the `asset-base` attribute) */
+  declare assetBase: string | null;
+  /** overrides `<asset-base>models` */
+  declare modelBase: string | null;
+  /** overrides `<asset-base>wasm/` */
+  declare wasmBase: string | null;
   /** on-device check thresholds (the pipeline's config override; see web-component/config.ts) */
   declare config: Record<string, unknown> | undefined;
   /** timing of the capture flow: stable window, approach timeout, evidence spacing */
@@ -107,14 +116,21 @@ export class LivenessCapture extends LitElement {
     this.autoStart = false;
     this.operation = null;
     this.evidenceCount = 8;
-    this.modelBase = '/models';
-    this.wasmBase = '/wasm/';
+    this.assetBase = null;
+    this.modelBase = null;
+    this.wasmBase = null;
     this.config = undefined;
     this.flowConfig = {};
     this.jpegQuality = 0.85;
     this.pipelineFactory = defaultPipeline;
     this.refuseVirtualCamera = true;
     this.capture = new CaptureController(this);
+  }
+
+  /** The URLs the pipeline loads its workers, models and wasm from. */
+  assets(): AssetUrls {
+    const meta = document.querySelector<HTMLMetaElement>(`meta[name="${ASSET_META}"]`)?.content || null;
+    return assetUrls({ assetBase: this.assetBase || meta || packagedAssetBase(), modelBase: this.modelBase || null, wasmBase: this.wasmBase || null }, document.baseURI);
   }
 
   /** Current capture state: idle, starting, capturing, uploading, complete, error, cancelled. */

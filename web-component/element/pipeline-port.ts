@@ -52,6 +52,8 @@ export interface PipelineOptions {
   modelBase: string;
   /** base URL of the tfjs wasm files (e.g. "/wasm/") */
   wasmBase: string;
+  /** absolute URL of the prebuilt workers' folder (the element package's `<asset base>workers/`); absent: the bundler's */
+  workerBase?: string;
   /** thresholds forwarded to the pipeline's config (opaque to the element) */
   config?: Record<string, unknown>;
 }

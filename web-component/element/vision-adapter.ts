@@ -30,7 +30,7 @@ export function toFrameResult(r: VisionFrame): FrameResult {
 }
 
 export async function createVisionPipeline(o: PipelineOptions): Promise<PipelinePort> {
-  const p = new VisionPipeline({ modelBase: o.modelBase, wasmBase: o.wasmBase, config: o.config });
+  const p = new VisionPipeline({ modelBase: o.modelBase, wasmBase: o.wasmBase, workerBase: o.workerBase, config: o.config });
   // load workers and models now: the camera permission prompt and the model download overlap
   void p.init().catch(() => undefined);
   return {

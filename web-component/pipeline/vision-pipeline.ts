@@ -23,6 +23,7 @@ import type { CheckResult } from '../../protocol/index.ts';
 import type { DevicePad, FrameMeta, FrameResult, JpegFrame, PadEvidence } from './types.ts';
 import type { VisionWorkerApi } from './vision-worker.ts';
 import type { PhoneWorkerApi } from './phone-worker.ts';
+import { spawnWorker } from './worker-source.ts';
 
 export interface VisionPipelineOptions {
   /** same-origin base URL of the graph models (default "/models") */
@@ -33,6 +34,8 @@ export interface VisionPipelineOptions {
   config?: ConfigOverride | Record<string, unknown>;
   /** run the phone detector worker (default true) */
   phone?: boolean;
+  /** absolute URL of the folder holding prebuilt `vision-worker.js` / `phone-worker.js` (the element package's); absent: the bundler's workers */
+  workerBase?: string;
 }
 
 /** Pump counters since start(). */
@@ -56,7 +59,7 @@ interface Queued {
 
 export class VisionPipeline {
   readonly config: VisionConfig;
-  private readonly opts: Required<Omit<VisionPipelineOptions, 'config'>>;
+  private readonly opts: Required<Omit<VisionPipelineOptions, 'config' | 'workerBase'>> & { workerBase?: string };
   private visionWorker?: Worker;
   private phoneWorker?: Worker;
   private vision?: Comlink.Remote<VisionWorkerApi>;
@@ -82,18 +85,18 @@ export class VisionPipeline {
   constructor(o: VisionPipelineOptions = {}) {
     this.config = resolveConfig(o.config ?? {});
     this.phoneDebounce = new PhoneDebouncer(this.config.phone);
-    this.opts = { modelBase: o.modelBase ?? '/models', wasmBase: o.wasmBase ?? '/wasm/', phone: o.phone ?? true };
+    this.opts = { modelBase: o.modelBase ?? '/models', wasmBase: o.wasmBase ?? '/wasm/', phone: o.phone ?? true, workerBase: o.workerBase };
   }
 
   /** Creates the workers and loads the models (start() calls it; call it early to preload). */
   init(): Promise<void> {
     this.ready ??= (async () => {
       const base = { modelBase: this.opts.modelBase, wasmBase: this.opts.wasmBase };
-      this.visionWorker = new Worker(new URL('./vision-worker.ts', import.meta.url), { type: 'module', name: 'vision' });
+      this.visionWorker = spawnWorker('vision', this.opts.workerBase);
       this.vision = Comlink.wrap<VisionWorkerApi>(this.visionWorker);
       const jobs: Promise<void>[] = [loading('vision', this.visionWorker, this.vision.init({ ...base, config: this.config }))];
       if (this.opts.phone) {
-        this.phoneWorker = new Worker(new URL('./phone-worker.ts', import.meta.url), { type: 'module', name: 'phone' });
+        this.phoneWorker = spawnWorker('phone', this.opts.workerBase);
         this.phone = Comlink.wrap<PhoneWorkerApi>(this.phoneWorker);
         jobs.push(loading('phone', this.phoneWorker, this.phone.init({ ...base, labels: this.config.phone.labels })));
       }

@@ -2,7 +2,7 @@
  * React wrapper for <liveness-capture>, with no dependency on react: pass your `React` in.
  *
  *   import React from 'react';
- *   import { createLivenessCaptureComponent } from 'liveness-kit/react';
+ *   import { createLivenessCaptureComponent } from '@liveness-kit/react';
  *   const LivenessCapture = createLivenessCaptureComponent(React);
  *   <LivenessCapture session={token} verifier={url} onComplete={(e) => send(e.detail.verdict)} />
  *
@@ -30,6 +30,7 @@ export interface LivenessCaptureProps {
   autoStart?: boolean;
   operation?: string;
   evidenceCount?: number;
+  assetBase?: string;
   modelBase?: string;
   wasmBase?: string;
   config?: Record<string, unknown>;

@@ -3,8 +3,10 @@
  * - element: the element's own JS (Lit, controllers, capture/signing, jose, valibot, cborg),
  *   minified + gzipped, with the vision pipeline (loaded on start) left out;
  * - pipeline + workers: the lazily loaded vision code, minified + gzipped;
- * - models and wasm: the bytes fetched at run time (already compressed weights: raw sizes).
+ * - models and wasm: the bytes fetched at run time (already compressed weights: raw sizes);
+ * - the `@liveness-kit/element` tarball as `npm pack` makes it (built here first).
  */
+import { spawnSync } from 'node:child_process';
 import { build, type Plugin } from 'esbuild';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -83,3 +85,14 @@ const models = path.join(root, 'models', 'dist', 'models');
 const wasm = path.join(root, 'models', 'dist', 'wasm');
 console.log(`models: ${kb(dirBytes(models))} KB (raw, fetched on start)`);
 console.log(`wasm: ${kb(dirBytes(wasm))} KB (raw)`);
+
+// the package an integrator installs: element, embed page, vite plugin, workers, models, wasm
+const built = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-packages.mjs'), '--only', 'element'], { cwd: root, encoding: 'utf8' });
+if (built.status !== 0) {
+  console.log(`@liveness-kit/element tarball: not built (${(built.stderr || built.stdout).trim().split('\n').at(-1)})`);
+} else {
+  const packed = spawnSync('npm', ['pack', '--dry-run', '--json', '--workspace', '@liveness-kit/element'], { cwd: root, encoding: 'utf8' });
+  const info = JSON.parse(packed.stdout || '[]')[0] as { size: number; unpackedSize: number; entryCount: number } | undefined;
+  if (info) console.log(`@liveness-kit/element tarball (npm pack): ${kb(info.size)} KB (${(info.unpackedSize / 1e6).toFixed(1)} MB unpacked, ${info.entryCount} files: element, embed, vite plugin, workers, models, wasm)`);
+  else console.log(`@liveness-kit/element tarball: npm pack failed (${packed.stderr.trim().split('\n').at(-1)})`);
+}
