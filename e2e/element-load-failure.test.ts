@@ -69,4 +69,18 @@ describe('<liveness-capture> when its workers or models cannot load', () => {
     expect(r.liveTracks).toBe(0);
     await page.close();
   });
+
+  it('only the phone detector’s model missing → guidance starts, then MODELS_UNAVAILABLE within 10 s; never a capture without the phone check', async () => {
+    const page = await browser.newPage();
+    await page.route('**/models/centernet*', (r) => r.fulfill({ status: 404, body: 'not here' }));
+    const progress: string[] = [];
+    await page.exposeFunction('__progress', (code: string) => progress.push(code));
+    await page.addInitScript(() => document.addEventListener('liveness-progress', (e) => (window as unknown as { __progress(c: string): void }).__progress((e as CustomEvent<{ code: string }>).detail.code)));
+    const r = await firstError(page);
+    console.log(`centernet 404: ${r.code} after ${Math.round(r.ms)} ms; state ${r.state}; live camera tracks ${r.liveTracks}; guidance before it: ${[...new Set(progress)].join(', ')}`);
+    expect(r.code).toBe('MODELS_UNAVAILABLE');
+    expect(r.ms).toBeLessThan(10_000);
+    expect(r.liveTracks).toBe(0);
+    await page.close();
+  });
 });

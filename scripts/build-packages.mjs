@@ -25,8 +25,8 @@ const only = (() => {
   return i > 0 ? new Set(process.argv[i + 1].split(',')) : null;
 })();
 
-/** Models the browser workers load (vision-worker: blazeface, facemesh, iris, antispoof; phone-worker: centernet). */
-const BROWSER_MODELS = ['blazeface', 'facemesh', 'iris', 'antispoof', 'centernet'];
+/** Models the browser workers load (vision-worker: blazeface, facemesh, iris; phone-worker: centernet). The anti-spoof model is off the device path. */
+const BROWSER_MODELS = ['blazeface', 'facemesh', 'iris', 'centernet'];
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 /** The element package uses the prebuilt workers and its own assets folder: see the *.package.ts modules. */

@@ -217,6 +217,10 @@ export class CaptureController implements ReactiveController {
       await this.pipeline.start(video, track);
       if (run !== this.run) return;
       this.set('capturing');
+      // guidance runs from here; a model that loads later (the phone detector) and fails ends the capture
+      this.pipeline.loaded?.().catch((e: unknown) => {
+        if (run === this.run) this.fail(e);
+      });
     } catch (e) {
       if (run === this.run) this.fail(e);
     }

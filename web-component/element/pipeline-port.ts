@@ -43,6 +43,11 @@ export interface PipelinePort {
   onResult(cb: (r: FrameResult) => void): () => void;
   /** JPEG of the most recent frame, encoded off the main thread */
   captureJpeg(quality: number): Promise<JpegFrame>;
+  /**
+   * settles once every model has loaded (start() may resolve before the slowest one: guidance
+   * starts early); rejects with MODELS_UNAVAILABLE / WORKER_FAILED
+   */
+  loaded?(): Promise<void>;
   /** the fused PAD over the evidence frames on device (absent: no early rejection) */
   pad?(frames: PadEvidence[]): Promise<DevicePad>;
 }

@@ -37,6 +37,7 @@ export async function createVisionPipeline(o: PipelineOptions): Promise<Pipeline
     start: (video, track) => p.start(video, track),
     stop: () => p.stop(),
     dispose: () => p.dispose(),
+    loaded: () => p.loaded(),
     onResult: (cb) => p.onResult((r) => cb(toFrameResult(r))),
     captureJpeg: (q) => p.captureJpeg(q),
     pad: (f) => p.pad(f),

@@ -65,6 +65,8 @@ export class VisionPipeline {
   private vision?: Comlink.Remote<VisionWorkerApi>;
   private phone?: Comlink.Remote<PhoneWorkerApi>;
   private ready?: Promise<void>;
+  /** the phone worker's load, started once the vision worker is ready */
+  private phoneLoad?: Promise<void>;
   private video?: HTMLVideoElement;
   private track?: MediaStreamTrack;
   private running = false;
@@ -88,28 +90,56 @@ export class VisionPipeline {
     this.opts = { modelBase: o.modelBase ?? '/models', wasmBase: o.wasmBase ?? '/wasm/', phone: o.phone ?? true, workerBase: o.workerBase };
   }
 
-  /** Creates the workers and loads the models (start() calls it; call it early to preload). */
+  /**
+   * Creates the workers and loads the models (start() calls it; call it early to preload).
+   * Resolves once the vision worker (face detector and mesh) is ready: guidance can start. The
+   * phone detector's worker (the largest model) loads after it, so that it never delays the first
+   * instruction; until it reports, the phone check is missing and no capture completes
+   * (guidance.ts counts a missing required check as failing). `loaded()` settles with it.
+   */
   init(): Promise<void> {
     this.ready ??= (async () => {
       const base = { modelBase: this.opts.modelBase, wasmBase: this.opts.wasmBase };
       this.visionWorker = spawnWorker('vision', this.opts.workerBase);
       this.vision = Comlink.wrap<VisionWorkerApi>(this.visionWorker);
-      const jobs: Promise<void>[] = [loading('vision', this.visionWorker, this.vision.init({ ...base, config: this.config }))];
+      await loading('vision', this.visionWorker, this.vision.init({ ...base, config: this.config }));
       if (this.opts.phone) {
-        this.phoneWorker = spawnWorker('phone', this.opts.workerBase);
-        this.phone = Comlink.wrap<PhoneWorkerApi>(this.phoneWorker);
-        jobs.push(loading('phone', this.phoneWorker, this.phone.init({ ...base, labels: this.config.phone.labels })));
+        const worker = spawnWorker('phone', this.opts.workerBase);
+        const phone = Comlink.wrap<PhoneWorkerApi>(worker);
+        this.phoneWorker = worker;
+        this.phoneLoad = loading('phone', worker, phone.init({ ...base, labels: this.config.phone.labels })).then(() => {
+          if (this.phoneWorker === worker) this.phone = phone;
+        });
+        this.phoneLoad.catch(() => undefined);
       }
-      await Promise.all(jobs);
     })();
     // a failed load is not kept: the workers go, and the next start() tries again from scratch
-    this.ready.catch(() => {
-      this.visionWorker?.terminate();
-      this.phoneWorker?.terminate();
-      this.visionWorker = this.phoneWorker = undefined;
-      this.ready = undefined;
-    });
+    this.ready.catch(() => this.forget());
     return this.ready;
+  }
+
+  /** Settles once every worker has loaded (the phone detector too); rejects with WORKER_FAILED / MODELS_UNAVAILABLE. */
+  async loaded(): Promise<void> {
+    await this.init();
+    try {
+      await this.phoneLoad;
+    } catch (e) {
+      this.forget();
+      throw e;
+    }
+  }
+
+  private forget(): void {
+    // calls in flight to a terminated worker never answer: the pump starts from nothing next time
+    this.stop();
+    this.inFlight = 0;
+    this.vision = undefined;
+    this.visionWorker?.terminate();
+    this.phoneWorker?.terminate();
+    this.visionWorker = this.phoneWorker = undefined;
+    this.phone = undefined;
+    this.phoneLoad = undefined;
+    this.ready = undefined;
   }
 
   /** Starts analysing `video` (already playing `track`). Resolves once the models are loaded. */
@@ -140,9 +170,7 @@ export class VisionPipeline {
   /** Stops and terminates both workers. */
   dispose(): void {
     this.stop();
-    this.visionWorker?.terminate();
-    this.phoneWorker?.terminate();
-    this.ready = undefined;
+    this.forget();
     this.callbacks.clear();
   }
 

@@ -1,6 +1,6 @@
 /**
  * The vision worker: receives transferred ImageBitmaps, runs blazeface + facemesh every frame and
- * iris + antispoof every k-th frame (FrameAnalyzer), returns plain FrameResults. Also encodes the
+ * iris every k-th frame once loaded (FrameAnalyzer), returns plain FrameResults. Also encodes the
  * latest frame as JPEG off the main thread. Exposed with comlink.
  */
 import * as Comlink from 'comlink';
@@ -9,6 +9,7 @@ import { urlModelSource } from '../../vision/load-url.ts';
 import { resolveConfig } from '../config.ts';
 import { padFromFrames, type PadFrame } from '../../vision/pad/index.ts';
 import { FrameAnalyzer, loadDetectors } from './analyze.ts';
+import { createIris } from '../../vision/iris.ts';
 import type { DevicePad, FrameMeta, FrameResult, JpegFrame, PadEvidence, Timings } from './types.ts';
 
 export interface VisionWorkerInit {
@@ -37,8 +38,15 @@ const api = {
   /** Loads tfjs wasm and the face models; resolves when ready. */
   async init(o: VisionWorkerInit): Promise<void> {
     await initTf({ wasmPaths: o.wasmBase });
-    const det = await loadDetectors(urlModelSource(o.modelBase));
+    const source = urlModelSource(o.modelBase);
+    const det = await loadDetectors(source, { iris: false });
     analyzer = new FrameAnalyzer(det, resolveConfig(o.config));
+    // iris (2.6 MB) only refines the distance estimate (face width stands in meanwhile): guidance
+    // starts without it, and the analyzer uses it from the frame after it arrives
+    void createIris({ model: source }).then(
+      (iris) => (det.iris = iris),
+      (e: unknown) => console.warn('vision worker: iris model unavailable; distance from face width', e instanceof Error ? e.message : e),
+    );
   },
 
   /** Analyses one frame; the bitmap must be transferred and is closed here. */
