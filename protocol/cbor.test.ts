@@ -39,16 +39,24 @@ describe('decodeStrict', () => {
     expect(code(() => decodeStrict(new Uint8Array(100), 10))).toBe('BODY_TOO_LARGE');
   });
 
-  it('refuses 8 MB of empty maps (an amplification bomb) before decoding, in < 100 ms', () => {
+  it('refuses 8 MB of empty maps (an amplification bomb) by the header scan, before decoding', () => {
     // [ {}, {}, … ] : one 0xa0 byte decodes into one object each
     const n = 8 * 1024 * 1024 - 5;
     const bomb = new Uint8Array(n + 5).fill(0xa0);
     bomb.set([0x9a, (n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
     const t0 = performance.now();
-    expect(code(() => decodeStrict(bomb))).toBe('MALFORMED_BODY');
+    let err: unknown;
+    try {
+      decodeStrict(bomb);
+    } catch (e) {
+      err = e;
+    }
     const ms = performance.now() - t0;
     console.log(`cbor bomb (8 MB of 0xa0) refused in ${ms.toFixed(2)} ms`);
-    expect(ms).toBeLessThan(100);
+    // the item count stops it (the decoder never builds the 8 M objects); the time is the bench's,
+    // the bound here only a generous floor
+    expect(err).toMatchObject({ code: 'MALFORMED_BODY', message: `CBOR over ${DEFAULT_MAX_CBOR_ITEMS} items` });
+    expect(ms).toBeLessThan(2000);
   });
 
   it('counts items against the limit, map keys included', () => {

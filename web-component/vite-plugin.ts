@@ -3,9 +3,14 @@
  * `vite dev` / `vite preview`, copies them into the build, and tells the element where they are
  * with `<meta name="liveness-kit-assets">`. Same-origin, so the module workers may start.
  *
+ * The files live under a content-hashed folder, `<base><hash of every asset>/`: a new package
+ * version gets a new path, so the host may cache them forever (`vite dev` / `vite preview` send
+ * `Cache-Control: public, max-age=31536000, immutable`; give your own server the same rule).
+ *
  *   import { livenessKit } from '@liveness-kit/element/vite';
- *   export default { plugins: [livenessKit()] };          // assets at /liveness-kit/
+ *   export default { plugins: [livenessKit()] };          // assets at /liveness-kit/<hash>/
  */
+import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -14,7 +19,7 @@ import type { Plugin } from 'vite';
 import { ASSET_META } from './element/asset-urls.ts';
 
 export interface LivenessKitPluginOptions {
-  /** URL path the assets are served and built under (default `/liveness-kit/`) */
+  /** URL path the assets' content-hashed folder is served and built under (default `/liveness-kit/`) */
   base?: string;
   /** folder holding `models/`, `wasm/`, `workers/` (default: the package's own `assets/`) */
   assetsDir?: string;
@@ -42,9 +47,16 @@ function isFile(p: string): boolean {
   }
 }
 
+/** 12 hex digits of the sha256 over every file's path and bytes: the assets' folder name. */
+export function assetsHash(dir: string): string {
+  const h = createHash('sha256');
+  for (const rel of listFiles(dir).sort()) h.update(`${rel}\0`).update(readFileSync(path.join(dir, rel))).update('\0');
+  return h.digest('hex').slice(0, 12);
+}
+
 export function livenessKit(o: LivenessKitPluginOptions = {}): Plugin {
-  const base = `/${(o.base ?? '/liveness-kit/').replace(/^\/+|\/+$/g, '')}/`;
   const dir = path.resolve(o.assetsDir ?? fileURLToPath(new URL(['..', 'assets', ''].join('/'), import.meta.url)));
+  const base = `/${(o.base ?? '/liveness-kit/').replace(/^\/+|\/+$/g, '')}/${assetsHash(dir)}/`;
   let publicBase = '/';
   const serve = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     const url = (req.url ?? '').split('?')[0] ?? '';
@@ -58,6 +70,7 @@ export function livenessKit(o: LivenessKitPluginOptions = {}): Plugin {
     const file = path.resolve(dir, rel);
     if (!file.startsWith(dir + path.sep) || !isFile(file)) return next();
     res.setHeader('content-type', CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream');
+    res.setHeader('cache-control', 'public, max-age=31536000, immutable');
     createReadStream(file).pipe(res);
   };
   return {

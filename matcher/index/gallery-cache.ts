@@ -45,9 +45,6 @@ export class GalleryCache {
 
   hasPerson(id: string): boolean { return this.membership.find(id) >= 0; }
 
-  /** typed-array bytes of the person table (the indexes report their own) */
-  get membershipBytes(): number { return this.membership.bytes; }
-
   private setOf(gs: string[]): number {
     const key = gs.join('\u0000');
     let i = this.setIndex.get(key);
