@@ -1,19 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKey } from '../edge-verifier/keys/demo-key.ts';
-import { startVerifier, type RunningVerifier } from '../edge-verifier/node.ts';
+import type { RunningVerifier } from '../edge-verifier/node.ts';
 import { makeCapture } from '../edge-verifier/testing/make-capture.ts';
 import { createSession, postCapture, type Target } from '../edge-verifier/testing/negative-corpus.ts';
-import { testConfig } from '../edge-verifier/testing/test-config.ts';
-import { startMatcher, type RunningMatcher } from '../matcher/server.ts';
+import type { RunningMatcher } from '../matcher/server.ts';
 import { call } from '../matcher/testing/client.ts';
 import { liveWindow } from './lib/evidence.ts';
 import { fixture, ROOT } from './lib/fixtures.ts';
+import { startRealServices, type RealServices } from './lib/real-services.ts';
 
 // Issue 19's metrics: the real verifier (Node, GET /metrics) in front of the real matcher
 // (GET /prometheus), a workload of a registration capture with its webhook, refused requests and a
@@ -26,7 +24,7 @@ const ISS = 'https://verifier.metrics.test';
 const SUBJECT = `metrics-subject-${Date.now().toString(36)}`;
 const METRICS_TOKEN = 'metrics-token-0123456789';
 
-let dir: string;
+let services: RealServices;
 let matcher: RunningMatcher;
 let verifier: RunningVerifier;
 let acme: Target;
@@ -52,18 +50,14 @@ function namesOf(text: string): Set<string> {
 
 beforeAll(async () => {
   execFileSync(PROMTOOL, ['--version'], { stdio: 'ignore' }); // missing: fail loudly, never skip
-  dir = mkdtempSync(path.join(tmpdir(), 'lk-metrics-'));
   hooks = createServer((req, res) => {
     req.resume();
     req.on('end', () => res.writeHead(200).end('{}'));
   });
   await new Promise<void>((r) => hooks.listen(0, '127.0.0.1', () => r()));
   const webhookUrl = `http://127.0.0.1:${(hooks.address() as AddressInfo).port}/hook`;
-  matcher = await startMatcher({ port: 0, store: `sqlite:${path.join(dir, 'matcher.db')}`, waitReady: true, workers: 0 });
-  const key = await generateSigningKey();
-  const config = { ...testConfig({ issuer: ISS, signingKeys: [key], matcherUrl: matcher.url, webhookUrl }), matcherToken: matcher.token, matcherTimeoutMs: 60_000, metricsToken: METRICS_TOKEN };
-  verifier = await startVerifier({ port: 0, env: {}, dbPath: path.join(dir, 'verifier.db'), config });
-  acme = { fetch: (p, i) => fetch(verifier.url + p, i), issuer: ISS, signingKey: key, apiKey: 'acme-test-key-0001', strictApiKey: 'strict-test-key-0001' };
+  services = await startRealServices({ prefix: 'lk-metrics-services-', issuer: ISS, webhookUrl, config: () => ({ metricsToken: METRICS_TOKEN }) });
+  ({ matcher, verifier, acme } = services);
 
   // the workload: one registration through the real PAD and match, its webhook delivered
   const e = await liveWindow(fixture('video/live/d18.mp4'), 120);
@@ -86,10 +80,8 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await verifier?.close();
-  await matcher?.close();
+  await services?.close();
   hooks?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Prometheus metrics of both services', () => {

@@ -3,15 +3,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKey } from '../edge-verifier/keys/demo-key.ts';
-import { startVerifier, type RunningVerifier } from '../edge-verifier/node.ts';
+import type { RunningVerifier } from '../edge-verifier/node.ts';
 import { makeCapture } from '../edge-verifier/testing/make-capture.ts';
-import { createSession, postCapture, type Target } from '../edge-verifier/testing/negative-corpus.ts';
-import { testConfig } from '../edge-verifier/testing/test-config.ts';
-import { startMatcher, type RunningMatcher } from '../matcher/server.ts';
+import { createSession, postCapture } from '../edge-verifier/testing/negative-corpus.ts';
 import { liveWindow } from './lib/evidence.ts';
 import { fixture, ROOT } from './lib/fixtures.ts';
-import { freePort } from './lib/ports.ts';
+import { startRealServices, type RealServices } from './lib/real-services.ts';
 
 // Issue 19: the verdict check on an integrator's backend in a language other than JavaScript.
 // The Python script of docs/integration.md, extracted from the doc as written, run by Debian's
@@ -22,9 +19,8 @@ import { freePort } from './lib/ports.ts';
 const PYTHON = '/usr/bin/python3';
 let dir: string;
 let script: string;
-let matcher: RunningMatcher;
+let services: RealServices;
 let verifier: RunningVerifier;
-let acme: Target;
 let verdict = '';
 let sessionId = '';
 let sessionToken = '';
@@ -48,13 +44,10 @@ beforeAll(async () => {
   if (!block) throw new Error('docs/integration.md has no check_verdict.py block');
   script = path.join(dir, 'check_verdict.py');
   writeFileSync(script, block[1]);
-  matcher = await startMatcher({ port: 0, store: `sqlite:${path.join(dir, 'matcher.db')}`, waitReady: true, workers: 0 });
-  const key = await generateSigningKey();
-  const port = await freePort();
   // the issuer is the verifier's own URL, as in a deployment: the script fetches the JWKS from it
-  const config = { ...testConfig({ issuer: `http://127.0.0.1:${port}`, signingKeys: [key], matcherUrl: matcher.url }), matcherToken: matcher.token, matcherTimeoutMs: 60_000 };
-  verifier = await startVerifier({ port, env: {}, dbPath: path.join(dir, 'verifier.db'), config });
-  acme = { fetch: (p, i) => fetch(verifier.url + p, i), issuer: config.issuer, signingKey: key, apiKey: 'acme-test-key-0001', strictApiKey: 'strict-test-key-0001' };
+  services = await startRealServices({ prefix: 'lk-pyjwt-services-' });
+  verifier = services.verifier;
+  const acme = services.acme;
   const e = await liveWindow(fixture('video/live/d18.mp4'), 120);
   const s = await createSession(acme, 'REGISTRATION', `py-${Date.now().toString(36)}`);
   sessionId = s.sessionId;
@@ -66,8 +59,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  await verifier?.close();
-  await matcher?.close();
+  await services?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,18 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSigningKey } from '../edge-verifier/keys/demo-key.ts';
-import { startVerifier, type RunningVerifier } from '../edge-verifier/node.ts';
+import type { RunningVerifier } from '../edge-verifier/node.ts';
 import { makeCapture } from '../edge-verifier/testing/make-capture.ts';
 import { createSession, postCapture, type Target } from '../edge-verifier/testing/negative-corpus.ts';
-import { testConfig } from '../edge-verifier/testing/test-config.ts';
-import { startMatcher, type RunningMatcher } from '../matcher/server.ts';
+import type { RunningMatcher } from '../matcher/server.ts';
 import { call } from '../matcher/testing/client.ts';
 import { liveWindow, type EvidenceSet } from './lib/evidence.ts';
 import { fixture } from './lib/fixtures.ts';
+import { startRealServices, type RealServices } from './lib/real-services.ts';
 
 // Issue 17's person-level features, end to end: the real verifier (Node) in front of the real
 // matcher (models, PAD, SQLite), evidence built from live fixture clips and signed as the browser
@@ -24,7 +20,7 @@ const ALICE = () => fixture('video/live/d18.mp4');
 const WATCHED = () => fixture('video/live/d12.mp4');
 const STRANGER = () => fixture('video/live/d3.mp4');
 
-let dir: string;
+let services: RealServices;
 let matcher: RunningMatcher;
 let verifier: RunningVerifier;
 let acme: Target;
@@ -51,7 +47,6 @@ const until = async <T>(fn: () => T | undefined, ms = 10_000): Promise<T> => {
 };
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'lk-persons-'));
   const events: Record<string, any>[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -60,23 +55,21 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   hooks = { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, events };
-  matcher = await startMatcher({ port: 0, store: `sqlite:${path.join(dir, 'matcher.db')}`, waitReady: true, workers: 0 });
-  const key = await generateSigningKey();
-  const base = testConfig({ issuer: ISS, signingKeys: [key], matcherUrl: matcher.url, webhookUrl: hooks.url });
-  const integrators = base.integrators.map((i) => (i.id === 'acme' ? { ...i, watchlists: [{ name: 'fraud', minScore: 50 }] } : i));
-  const config = { ...base, integrators, matcherToken: matcher.token, matcherTimeoutMs: 60_000 };
-  verifier = await startVerifier({ port: 0, env: {}, dbPath: path.join(dir, 'verifier.db'), config });
-  acme = { fetch: (p, i) => fetch(verifier.url + p, i), issuer: ISS, signingKey: key, apiKey: 'acme-test-key-0001', strictApiKey: 'strict-test-key-0001' };
+  services = await startRealServices({
+    prefix: 'lk-persons-services-',
+    issuer: ISS,
+    webhookUrl: hooks.url,
+    config: (base) => ({ integrators: base.integrators.map((i) => (i.id === 'acme' ? { ...i, watchlists: [{ name: 'fraud', minScore: 50 }] } : i)) }),
+  });
+  ({ matcher, verifier, acme } = services);
   const reg = await capture('REGISTRATION', 'alice', await liveWindow(ALICE(), 120));
   expect(reg).toMatchObject({ status: 3, response: 201 });
   expect(reg.claims.behaviourAlert).toBe('INCONCLUSIVE');
 }, 300_000);
 
 afterAll(async () => {
-  await verifier?.close();
-  await matcher?.close();
+  await services?.close();
   hooks?.server.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('behaviour alert on every operation', () => {
