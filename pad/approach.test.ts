@@ -8,8 +8,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImageInput } from '../vision/types.ts';
 import { extractFeatures, type PadFrame } from '../vision/pad/features.ts';
+import { backdropParallax } from '../vision/pad/backdrop.ts';
 import { faceRelativeEdges, straightEdges } from '../vision/pad/edges.ts';
-import { frozenScene } from '../vision/pad/frozen-frames.ts';
+import { FROZEN_BACKDROP, frozenScene } from '../vision/pad/frozen-frames.ts';
 import { landmarkBox } from '../vision/pad/image-ops.ts';
 import { decodeClip, FIXTURES, jpegRoundTrip } from './fixtures.ts';
 import { createNodeLandmarker, type NodeLandmarker } from './landmarks.ts';
@@ -82,5 +83,28 @@ describe('modelled approach of a real person', () => {
     expect(a.approach && b.approach).toBe(true);
     expect(frozenScene(a)).toBe(false);
     expect(frozenScene(b)).toBe(true);
+    // the room stayed while the face grew: on its own enough to lift the veto; a zoomed still's did not
+    expect(a.backdrop).toBeGreaterThanOrEqual(FROZEN_BACKDROP);
+    expect(frozenScene({ ...a, alignedApproach: 0 })).toBe(false);
+    expect(b.backdrop).toBeLessThan(0);
+  }, 60_000);
+});
+
+describe('backdrop parallax (vision/pad/backdrop.ts)', () => {
+  it('the room stays behind a person who comes closer; a zoomed still and a print bring their background with the face', async () => {
+    const far = await pad(porch, 2700, 'far');
+    const person = await pad(approachWarp(porch, far.landmarks!, { gain: 1.35 }), 3500, 'near');
+    const zoomed = await pad(await digitalZoom(porch, 1.35), 3500, 'near');
+    const print = printAttack(porch, 7);
+    const pf = await pad(print.find((f) => f.role === 'far')!.image, 2700, 'far');
+    const pn = await pad(print.find((f) => f.role === 'near')!.image, 3500, 'near');
+    const of = (a: PadFrame, b: PadFrame) => backdropParallax(a.image, a.landmarks!.points, b.image, b.landmarks!.points);
+    const p = of(far, person);
+    const z = of(far, zoomed);
+    const q = of(pf, pn);
+    console.log(`backdrop parallax: person ${p.parallax.toFixed(3)} (${p.samples} samples), zoomed still ${z.parallax.toFixed(3)}, print ${q.parallax.toFixed(3)}`);
+    expect(p.parallax).toBeGreaterThan(0.1);
+    expect(z.parallax).toBeLessThan(-0.1);
+    expect(q.parallax).toBeLessThan(p.parallax - 0.2);
   }, 60_000);
 });

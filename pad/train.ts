@@ -2,6 +2,7 @@
  * Trains the PAD fusion model and writes vision/pad/weights.json.
  *
  *   npx tsx pad/train.ts            (fixed seed; landmarks cached in $TMPDIR/pad-landmarks)
+ *   npx tsx pad/train.ts --refit    (fit again on the signals the last full run measured)
  *
  * Data (see docs/pad-model-card.md): bona fide = windows of the live clips following the evidence
  * schedule; attacks = the recipes in pad/recipes over stills from faces/ and frames of the clips,
@@ -39,6 +40,19 @@ const STILLNESS_FLOOR = 1;
 const ARTIFACTS: readonly FeatureName[] = ['moire', 'detail', 'glare', 'chroma', 'banding', 'edges'];
 /** No artifact signal alone can pull the fused log-odds down by more than this (FeatureModel.floor). */
 const ARTIFACT_FLOOR = 1.5;
+/**
+ * Signals with a fixed, physically set log-odds instead of a fitted one (weight 1, calibration
+ * a·x, capped at `cap`, at least `floor`). backdrop: the fit groups' bona fide clips are talking-
+ * head crops whose face leaves no room around it, so the signal is absent from most of them
+ * (present on 20 of 90 windows, every one ≥ 0.08) and a fit learns "present means attack". Its
+ * meaning does not need learning: log10 of how much better the face's own motion explains the
+ * surroundings than a backdrop that stays. Everything growing with the face (≤ −0.2: one picture
+ * brought closer) subtracts up to 3; surroundings that stayed add at most 1 (a small phone or
+ * print held up in a room shows that too).
+ */
+const PRIORS: Partial<Record<FeatureName, Pick<FeatureModel, 'a' | 'b' | 'cap' | 'floor' | 'lo' | 'hi'>>> = {
+  backdrop: { a: 4, b: 0, cap: 1, floor: -3, lo: -1, hi: 1 },
+};
 const LAMBDA_CAL = 0.05;
 const LAMBDA_FUSE = 0.02;
 const MAX_LOG_ODDS = 4;
@@ -56,6 +70,8 @@ interface Sample {
   /** the two inputs of the frozen-scene veto */
   alignedSpread: number;
   alignedApproach: number;
+  /** backdrop parallax of the approach pair (also a fused feature; an input of the frozen-scene veto) */
+  backdrop: number;
   /** signals of the 'best' frame alone: what the single-frame model sees */
   single: Features;
   /** a bona fide still photo: single-frame model only (it has no sequence) */
@@ -115,7 +131,7 @@ async function sample(id: string, split: Sample['split'], species: Species, fram
   const ms = performance.now() - t0;
   const best = pf.find((f) => f.role === 'best') ?? pf[0];
   const single = extractFeatures([best]).features;
-  return { id, split, species, features: ex.features, scaleGain: ex.scaleGain, frozen: frozenScene(ex), alignedSpread: ex.alignedSpread, alignedApproach: ex.alignedApproach, single, ms };
+  return { id, split, species, features: ex.features, scaleGain: ex.scaleGain, frozen: frozenScene(ex), alignedSpread: ex.alignedSpread, alignedApproach: ex.alignedApproach, backdrop: ex.backdrop, single, ms };
 }
 
 /** Fixture files whose clip or identity is in the training split (their sha256 goes into weights.json). */
@@ -219,7 +235,7 @@ function fitWeights(train: Sample[]): PadWeights {
     const f = fitLogistic({ x: cl.map((v) => [(v - mu) / sd]), y: idx.map(([, c]) => c) }, { lambda: LAMBDA_CAL });
     models.push({ name, lo, hi, a: f.w[0] / sd, b: f.b - (f.w[0] * mu) / sd, weight: 0, ...(ARTIFACTS.includes(name) ? { cap: 0 } : {}) });
   }
-  const trained = models.filter((m) => !(m.name in UNTRAINED) && m.a !== 0);
+  const trained = models.filter((m) => !(m.name in UNTRAINED) && !(m.name in PRIORS) && m.a !== 0);
   const X = train.map((s) => trained.map((m) => calibrate(m, s.features[m.name], MAX_LOG_ODDS)));
   const fz = fitLogistic({ x: X, y }, { lambda: LAMBDA_FUSE, nonNeg: true, iters: 4000, lr: 0.3 });
   trained.forEach((m, j) => (m.weight = round(fz.w[j])));
@@ -228,6 +244,7 @@ function fitWeights(train: Sample[]): PadWeights {
     if (STILLNESS.includes(m.name) && m.weight > 0) m.floor = -STILLNESS_FLOOR;
   }
   for (const m of models) Object.assign(m, { lo: round(m.lo), hi: round(m.hi), a: round(m.a), b: round(m.b) });
+  for (const m of models) if (PRIORS[m.name]) Object.assign(m, PRIORS[m.name], { weight: 1 });
   const w: PadWeights = { version: 1, features: models, bias: round(fz.b), threshold: 0, maxLogOdds: MAX_LOG_ODDS, reasonAt: 0.5, screenObjectLogOdds: -4, training: {} };
   return w;
 }
@@ -304,11 +321,25 @@ function report(label: string, set: Sample[], w: PadWeights): Record<string, str
 
 async function main() {
   const t0 = performance.now();
-  const data = await buildData();
-  writeFileSync(cacheFile, JSON.stringify(cache));
-  detector?.dispose();
-  // every sample's raw signals, for analysis outside this script (not read back)
-  writeFileSync(path.join(cacheDir, 'samples.json'), JSON.stringify(data));
+  // --refit: fit again on the samples (raw signals) the last full run measured, without measuring
+  const samplesFile = path.join(cacheDir, 'samples.json');
+  let data: Sample[];
+  let trainItems: string[];
+  if (process.argv.includes('--refit')) {
+    const saved = JSON.parse(readFileSync(samplesFile, 'utf8')) as { samples: Sample[]; trainItems: string[] };
+    // JSON keeps NaN as null
+    const num = (v: number | null) => v ?? Number.NaN;
+    data = saved.samples.map((x) => ({ ...x, scaleGain: num(x.scaleGain), alignedSpread: num(x.alignedSpread), alignedApproach: num(x.alignedApproach), backdrop: num(x.backdrop) }));
+    trainItems = saved.trainItems;
+    // the veto as frozen-frames.ts decides it now (its inputs are saved with every sample)
+    for (const x of data) x.frozen = frozenScene(x);
+  } else {
+    data = await buildData();
+    writeFileSync(cacheFile, JSON.stringify(cache));
+    detector?.dispose();
+    trainItems = [...trainFiles].sort().map((p) => createHash('sha256').update(readFileSync(path.join(FIXTURES, p))).digest('hex'));
+    writeFileSync(samplesFile, JSON.stringify({ samples: data, trainItems }));
+  }
   const train = data.filter((s) => s.split === 'train' && !s.photoOnly);
   const val = data.filter((s) => s.split === 'thr' && !s.photoOnly);
   // the single-frame real photos carry texture signals only: kept out of the sequence figures
@@ -356,7 +387,7 @@ async function main() {
   for (const k of [...new Set(seqs.map((s) => s.species))].sort()) {
     const q = (v: number[]) => { const f = v.filter(Number.isFinite); return f.length ? [0.05, 0.5, 0.95].map((p) => percentile(f, p).toFixed(3)).join(' / ') : '-'; };
     const of = seqs.filter((s) => s.species === k);
-    console.log(`  ${k.padEnd(17)} spread ${q(of.map((s) => s.alignedSpread))}   approach pair ${q(of.map((s) => s.alignedApproach))}   vetoed ${of.filter((s) => s.frozen).length}/${of.length}`);
+    console.log(`  ${k.padEnd(17)} spread ${q(of.map((s) => s.alignedSpread))}   approach pair ${q(of.map((s) => s.alignedApproach))}   backdrop ${q(of.map((s) => s.backdrop))}   vetoed ${of.filter((s) => s.frozen).length}/${of.length}`);
   }
   const ms = data.map((s) => s.ms);
   console.log(`\nsignal time per 10-frame sample (excl. landmarks): median ${percentile(ms, 0.5).toFixed(1)} ms, p95 ${percentile(ms, 0.95).toFixed(1)} ms`);
@@ -371,7 +402,7 @@ async function main() {
     note: 'bona fide approach frames model a person moving closer (pad/recipes/approach.ts); real attack clips and recipes come closer as one plane; ../shared/fixtures/eval-only and ../shared/heldout were not read',
     // sha256 of every fixture file whose clip or identity was in the training split: the eval's
     // synthesized-attack section leaves these out
-    trainItems: [...trainFiles].sort().map((p) => createHash('sha256').update(readFileSync(path.join(FIXTURES, p))).digest('hex')),
+    trainItems,
   };
   ws.training = { counts: { train: count(singleTrain), validation: count(singleVal) }, figures: { train: singleTrainFig, validation: singleValFig, validationAuc: singleAuc } };
   writeFileSync(path.join(root, 'vision/pad/weights.json'), JSON.stringify({ ...w, single: ws }, null, 2) + '\n');

@@ -23,6 +23,8 @@ export const PAD_REASONS = [
   /** colour or tone statistics of a print / screen (desaturation, banding) */
   'PAD_CHROMA',
   'PAD_BANDING',
+  /** the surroundings grew with the face as it came closer: one picture brought to the camera */
+  'PAD_BACKGROUND_MOVES_WITH_FACE',
   /** straight bezel or paper edges frame the face */
   'PAD_FRAME_EDGES',
   /** the object detector sees a phone, screen or laptop over the face */

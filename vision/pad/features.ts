@@ -4,6 +4,7 @@
  */
 import type { DetectedObject, FaceLandmarks, ImageInput } from '../types.ts';
 import { approachGeometry } from './approach-geometry.ts';
+import { backdropParallax } from './backdrop.ts';
 import { blinkStats, eyeAspectRatio } from './blink.ts';
 import { chromaStats } from './chroma.ts';
 import { faceRelativeEdges, straightEdges } from './edges.ts';
@@ -48,6 +49,8 @@ export interface ExtractedFeatures {
   alignedSpread: number;
   /** aligned change of the approach pair (frozen-frames.ts alignedChange; NaN without an approach) */
   alignedApproach: number;
+  /** backdrop parallax of the approach pair (backdrop.ts; NaN without an approach or a ring to read) */
+  backdrop: number;
   /** highest screen-object score over the face, when objects were given */
   screenObject?: number;
 }
@@ -61,7 +64,7 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
   const sorted = [...frames].sort((a, b) => a.t - b.t);
   const withFace = sorted.filter((f) => f.landmarks);
   const f: Features = {};
-  const out: ExtractedFeatures = { features: f, scaleGain: Number.NaN, approach: false, faces: withFace.length, alignedMax: Number.NaN, alignedSpread: Number.NaN, alignedApproach: Number.NaN };
+  const out: ExtractedFeatures = { features: f, scaleGain: Number.NaN, approach: false, faces: withFace.length, alignedMax: Number.NaN, alignedSpread: Number.NaN, alignedApproach: Number.NaN, backdrop: Number.NaN };
 
   // 1. geometry: the approach pair (declared far/near, else the smallest and largest face)
   let far = withFace.find((x) => x.role === 'far');
@@ -119,6 +122,12 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
   // noise; a person coming closer does not scale like the wall behind them, nor their nose like
   // their cheeks
   if (out.approach) out.alignedApproach = alignedChange(far!.image, far!.landmarks!.points, near!.image, near!.landmarks!.points);
+  // the room behind a person stays as they come closer; one picture's own background grows with its face
+  if (out.approach) {
+    const bd = backdropParallax(far!.image, far!.landmarks!.points, near!.image, near!.landmarks!.points);
+    out.backdrop = bd.parallax;
+    if (Number.isFinite(bd.parallax)) f.backdrop = bd.parallax;
+  }
 
   // 3. optics and texture of the face crop, on the frames with the largest faces
   const k = o.textureFrames ?? 3;

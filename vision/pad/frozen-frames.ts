@@ -223,9 +223,17 @@ export function rigidSceneChange(frames: readonly { image: ImageInput; points: A
 export const FROZEN_APPROACH = 0.18;
 
 /**
- * The frozen-scene veto: every same-scale frame pair is one picture up to a similarity (`spread` <
- * FROZEN_ALIGNED), and the approach pair, when there is one, is too.
+ * At or above this backdrop parallax of the approach pair (backdrop.ts) the surroundings stayed
+ * while the face grew: the frames are not one picture. On the fit and threshold groups' samples
+ * that have the signal: still-as-camera recipe ≤ 0.005, print ≤ 0.12, bona fide 18 of 20 > 0.1.
  */
-export function frozenScene(s: { alignedSpread: number; alignedApproach: number }): boolean {
-  return s.alignedSpread < FROZEN_ALIGNED && !(s.alignedApproach >= FROZEN_APPROACH);
+export const FROZEN_BACKDROP = 0.2;
+
+/**
+ * The frozen-scene veto: every same-scale frame pair is one picture up to a similarity (`spread` <
+ * FROZEN_ALIGNED), and the approach pair, when there is one, is too (its aligned change is below
+ * FROZEN_APPROACH and its surroundings did not stay behind: backdrop parallax below FROZEN_BACKDROP).
+ */
+export function frozenScene(s: { alignedSpread: number; alignedApproach: number; backdrop?: number }): boolean {
+  return s.alignedSpread < FROZEN_ALIGNED && !(s.alignedApproach >= FROZEN_APPROACH) && !((s.backdrop ?? Number.NaN) >= FROZEN_BACKDROP);
 }
