@@ -10,7 +10,7 @@ import { chromaStats } from './chroma.ts';
 import { faceRelativeEdges, straightEdges } from './edges.ts';
 import type { Features } from './fusion.ts';
 import { alignedChange, frozenStats, rigidSceneChange, thumbnail } from './frozen-frames.ts';
-import { glareFraction } from './glare.ts';
+import { glareFraction, ovalMask } from './glare.ts';
 import { planarResidual } from './homography.ts';
 import { cropArea, landmarkBox } from './image-ops.ts';
 import { moireFromSpectrum } from './moire.ts';
@@ -146,7 +146,7 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
       const spec = powerSpectrum(gray, n);
       moire.push(moireFromSpectrum(spec, n));
       detail.push(highFreqFromSpectrum(spec, n));
-      glare.push(Math.log10(1e-3 + glareFraction(cropArea(x.image, box, 64, false), 64)));
+      glare.push(Math.log10(1e-3 + glareFraction(cropArea(x.image, box, 64, false), 64, 235, ovalMask(x.landmarks!.points, box, 64))));
       const c = chromaStats(x.image, box);
       chroma.push(c.chroma);
       banding.push(c.banding);

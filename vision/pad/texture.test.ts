@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { chromaStats } from './chroma.ts';
 import { powerSpectrum } from './fft.ts';
 import { frozenStats, thumbnail } from './frozen-frames.ts';
-import { glareFraction } from './glare.ts';
+import { glareFraction, ovalMask } from './glare.ts';
+import { FACE_OVAL } from './mesh-indices.ts';
 import { cropArea, landmarkBox } from './image-ops.ts';
 import { moirePeakiness } from './moire.ts';
 import { highFreqRatio, laplacianSharpness } from './sharpness.ts';
@@ -62,6 +63,25 @@ describe('glareFraction', () => {
     const crop = (img: ReturnType<typeof synth>) => cropArea(img, { x: 0, y: 0, w: 64, h: 64 }, 64, false);
     expect(glareFraction(crop(glare), 64)).toBeGreaterThan(0.1);
     expect(glareFraction(crop(synth(64, 64, skin)), 64)).toBe(0);
+  });
+
+  it('inside the face oval only: a white wall beside the face is not glare, a patch on the face is', () => {
+    // the face oval: an ellipse centred in a 64×64 crop, 36 px wide and 52 px tall
+    const points = new Float32Array(468 * 3);
+    FACE_OVAL.forEach((idx, k) => {
+      const a = (2 * Math.PI * k) / FACE_OVAL.length;
+      points[idx * 3] = 32 + 18 * Math.sin(a);
+      points[idx * 3 + 1] = 32 - 26 * Math.cos(a);
+    });
+    const box = { x: 0, y: 0, w: 64, h: 64 };
+    const mask = ovalMask(points, box, 64);
+    const inOval = (x: number, y: number) => ((x - 32) / 18) ** 2 + ((y - 32) / 26) ** 2 < 1;
+    const wall = synth(64, 64, (x, y) => (inOval(x, y) ? skin(x, y) : [245, 245, 242]));
+    const onFace = synth(64, 64, (x, y) => ((x - 36) ** 2 + (y - 26) ** 2 < 120 ? [252, 252, 252] : inOval(x, y) ? skin(x, y) : [90, 80, 70]));
+    const crop = (img: ReturnType<typeof synth>) => cropArea(img, box, 64, false);
+    expect(glareFraction(crop(wall), 64)).toBeGreaterThan(0.3);
+    expect(glareFraction(crop(wall), 64, 235, mask)).toBeLessThan(0.05);
+    expect(glareFraction(crop(onFace), 64, 235, mask)).toBeGreaterThan(0.15);
   });
 });
 
