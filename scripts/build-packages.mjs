@@ -26,7 +26,8 @@ const only = (() => {
 })();
 
 /** Models the browser workers load (vision-worker: blazeface, facemesh, iris; phone-worker: centernet). The anti-spoof model is off the device path. */
-const BROWSER_MODELS = ['blazeface', 'facemesh', 'iris', 'centernet'];
+/** The model files the browser loads (vision/load-url.ts BROWSER_MODEL_FILES: float16 copies of blazeface and iris). */
+const BROWSER_MODELS = ['blazeface-f16', 'facemesh', 'iris-f16', 'centernet'];
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 /** The element package uses the prebuilt workers and its own assets folder: see the *.package.ts modules. */
@@ -137,7 +138,7 @@ function copyModels(dest, names) {
   mkdirSync(path.join(dest, 'models'), { recursive: true });
   for (const f of readdirSync(path.join(src, 'models'))) {
     const base = f.replace(/\.(json|bin)$/, '').replace(/-weights_manifest$/, '');
-    if (!names || names.includes(base)) cpSync(path.join(src, 'models', f), path.join(dest, 'models', f));
+    if (typeof names === 'function' ? names(base) : names.includes(base)) cpSync(path.join(src, 'models', f), path.join(dest, 'models', f));
   }
   cpSync(path.join(src, 'wasm'), path.join(dest, 'wasm'), { recursive: true });
 }
@@ -180,7 +181,8 @@ const steps = {
     const used = await bundle(path.join(d, 'dist'), { server: 'matcher/server.ts', cli: 'matcher/cli.ts', 'extraction-worker': 'matcher/extraction/extraction-worker.ts' });
     // face-api's Node build require()s @tensorflow/tfjs, which it only lists as a peer
     writeDependencies(d, new Set([...used, '@tensorflow/tfjs']));
-    copyModels(path.join(d, 'models', 'dist'), null);
+    // the server's models: every copied original, not the browser's float16 copies
+    copyModels(path.join(d, 'models', 'dist'), (base) => !base.endsWith('-f16'));
     declarations(d, ['matcher/server.ts']);
   },
 };

@@ -8,10 +8,11 @@
 // usage: node models/scripts/copy-models.mjs [--dest DIR] [--repair] [--check]
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { toFloat16 } from './float16.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -108,7 +109,36 @@ function main() {
     copied++;
   }
   for (const dir of extracted.values()) rmSync(dir, { recursive: true, force: true });
-  console.log(`models: ${manifest.files.length} files verified in ${path.relative(root, dest) || dest} (${copied} copied, ${kept} already present)`);
+  const derived = deriveAll();
+  console.log(`models: ${manifest.files.length} files verified in ${path.relative(root, dest) || dest} (${copied} copied, ${kept} already present); ${derived} derived`);
+}
+
+/**
+ * Derived models (manifest `derived`): made here from copied files by a deterministic transform
+ * (float16.mjs), then checked against the manifest's sha256 like any copied file.
+ */
+function deriveAll() {
+  let n = 0;
+  for (const d of manifest.derived ?? []) {
+    const outJson = path.join(dest, d.dest);
+    const outBin = path.join(dest, d.bin);
+    const ok = existsSync(outJson) && existsSync(outBin) && sha256(outJson) === d.sha256.json && sha256(outBin) === d.sha256.bin;
+    if (!ok) {
+      if (checkOnly) fail(`${d.dest}: missing or changed; run \`npm run models\``);
+      if (d.transform !== 'float16') fail(`${d.dest}: unknown transform ${d.transform}`);
+      const src = JSON.parse(readFileSync(path.join(dest, d.from), 'utf8'));
+      const bins = src.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(path.join(dest, path.dirname(d.from), p))));
+      const r = toFloat16(src, bins, path.basename(d.bin));
+      writeFileSync(outJson, JSON.stringify(r.json));
+      writeFileSync(outBin, r.bin);
+      for (const [file, want] of [[outJson, d.sha256.json], [outBin, d.sha256.bin]]) {
+        const got = sha256(file);
+        if (got !== want) fail(`${path.relative(root, file)}: derived file's sha256 is ${got}, the manifest lists ${want} (did models/scripts/float16.mjs change?)`);
+      }
+    }
+    n += 2;
+  }
+  return n;
 }
 
 try {

@@ -1,0 +1,86 @@
+/**
+ * The browser loads float16 copies of BlazeFace and Iris (models/manifest.json `derived`,
+ * vision/load-url.ts BROWSER_MODEL_FILES). On fixture frames of real people they must answer as
+ * the float32 originals do: the same faces, boxes and iris landmarks within a fraction of a pixel.
+ * (BlazeFace's float32 weights all happen to be exact in float16: its copy answers identically.)
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeClip, FIXTURES } from '../pad/fixtures.ts';
+import { createBlazeFace } from './blazeface.ts';
+import { createFaceMesh } from './facemesh.ts';
+import { releaseImageTensor } from './image.ts';
+import { createIris } from './iris.ts';
+import { MODELS_DIST, nodeModelSource, NODE_WASM_PATHS } from './load-node.ts';
+import { BROWSER_MODEL_FILES } from './load-url.ts';
+import { initTf } from './tf.ts';
+import type { FaceDetector, FaceLandmarker, ImageInput } from './types.ts';
+import type { IrisDetector } from './iris.ts';
+
+const CLIPS = ['video/live/d0.mp4', 'video/live/d12.mp4', 'more/video/live2/dpe_s_news_man.mp4', 'video/live/d19.mp4'];
+let frames: ImageInput[] = [];
+let f32: { det: FaceDetector; iris: IrisDetector };
+let f16: { det: FaceDetector; iris: IrisDetector };
+let mesh: FaceLandmarker;
+
+beforeAll(async () => {
+  await initTf({ wasmPaths: NODE_WASM_PATHS });
+  const model = nodeModelSource();
+  const half = async (name: string) => model(BROWSER_MODEL_FILES[name] ?? name);
+  expect(BROWSER_MODEL_FILES).toEqual({ blazeface: 'blazeface-f16', iris: 'iris-f16' });
+  // the copies really are float16 (every float32 weight quantized), and half the originals' bytes
+  for (const f of Object.values(BROWSER_MODEL_FILES)) {
+    const json = JSON.parse(readFileSync(path.join(MODELS_DIST, 'models', `${f}.json`), 'utf8')) as { weightsManifest: { weights: { dtype: string; quantization?: { dtype: string } }[] }[] };
+    const ws = json.weightsManifest.flatMap((g) => g.weights).filter((w) => w.dtype === 'float32');
+    expect(ws.length).toBeGreaterThan(50);
+    expect(ws.every((w) => w.quantization?.dtype === 'float16')).toBe(true);
+  }
+  f32 = { det: await createBlazeFace({ model, minScore: 0.5 }), iris: await createIris({ model }) };
+  f16 = { det: await createBlazeFace({ model: half, minScore: 0.5 }), iris: await createIris({ model: half }) };
+  mesh = await createFaceMesh({ model });
+  for (const c of CLIPS) frames.push(...(await decodeClip(path.join(FIXTURES, c), { from: 30, max: 1 })));
+}, 120_000);
+
+afterAll(() => {
+  for (const d of [f32?.det, f32?.iris, f16?.det, f16?.iris, mesh]) d?.dispose();
+  frames = [];
+});
+
+describe('float16 browser models', () => {
+  it('BlazeFace finds the same faces, boxes within 1 % of the face width, scores within 0.01', async () => {
+    let worst = 0;
+    for (const img of frames) {
+      const a = await f32.det.detect(img);
+      const b = await f16.det.detect(img);
+      releaseImageTensor();
+      expect(b.length).toBe(a.length);
+      expect(a.length).toBeGreaterThan(0);
+      for (let i = 0; i < a.length; i++) {
+        const d = Math.max(Math.abs(a[i].box.x - b[i].box.x), Math.abs(a[i].box.y - b[i].box.y), Math.abs(a[i].box.w - b[i].box.w), Math.abs(a[i].box.h - b[i].box.h));
+        worst = Math.max(worst, d / a[i].box.w);
+        expect(Math.abs(a[i].score - b[i].score)).toBeLessThan(0.01);
+      }
+    }
+    console.log(`blazeface float16 vs float32: largest box difference ${(100 * worst).toExponential(2)} % of the face width over ${frames.length} frames`);
+    expect(worst).toBeLessThan(0.01);
+  }, 60_000);
+
+  it('Iris gives the same iris centres and diameters within 0.3 px', async () => {
+    let worst = 0;
+    for (const img of frames) {
+      const faces = await f32.det.detect(img);
+      const lm = await mesh.landmarks(img, faces[0]);
+      expect(lm).not.toBeNull();
+      const a = await f32.iris.detect(img, lm!);
+      const b = await f16.iris.detect(img, lm!);
+      releaseImageTensor();
+      for (const eye of ['left', 'right'] as const) {
+        for (let i = 0; i < a[eye].iris.length; i++) worst = Math.max(worst, Math.abs(a[eye].iris[i] - b[eye].iris[i]));
+        worst = Math.max(worst, Math.abs(a[eye].irisDiameter - b[eye].irisDiameter));
+      }
+    }
+    console.log(`iris float16 vs float32: largest landmark / diameter difference ${worst.toFixed(3)} px over ${frames.length} frames`);
+    expect(worst).toBeLessThan(0.3);
+  }, 60_000);
+});
