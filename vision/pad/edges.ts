@@ -57,7 +57,9 @@ export function straightEdges(img: ImageInput, face: Box, minGrad = 10): EdgeSta
  * the similarity that carries far's landmarks onto near's (the face's own growth and shift), and a
  * line counts only where both frames have it. A paper or bezel edge is attached to the face and
  * lands on itself; a door frame or a shelf behind a real person stays with the wall, which grows far
- * less than the face as they come closer, so it lands elsewhere. (For one picture zoomed as a
+ * less than the face as they come closer, so it lands elsewhere — and it is also found with the
+ * near frame left where it is, which takes it out even where a row of parallel lines (siding,
+ * railings) puts some line under every shift. (For one picture zoomed as a
  * whole, both kinds land on themselves: then this equals `straightEdges`.)
  */
 export function faceRelativeEdges(far: ImageInput, farPts: ArrayLike<number>, near: ImageInput, nearPts: ArrayLike<number>, face: Box, minGrad = 10): EdgeStats {
@@ -99,21 +101,28 @@ export function faceRelativeEdges(far: ImageInput, farPts: ArrayLike<number>, ne
       }
     return out;
   };
-  return search({ ...gf, gx: both(gf.gx, gn.gx), gy: both(gf.gy, gn.gy) }, face, minGrad);
+  // the same test with near as it is (the wall's place): a line that is found there too is one the
+  // room holds still — a door frame, siding, a shelf. Each line counts by the support the face's
+  // motion adds over staying put, so a row of parallel lines that puts some line under every shift
+  // does not add up to a frame
+  const gs = gradients(near);
+  return search({ ...gf, gx: both(gf.gx, gn.gx), gy: both(gf.gy, gn.gy) }, face, minGrad, { ...gf, gx: both(gf.gx, gs.gx), gy: both(gf.gy, gs.gy) });
 }
 
-function search({ gx, gy, w, h, k }: Gradients, face: Box, minGrad: number): EdgeStats {
+/** Line support around `face`; with `minus`, each line's support there is subtracted (floored at 0). */
+function search(g: Gradients, face: Box, minGrad: number, minus?: Gradients): EdgeStats {
+  const { w, h, k } = g;
   const fx = face.x * k;
   const fy = face.y * k;
   const fw = face.w * k;
   const fh = face.h * k;
-  const strong = (i: number, vertical: boolean) => {
-    const a = Math.abs(gx[i]);
-    const b = Math.abs(gy[i]);
+  const strong = (G: Gradients, i: number, vertical: boolean) => {
+    const a = Math.abs(G.gx[i]);
+    const b = Math.abs(G.gy[i]);
     return vertical ? a >= minGrad && a > b : b >= minGrad && b > a;
   };
   // vertical line x = x0 + (y - yc)·t over the face's vertical extent (±30%), clipped
-  const vline = (x0: number, t: number) => {
+  const vline1 = (G: Gradients, x0: number, t: number) => {
     const ya = Math.max(1, Math.round(fy - 0.3 * fh));
     const yb = Math.min(h - 2, Math.round(fy + 1.3 * fh));
     const yc = fy + fh / 2;
@@ -123,11 +132,11 @@ function search({ gx, gy, w, h, k }: Gradients, face: Box, minGrad: number): Edg
       const x = Math.round(x0 + (y - yc) * t);
       if (x < 1 || x > w - 2) continue;
       n++;
-      if (strong(y * w + x, true) || strong(y * w + x + (x0 < fx ? 1 : -1), true)) on++;
+      if (strong(G, y * w + x, true) || strong(G, y * w + x + (x0 < fx ? 1 : -1), true)) on++;
     }
     return n >= 0.5 * (yb - ya + 1) ? on / (yb - ya + 1) : 0;
   };
-  const hline = (y0: number, t: number) => {
+  const hline1 = (G: Gradients, y0: number, t: number) => {
     const xa = Math.max(1, Math.round(fx - 0.3 * fw));
     const xb = Math.min(w - 2, Math.round(fx + 1.3 * fw));
     const xc = fx + fw / 2;
@@ -137,10 +146,12 @@ function search({ gx, gy, w, h, k }: Gradients, face: Box, minGrad: number): Edg
       const y = Math.round(y0 + (x - xc) * t);
       if (y < 1 || y > h - 2) continue;
       n++;
-      if (strong(y * w + x, false) || strong((y + (y0 < fy ? 1 : -1)) * w + x, false)) on++;
+      if (strong(G, y * w + x, false) || strong(G, (y + (y0 < fy ? 1 : -1)) * w + x, false)) on++;
     }
     return n >= 0.5 * (xb - xa + 1) ? on / (xb - xa + 1) : 0;
   };
+  const vline = (x0: number, t: number) => Math.max(0, vline1(g, x0, t) - (minus ? vline1(minus, x0, t) : 0));
+  const hline = (y0: number, t: number) => Math.max(0, hline1(g, y0, t) - (minus ? hline1(minus, y0, t) : 0));
   const margin = 0.05;
   let left = 0;
   let right = 0;
