@@ -59,8 +59,9 @@ export function straightEdges(img: ImageInput, face: Box, minGrad = 10): EdgeSta
  * lands on itself; a door frame or a shelf behind a real person stays with the wall, which grows far
  * less than the face as they come closer, so it lands elsewhere — and it is also found with the
  * near frame left where it is, which takes it out even where a row of parallel lines (siding,
- * railings) puts some line under every shift. (For one picture zoomed as a
- * whole, both kinds land on themselves: then this equals `straightEdges`.)
+ * railings) puts some line under every shift. (For one picture zoomed as a whole, every line
+ * lands on itself and moves away from where it was: this is close to `straightEdges`, less the
+ * lines so near the zoom's centre that they barely move.)
  */
 export function faceRelativeEdges(far: ImageInput, farPts: ArrayLike<number>, near: ImageInput, nearPts: ArrayLike<number>, face: Box, minGrad = 10): EdgeStats {
   const n = Math.min(farPts.length, nearPts.length) / 3;
