@@ -126,7 +126,17 @@ export class MatcherService {
     const seen = new Set<string>();
     const d = this.modelId.dims;
     // one node alone caches everyone: size the default gallery once (most persons have one template)
-    if (!this.cluster && !only) this.cache.expect(await this.storeCall(() => this.store.count()).catch(() => 0));
+    if (!this.cluster && !only) this.cache.expect(await this.storeCall(() => this.store.estimateCount?.() ?? this.store.count()).catch(() => 0));
+    // a compact index from a store that keeps int8 rows: copied as they are (a cluster node keeps
+    // the page path: it filters by owner and skips persons its NOTIFY listener already cached)
+    if (this.store.scanCompact && this.config.compactIndex && !this.cluster && !only) {
+      const seen = this.cache.persons ? new Set<string>() : null;
+      const n = await this.storeCall(() => this.store.scanCompact!(this.modelId, (b) => this.cache.appendCompact(b, seen)));
+      const ms = performance.now() - t0;
+      this.loadStats = { templates: n, ms, rate: ms > 0 ? (n / ms) * 1000 : 0 };
+      this.ready = true;
+      return;
+    }
     const wanted = (id: string) => (!this.cluster || (this.cluster.owns(id) && (seen.has(id) || !this.cache.hasPerson(id)))) && (!only || only(id));
     const n = await this.storeCall(() => this.store.scanTemplates((rows) => {
       const ids: string[] = [], galleries: string[][] = [];

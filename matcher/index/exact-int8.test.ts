@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExactInt8Index, THREAD_MIN_ROWS } from './exact-int8.ts';
 import { scanPool } from './scan-pool.ts';
+import { int8Scale, quantiseInto } from './quantise.ts';
 
 let s = 7;
 const rnd = () => { s ^= s << 13; s >>>= 0; s ^= s >> 17; s ^= s << 5; s >>>= 0; return s / 4294967296 - 0.5; };
@@ -43,6 +44,25 @@ describe.each([true, false])('ExactInt8Index (simd %s)', (simd) => {
     expect(ix.search(c, 5)).toEqual([{ id: 'c', similarity: expect.closeTo(1, 5) }]);
     ix.add('a', a);
     expect(ix.search(a, 1)[0].id).toBe('a');
+  });
+
+  it('loads int8 rows (quantise.ts) as addMany loads their float vectors', () => {
+    const vs = Array.from({ length: 40 }, () => unit(16));
+    const ids = vs.map((_, i) => `p${i % 30}`); // ten persons with a second row
+    const byFloat = new ExactInt8Index(16, 1, { simd, float: false });
+    byFloat.addMany(ids, Float32Array.from(vs.flatMap((v) => [...v])));
+    const byRow = new ExactInt8Index(16, 1, { simd, float: false });
+    const idBytes = Buffer.from(ids.join(''));
+    let at = 0;
+    const idEnd = Int32Array.from(ids, (id) => (at += id.length));
+    const rows = new Int8Array(40 * 16);
+    vs.forEach((v, i) => quantiseInto(v, int8Scale(16), rows, i * 16));
+    byRow.addQuantised(idBytes, idEnd, rows, 0, 30, true);
+    byRow.addQuantised(idBytes, idEnd, rows, 30, 40);
+    expect(byRow.size).toBe(40);
+    expect(byRow.persons).toBe(30);
+    for (const v of vs.slice(25)) expect(byRow.search(v, 5)).toEqual(byFloat.search(v, 5));
+    expect(() => new ExactInt8Index(16, 1, { simd }).addQuantised(idBytes, idEnd, rows, 0, 1)).toThrow(/compact/);
   });
 
   it('is empty-safe', () => {

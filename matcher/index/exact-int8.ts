@@ -8,6 +8,7 @@
 import { instantiateDot, SHARED_MAX_PAGES, type DotKernel } from './int8-dot-wasm.ts';
 import { IdTable } from './id-table.ts';
 import { scanPool, type ScanPool } from './scan-pool.ts';
+import { int8Scale, quantiseInto } from './quantise.ts';
 
 export interface Hit { id: string; similarity: number }
 
@@ -19,7 +20,7 @@ export const THREAD_MIN_ROWS = 16_384;
 
 export class ExactInt8Index {
   readonly dims: number;
-  /** int8 units per 1.0: components of an L2-normalised vector rarely exceed 4/√dims */
+  /** int8 units per 1.0 (quantise.ts) */
   readonly scale: number;
   private f32: Float32Array;
   private i8: Int8Array;
@@ -46,7 +47,7 @@ export class ExactInt8Index {
    */
   constructor(dims: number, capacity = 1024, o: { simd?: boolean; threads?: boolean; float?: boolean } = {}) {
     this.dims = dims;
-    this.scale = (127 * Math.sqrt(dims)) / 4;
+    this.scale = int8Scale(dims);
     this.cap = Math.max(1, capacity);
     this.threaded = o.threads ?? true;
     this.float = o.float ?? true;
@@ -107,6 +108,11 @@ export class ExactInt8Index {
 
   has(id: string): boolean { return this.ids.find(id) >= 0; }
 
+  /** Ids of the persons with rows here. */
+  *personIds(): IterableIterator<string> {
+    for (const p of this.ids.persons()) yield this.ids.idOf(p);
+  }
+
   private rowsOfPerson(p: number): number[] { return this.multi.get(p) ?? [this.ids.value(p)]; }
 
   private grow(min: number): void {
@@ -134,11 +140,7 @@ export class ExactInt8Index {
   }
 
   quantise<T extends Int8Array | Int16Array | Int32Array>(v: Float32Array, out: T, off = 0): T {
-    for (let i = 0; i < v.length; i++) {
-      const x = Math.round(v[i] * this.scale);
-      out[off + i] = x > 127 ? 127 : x < -127 ? -127 : x;
-    }
-    return out;
+    return quantiseInto(v, this.scale, out, off);
   }
 
   /** Appends normalised vectors (row-major, n×dims) for one person each (ids[i] owns row i). */
@@ -157,6 +159,26 @@ export class ExactInt8Index {
   }
 
   add(id: string, v: Float32Array): void { this.addMany([id], v); }
+
+  /**
+   * Appends rows already in int8 form (quantise.ts): row r of `from..to` is `rows[r·dims ..]`, its
+   * person's id the UTF-8 `ids[idEnd[r - 1] ?? 0 .. idEnd[r])`. The compact cache load, with no
+   * float and no string per row; `absent`: none of these ids is in the index yet, nor twice among
+   * them. A float index keeps float32 rows too: it is loaded through addMany.
+   */
+  addQuantised(ids: Uint8Array, idEnd: Int32Array, rows: Int8Array, from: number, to: number, absent = false): void {
+    if (this.float) throw new Error('addQuantised needs a compact index');
+    const d = this.dims;
+    this.grow(this.n + (to - from));
+    this.i8.set(rows.subarray(from * d, to * d), this.n * d);
+    for (let r = from; r < to; r++) {
+      const row = this.n++;
+      const before = this.ids.size;
+      const person = this.ids.internBytes(ids, r ? idEnd[r - 1] : 0, idEnd[r], row, absent);
+      this.owner[row] = person;
+      if (this.ids.size === before) this.multi.set(person, [...this.rowsOfPerson(person), row]);
+    }
+  }
 
   /** Removes every row of a person (swap with the last row, so the matrix stays contiguous). */
   remove(id: string): boolean {

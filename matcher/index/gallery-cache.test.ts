@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GalleryCache } from './gallery-cache.ts';
+import { int8Scale, quantiseInto } from './quantise.ts';
 
 const v = (...xs: number[]) => { const a = Float32Array.from(xs); const n = Math.hypot(...a); return a.map((x) => x / n); };
 
@@ -37,6 +38,36 @@ describe('GalleryCache', () => {
     expect(c.has('x')).toBe(false);
     expect(c.hasPerson('a')).toBe(true);
     expect(c.has('a')).toBe(false);
+  });
+
+  it('a compact load (int8 batches) and upsert agree; persons in the default gallery alone are counted once', () => {
+    const e = (k: number) => v(...Array.from({ length: 16 }, (_, i) => (i === k ? 1 : 0.01)));
+    const batch = (rows: [string, number, string[] | null][], first: boolean) => {
+      const ids = Buffer.from(rows.map((r) => r[0]).join(''));
+      let at = 0;
+      const q = new Int8Array(rows.length * 16);
+      rows.forEach((r, i) => quantiseInto(e(r[1]), int8Scale(16), q, i * 16));
+      const galleries = new Map<number, string[]>();
+      rows.forEach((r, i) => r[2] && galleries.set(i, r[2]));
+      return { n: rows.length, ids, idEnd: Int32Array.from(rows, (r) => (at += Buffer.byteLength(r[0]))), rows: q, galleries, first };
+    };
+    const c = new GalleryCache(16, { float: false });
+    c.appendCompact(batch([['a', 0, null], ['w', 1, ['watch', 'default']], ['b', 2, null], ['só', 3, null]], true), null);
+    c.appendCompact(batch([['w', 4, ['watch', 'default']], ['x', 5, ['watch']]], false), null);
+    expect(c.persons).toBe(5);
+    expect(c.sizes()).toEqual({ default: 5, watch: 3 });
+    expect(new Set(c.ids())).toEqual(new Set(['a', 'w', 'b', 'só', 'x']));
+    expect(c.search('watch', e(4), 5).map((h) => h.id)).toEqual(['w', 'x']);
+    // a reload over the filled cache: w's first row replaces what was cached
+    c.appendCompact(batch([['w', 6, null]], true), new Set());
+    expect(c.sizes()).toEqual({ default: 4, watch: 1 });
+    expect(c.persons).toBe(5);
+    c.upsert('a', ['watch'], [e(7)]);
+    c.remove('b');
+    expect(c.persons).toBe(4);
+    expect(c.sizes()).toEqual({ default: 2, watch: 2 });
+    expect(c.hasPerson('b')).toBe(false);
+    expect(c.hasPerson('só')).toBe(true);
   });
 
   it('admits new named galleries up to the limit, counting enrolments in flight', () => {

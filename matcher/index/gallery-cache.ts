@@ -1,7 +1,10 @@
 import { ExactInt8Index, type Hit } from './exact-int8.ts';
 import { IdTable } from './id-table.ts';
+import type { CompactBatch } from '../store/store.ts';
 
 export const DEFAULT_GALLERY = 'default';
+const DEFAULT_ONLY = [DEFAULT_GALLERY];
+const isDefaultOnly = (gs: string[]) => gs.length === 1 && gs[0] === DEFAULT_GALLERY;
 /** Rows a new gallery's matrix starts with (it doubles as it fills): many small galleries stay small. */
 const INITIAL_ROWS = 16;
 
@@ -14,8 +17,14 @@ export class GalleryCache {
   /** named galleries (the default one excluded) that may exist at once */
   readonly maxGalleries: number;
   private galleries = new Map<string, ExactInt8Index>();
-  /** person id → its gallery set (an index into `sets`), off the JS heap */
-  private membership = new IdTable();
+  /**
+   * person id → its gallery set (an index into `sets`), off the JS heap, for the persons outside
+   * the default gallery alone; a person in the default gallery alone is known by that gallery's
+   * index only (most persons: their id is stored once)
+   */
+  private others = new IdTable();
+  /** persons in the default gallery alone */
+  private defaultOnly = 0;
   /** distinct gallery sets: persons share them (most are in just `default`) */
   private sets: string[][] = [];
   private setIndex = new Map<string, number>();
@@ -33,7 +42,7 @@ export class GalleryCache {
     this.float = o.float ?? true;
   }
 
-  get persons(): number { return this.membership.size; }
+  get persons(): number { return this.others.size + this.defaultOnly; }
 
   names(): string[] { return [...this.galleries.keys()]; }
 
@@ -43,7 +52,20 @@ export class GalleryCache {
 
   has(gallery: string): boolean { return this.galleries.has(gallery); }
 
-  hasPerson(id: string): boolean { return this.membership.find(id) >= 0; }
+  hasPerson(id: string): boolean { return this.gallerySetOf(id) !== null; }
+
+  /** The galleries a cached person is in; null when not cached. */
+  private gallerySetOf(id: string): string[] | null {
+    const p = this.others.find(id);
+    if (p >= 0) return this.sets[this.others.value(p)];
+    return this.galleries.get(DEFAULT_GALLERY)?.has(id) ? DEFAULT_ONLY : null;
+  }
+
+  /** Records a person just added to the indexes of `gs`. */
+  private enter(id: string, gs: string[]): void {
+    if (isDefaultOnly(gs)) this.defaultOnly++;
+    else this.others.intern(id, this.setOf(gs));
+  }
 
   private setOf(gs: string[]): number {
     const key = gs.join('\u0000');
@@ -96,12 +118,58 @@ export class GalleryCache {
       if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(this.dims, Math.max(INITIAL_ROWS, vectors.length), { float: this.float })));
       ix.addMany(vectors.map(() => id), flat);
     }
-    this.membership.intern(id, this.setOf(gs));
+    this.enter(id, gs);
   }
 
   /** Hint before a cache load: the default gallery will hold about `rows` rows. */
   expect(rows: number): void {
     this.expectedDefault = Math.max(0, Math.floor(rows));
+  }
+
+  private indexFor(g: string, rows: number): ExactInt8Index {
+    let ix = this.galleries.get(g);
+    if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(this.dims, Math.max(INITIAL_ROWS, rows, g === DEFAULT_GALLERY ? this.expectedDefault : 0), { float: this.float })));
+    return ix;
+  }
+
+  /**
+   * Compact cache load, one batch of int8 rows (store.scanCompact) at a time. `seen` (ids this
+   * load added) lets a person's first row replace what the cache held for it; null when the cache
+   * was empty as the load began (nothing to replace).
+   */
+  appendCompact(b: CompactBatch, seen: Set<string> | null): void {
+    const dec = new TextDecoder();
+    const idOf = (r: number) => dec.decode(b.ids.subarray(r ? b.idEnd[r - 1] : 0, b.idEnd[r]));
+    if (!seen && b.first) {
+      // a first load's first templates: every id is new, so nothing is looked up; the runs of
+      // rows in the default gallery alone (the usual batch is one run) are one copy each
+      for (let r = 0; r < b.n; ) {
+        let to = r;
+        while (to < b.n && !b.galleries.has(to)) to++;
+        if (to > r) {
+          this.indexFor(DEFAULT_GALLERY, b.n).addQuantised(b.ids, b.idEnd, b.rows, r, to, true);
+          this.defaultOnly += to - r;
+        }
+        if (to === b.n) break;
+        const gs = b.galleries.get(to)!;
+        for (const g of gs) this.indexFor(g, g === DEFAULT_GALLERY ? b.n : 1).addQuantised(b.ids, b.idEnd, b.rows, to, to + 1, true);
+        this.enter(idOf(to), gs);
+        r = to + 1;
+      }
+      return;
+    }
+    // the rare rows (a person's later template, a reload over a filled cache) go by id string
+    for (let r = 0; r < b.n; r++) {
+      const gs = b.galleries.get(r) ?? DEFAULT_ONLY;
+      const id = idOf(r);
+      const known = this.hasPerson(id);
+      if (seen ? !seen.has(id) : !known) {
+        seen?.add(id);
+        if (known) this.remove(id);
+        this.enter(id, gs);
+      }
+      for (const g of gs) this.indexFor(g, g === DEFAULT_GALLERY ? b.n : 1).addQuantised(b.ids, b.idEnd, b.rows, r, r + 1);
+    }
   }
 
   /**
@@ -112,16 +180,14 @@ export class GalleryCache {
     const d = this.dims;
     const per = new Map<string, number[]>();
     // the usual page: every row in the same gallery set (the store hands out one shared array)
-    const one = galleries.every((g) => g === galleries[0]) ? (galleries[0]?.length ? galleries[0] : [DEFAULT_GALLERY]) : null;
-    const oneSet = one ? this.setOf(one) : -1;
+    const one = galleries.every((g) => g === galleries[0]) ? (galleries[0]?.length ? galleries[0] : DEFAULT_ONLY) : null;
     for (let r = 0; r < ids.length; r++) {
       const id = ids[r];
-      const gs = one ?? (galleries[r].length ? galleries[r] : [DEFAULT_GALLERY]);
+      const gs = one ?? (galleries[r].length ? galleries[r] : DEFAULT_ONLY);
       if (!seen.has(id)) {
         seen.add(id);
-        const held = this.membership.find(id);
-        if (held >= 0) this.remove(id);
-        this.membership.intern(id, one ? oneSet : this.setOf(gs));
+        if (this.hasPerson(id)) this.remove(id);
+        this.enter(id, gs);
       }
       if (one) continue;
       for (const g of gs) {
@@ -132,9 +198,7 @@ export class GalleryCache {
     }
     if (one) for (const g of one) per.set(g, []);
     for (const [g, rows] of per) {
-      let ix = this.galleries.get(g);
-      const want = Math.max(INITIAL_ROWS, one ? ids.length : rows.length, g === DEFAULT_GALLERY ? this.expectedDefault : 0);
-      if (!ix) this.galleries.set(g, (ix = new ExactInt8Index(d, want, { float: this.float })));
+      const ix = this.indexFor(g, one ? ids.length : rows.length);
       if (one || rows.length === ids.length) { ix.addMany(ids, flat); continue; }
       const sub = new Float32Array(rows.length * d);
       rows.forEach((r, i) => sub.set(flat.subarray(r * d, (r + 1) * d), i * d));
@@ -145,21 +209,25 @@ export class GalleryCache {
   /** Ids of every cached person. */
   ids(): string[] {
     const out: string[] = [];
-    for (const p of this.membership.persons()) out.push(this.membership.idOf(p));
+    for (const p of this.others.persons()) out.push(this.others.idOf(p));
+    const def = this.galleries.get(DEFAULT_GALLERY);
+    if (def) for (const id of def.personIds()) if (this.others.find(id) < 0) out.push(id);
     return out;
   }
 
   /** Drops a person from its galleries; a gallery left empty is freed (matrix and name). */
   remove(id: string): void {
-    const p = this.membership.find(id);
-    if (p < 0) return;
-    for (const g of this.sets[this.membership.value(p)]) {
+    const gs = this.gallerySetOf(id);
+    if (!gs) return;
+    for (const g of gs) {
       const ix = this.galleries.get(g);
       if (!ix) continue;
       ix.remove(id);
       if (ix.size === 0) this.galleries.delete(g);
     }
-    this.membership.remove(p);
+    const p = this.others.find(id);
+    if (p >= 0) this.others.remove(p);
+    else this.defaultOnly--;
   }
 
   search(gallery: string, q: Float32Array, k: number): Hit[] {

@@ -19,6 +19,20 @@ describe('IdTable', () => {
     expect(() => t.intern('x'.repeat(256), 0)).toThrow(RangeError);
   });
 
+  it('interns ids given as byte ranges, as the string form does; `absent` skips the lookup', () => {
+    const t = new IdTable();
+    const bytes = Buffer.from('xxanajoão-çyy');
+    const ana = t.internBytes(bytes, 2, 5, 4);
+    expect(t.idOf(ana)).toBe('ana');
+    expect(t.internBytes(bytes, 2, 5, 9)).toBe(ana);
+    expect(t.size).toBe(1);
+    expect(t.intern('ana', 0)).toEqual({ person: ana, added: false });
+    const j = t.internBytes(bytes, 5, 13, 1, true);
+    expect(t.find('joão-ç')).toBe(j);
+    expect(t.size).toBe(2);
+    expect(() => t.internBytes(new Uint8Array(300), 0, 256, 0)).toThrow(RangeError);
+  });
+
   it('agrees with a Map over 200k random adds and removes (growth, tombstones, compaction)', () => {
     const t = new IdTable();
     const ref = new Map<string, number>();

@@ -57,24 +57,35 @@ export class IdTable {
   /** The person number of `id`, or -1. */
   find(id: string): number {
     const key = keyOf(id);
-    return this.findBytes(key, hashOf(key));
+    return this.findRange(key, 0, key.length, hashOf(key, 0, key.length));
   }
 
   /** The person number of `id`, adding it (with value `v`) when absent; `added` says which. */
   intern(id: string, v: number): { person: number; added: boolean } {
     const key = keyOf(id);
-    if (key.length > 255) throw new RangeError('id longer than 255 UTF-8 bytes');
-    const h = hashOf(key);
-    const found = this.findBytes(key, h);
-    if (found >= 0) return { person: found, added: false };
+    const before = this.live;
+    const person = this.internBytes(key, 0, key.length, v);
+    return { person, added: this.live > before };
+  }
+
+  /**
+   * `intern` of the id whose UTF-8 bytes are `b[start..end)` (a cache load hands ids this way, with
+   * no string per row); returns the person number (`size` grew when it was added). `absent`: the
+   * caller knows the id is not in the table (a first load of unique ids), so it is not looked up.
+   */
+  internBytes(b: Uint8Array, start: number, end: number, v: number, absent = false): number {
+    if (end - start > 255) throw new RangeError('id longer than 255 UTF-8 bytes');
+    const h = hashOf(b, start, end);
+    const found = absent ? -1 : this.findRange(b, start, end, h);
+    if (found >= 0) return found;
     const p = this.free.pop() ?? this.top++;
     if (p >= this.off.length) this.growPersons();
-    this.off[p] = this.put(key);
+    this.off[p] = this.put(b, start, end);
     this.val[p] = v;
     this.live++;
     if ((this.filled + 1) * 4 > this.slots.length * 3) this.rehash(this.slots.length * (this.live * 2 > this.slots.length ? 2 : 1));
     this.insertSlot(p, h);
-    return { person: p, added: true };
+    return p;
   }
 
   /** Removes a person; its number may be reused by a later intern. */
@@ -83,7 +94,7 @@ export class IdTable {
     if (o === EMPTY) return;
     const key = this.arena.subarray(o + 1, o + 1 + this.arena[o]);
     const mask = this.slots.length - 1;
-    for (let i = hashOf(key) & mask; ; i = (i + 1) & mask) {
+    for (let i = hashOf(key, 0, key.length) & mask; ; i = (i + 1) & mask) {
       const s = this.slots[i];
       if (s === EMPTY) break;
       if (s === person) {
@@ -116,24 +127,25 @@ export class IdTable {
     this.val[person] = v;
   }
 
-  private findBytes(key: Uint8Array, h: number): number {
+  private findRange(b: Uint8Array, start: number, end: number, h: number): number {
     const mask = this.slots.length - 1;
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = this.slots[i];
       if (s === EMPTY) return -1;
-      if (s >= 0 && this.equals(s, key)) return s;
+      if (s >= 0 && this.equals(s, b, start, end)) return s;
     }
   }
 
-  private equals(person: number, key: Uint8Array): boolean {
+  private equals(person: number, b: Uint8Array, start: number, end: number): boolean {
     const o = this.off[person];
-    if (this.arena[o] !== key.length) return false;
-    for (let i = 0; i < key.length; i++) if (this.arena[o + 1 + i] !== key[i]) return false;
+    if (this.arena[o] !== end - start) return false;
+    for (let i = start, j = o + 1; i < end; i++, j++) if (this.arena[j] !== b[i]) return false;
     return true;
   }
 
-  private put(key: Uint8Array): number {
-    const need = this.used + 1 + key.length;
+  private put(b: Uint8Array, start: number, end: number): number {
+    const len = end - start;
+    const need = this.used + 1 + len;
     if (need > this.arena.length) {
       // grow by a quarter (amortised O(1) still): a doubling would leave up to half of it unused
       let cap = this.arena.length;
@@ -143,8 +155,8 @@ export class IdTable {
       this.arena = a;
     }
     const o = this.used;
-    this.arena[o] = key.length;
-    this.arena.set(key, o + 1);
+    this.arena[o] = len;
+    for (let i = start, j = o + 1; i < end; i++, j++) this.arena[j] = b[i];
     this.used = need;
     return o;
   }
@@ -163,7 +175,7 @@ export class IdTable {
     for (let p = 0; p < this.top; p++) {
       const o = this.off[p];
       if (o === EMPTY) continue;
-      this.insertSlot(p, hashOf(this.arena.subarray(o + 1, o + 1 + this.arena[o])));
+      this.insertSlot(p, hashOf(this.arena, o + 1, o + 1 + this.arena[o]));
     }
   }
 
@@ -196,9 +208,9 @@ export class IdTable {
 }
 
 /** FNV-1a over the bytes, spread a little for linear probing. */
-function hashOf(b: Uint8Array): number {
+function hashOf(b: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
   h ^= h >>> 16;
   return Math.imul(h, 0x7feb352d) >>> 0;
 }

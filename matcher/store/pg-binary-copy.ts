@@ -6,47 +6,77 @@
  */
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const EMPTY = Buffer.alloc(0);
+/** fields per tuple this parser accepts (the store's COPYs select far fewer) */
+const MAX_FIELDS = 64;
+
+/**
+ * One complete tuple as positions in `b`: field i is `b[start[i] .. start[i] + len[i])`, or NULL
+ * when `len[i]` is −1. The arrays are reused for the next tuple.
+ */
+export type RawTuple = (b: Buffer, n: number, start: Int32Array, len: Int32Array) => void;
 
 export class BinaryCopyParser {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   private headerDone = false;
+  private readonly start = new Int32Array(MAX_FIELDS);
+  private readonly len = new Int32Array(MAX_FIELDS);
   /** true once the trailer (field count −1) was read */
   done = false;
 
   /** Feeds one chunk; calls `onTuple` with each complete tuple's fields (views into the chunk: copy what you keep). */
   push(chunk: Buffer, onTuple: (fields: (Buffer | null)[]) => void): void {
-    let b = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-    let at = 0;
+    this.pushRaw(chunk, (b, n, start, len) => {
+      const fields: (Buffer | null)[] = [];
+      for (let i = 0; i < n; i++) fields.push(len[i] < 0 ? null : b.subarray(start[i], start[i] + len[i]));
+      onTuple(fields);
+    });
+  }
+
+  /** push without an object per tuple or field: the cache load's form. */
+  pushRaw(chunk: Buffer, onTuple: RawTuple): void {
+    this.pushRange(chunk, 0, chunk.length, onTuple);
+  }
+
+  /** pushRaw of `src[from..to)` (a CopyData message's payload read in place, pg-copy-out.ts). */
+  pushRange(src: Buffer, from: number, to: number, onTuple: RawTuple): void {
+    let b = src, at = from, size = to;
+    if (this.buf.length) {
+      b = Buffer.concat([this.buf, src.subarray(from, to)]);
+      at = 0;
+      size = b.length;
+    }
     if (!this.headerDone) {
-      if (b.length < 19) { this.buf = b; return; }
-      if (!b.subarray(0, 11).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
-      const ext = b.readUInt32BE(15);
-      if (b.length < 19 + ext) { this.buf = b; return; }
-      at = 19 + ext;
+      if (size - at < 19) { this.buf = Buffer.from(b.subarray(at, size)); return; }
+      if (!b.subarray(at, at + 11).equals(SIGNATURE)) throw new Error('not a binary COPY stream');
+      const ext = b.readUInt32BE(at + 15);
+      if (size - at < 19 + ext) { this.buf = Buffer.from(b.subarray(at, size)); return; }
+      at += 19 + ext;
       this.headerDone = true;
     }
+    const { start, len } = this;
     for (;;) {
-      if (this.done || b.length - at < 2) break;
-      const n = b.readInt16BE(at);
+      if (this.done || size - at < 2) break;
+      const n = (b[at] << 24) >> 16 | b[at + 1];
       if (n === -1) { this.done = true; at += 2; break; }
+      if (n < 0 || n > MAX_FIELDS) throw new Error(`binary COPY tuple with ${n} fields`);
       // walk the fields first: only a complete tuple is handed out
       let p = at + 2;
-      const fields: (Buffer | null)[] = [];
       let complete = true;
       for (let i = 0; i < n; i++) {
-        if (b.length - p < 4) { complete = false; break; }
-        const len = b.readInt32BE(p);
+        if (size - p < 4) { complete = false; break; }
+        const l = (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
         p += 4;
-        if (len === -1) { fields.push(null); continue; }
-        if (b.length - p < len) { complete = false; break; }
-        fields.push(b.subarray(p, p + len));
-        p += len;
+        start[i] = p;
+        len[i] = l;
+        if (l === -1) continue;
+        if (size - p < l) { complete = false; break; }
+        p += l;
       }
       if (!complete) break;
-      onTuple(fields);
+      onTuple(b, n, start, len);
       at = p;
     }
-    this.buf = at < b.length ? Buffer.from(b.subarray(at)) : Buffer.alloc(0);
-    b = Buffer.alloc(0);
+    this.buf = at < size ? Buffer.from(b.subarray(at, size)) : EMPTY;
   }
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ModelId } from '../template.ts';
 
 /** A template as stored: the model header, the bytes, a checksum and where it came from. */
 export interface StoredTemplate {
@@ -50,6 +51,23 @@ export function eventOf(r: { at: number | string; kind: PersonEvent['kind']; sco
 
 export interface TemplateRow { id: string; galleries: string[]; template: StoredTemplate }
 
+/**
+ * A batch of a compact cache load (MatcherStore.scanCompact): `n` rows of one model, each its
+ * person's id and the template's int8 row (index/quantise.ts). Valid during the callback only.
+ */
+export interface CompactBatch {
+  n: number;
+  /** the ids' UTF-8 bytes back to back: row r's id is `ids[idEnd[r - 1] ?? 0 .. idEnd[r])` */
+  ids: Uint8Array;
+  idEnd: Int32Array;
+  /** n × dims int8 rows */
+  rows: Int8Array;
+  /** row → its person's galleries, for persons outside the default gallery alone (the rare case) */
+  galleries: Map<number, string[]>;
+  /** each row is its person's first template (idx 0): no id appears twice in the batch, nor in an earlier `first` batch */
+  first: boolean;
+}
+
 /** One interface, two implementations (sqlite.ts embedded default, postgres.ts); same test suite. */
 export interface MatcherStore {
   readonly kind: 'sqlite' | 'postgres';
@@ -60,12 +78,20 @@ export interface MatcherStore {
   /** true when something was deleted */
   delete(id: string): Promise<boolean>;
   count(): Promise<number>;
+  /** About how many persons there are (sizes a cache load; may be stale); absent: count() */
+  estimateCount?(): Promise<number>;
   /**
    * Streams every template in pages (cache load); returns the number of rows. A page and its
    * templates' `data` are valid during `onPage` only (they may be views of a network buffer):
    * copy what you keep.
    */
   scanTemplates(onPage: (rows: TemplateRow[]) => void, pageSize?: number): Promise<number>;
+  /**
+   * The compact cache load, where the store keeps each template's int8 row: every template of
+   * model `m` in batches (valid during `onBatch` only); returns the number of rows. Absent: the
+   * loader quantises what scanTemplates hands out.
+   */
+  scanCompact?(m: ModelId, onBatch: (b: CompactBatch) => void): Promise<number>;
   /** Every person's id and last change (ms), in pages: the cluster's id set and its rescan. */
   scanPersons(onPage: (rows: { id: string; updatedAt: number }[]) => void, pageSize?: number): Promise<number>;
   /** Appends to a stored person's history (nothing when the person is absent); erased with the person. */
