@@ -6,6 +6,9 @@ import { eventOf, sha256hex, type Duplicate, type MatcherStore, type PersonEvent
 import type { ModelId } from '../template.ts';
 
 const SCHEMA = `
+-- nodes that start together create the schema one at a time (IF NOT EXISTS alone races on the
+-- catalogue); the lock ends with this statement list's implicit transaction
+SELECT pg_advisory_xact_lock(7414117);
 CREATE TABLE IF NOT EXISTS persons (
   id TEXT PRIMARY KEY, galleries JSONB NOT NULL, metadata JSONB NOT NULL, quality JSONB NOT NULL,
   duplicates JSONB NOT NULL, image_count INTEGER NOT NULL, updated_at BIGINT NOT NULL);
@@ -24,7 +27,12 @@ CREATE INDEX IF NOT EXISTS person_events_person ON person_events (person_id, seq
 -- each template's int8 row (index/quantise.ts), written with it: a compact cache load copies it as is
 ALTER TABLE templates ADD COLUMN IF NOT EXISTS q8 BYTEA;
 CREATE INDEX IF NOT EXISTS persons_named_galleries ON persons (id) WHERE galleries <> '["default"]'::jsonb;
+-- rows written before q8 existed (or by an older writer): a compact load finds them here, not by a second pass
+CREATE INDEX IF NOT EXISTS templates_without_q8 ON templates (person_id) WHERE q8 IS NULL;
 `;
+
+/** a cache load reads every table in one snapshot */
+const SNAPSHOT = 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
 interface TplRow { person_id: string; idx: number; model: string; version: string; dims: number; dtype: 'f32' | 'i8'; data: Buffer; source: 'image' | 'submitted'; image_index: number | null; sha256: string; galleries?: string[] }
 
@@ -101,10 +109,10 @@ export async function openPostgresStore(url: string, o: { max?: number } = {}): 
   // a dropped idle connection must not crash the process: errors surface on the next query
   pool.on('error', () => undefined);
   await pool.query(SCHEMA);
-  async function tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  async function tx<T>(fn: (c: pg.PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
     const c = await pool.connect();
     try {
-      await c.query('BEGIN');
+      await c.query(begin);
       const r = await fn(c);
       await c.query('COMMIT');
       return r;
@@ -115,6 +123,17 @@ export async function openPostgresStore(url: string, o: { max?: number } = {}): 
       c.release();
     }
   }
+  const copyBinary = (c: pg.PoolClient, sql: string, onTuple: RawTuple) => copyOut(c, `COPY (${sql}) TO STDOUT (FORMAT binary)`, onTuple);
+  /** the galleries of the persons outside the default gallery alone (most persons travel no galleries) */
+  async function namedGalleries(c: pg.PoolClient): Promise<Map<string, string[]>> {
+    const galleriesOf = new Map<string, string[]>();
+    await copyBinary(c, `SELECT id, galleries::text FROM persons WHERE ${NAMED_GALLERIES}`, (buf, _n, st, len) => {
+      const gs = JSON.parse(buf.toString('utf8', st[1], st[1] + len[1])) as string[];
+      if (gs.length) galleriesOf.set(buf.toString('utf8', st[0], st[0] + len[0]), gs);
+    });
+    return galleriesOf;
+  }
+  const count = async () => Number((await pool.query('SELECT COUNT(*)::int AS n FROM persons')).rows[0].n);
   return {
     kind: 'postgres',
     async put(p: PersonRecord, images: Uint8Array[]) {
@@ -162,25 +181,17 @@ export async function openPostgresStore(url: string, o: { max?: number } = {}): 
       return r.rows.map((x) => ({ data: u8(x.data), sha256: x.sha256 }));
     },
     async delete(id) { return ((await pool.query('DELETE FROM persons WHERE id = $1', [id])).rowCount ?? 0) > 0; },
-    async count() { return Number((await pool.query('SELECT COUNT(*)::int AS n FROM persons')).rows[0].n); },
+    count,
     async estimateCount() {
       // the planner's row count (kept by ANALYZE and autovacuum) costs nothing; a table never
       // analysed (−1) is counted
       const r = await pool.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'persons'::regclass`);
       const n = Number(r.rows[0]?.n ?? -1);
-      return n >= 0 ? Math.round(n) : Number((await pool.query('SELECT COUNT(*)::int AS n FROM persons')).rows[0].n);
+      return n >= 0 ? Math.round(n) : count();
     },
     async scanTemplates(onPage: (rows: TemplateRow[]) => void, pageSize = 5000) {
       // two binary COPYs in one repeatable-read snapshot (persons' galleries, then every template):
       // the server streams each table whole, with no join, no per-page query and no text decoding
-      const c = await pool.connect();
-      let total = 0;
-      const copy = (sql: string, onTuple: (f: (Buffer | null)[]) => void) =>
-        copyOut(c, `COPY (${sql}) TO STDOUT (FORMAT binary)`, (b, n, start, len) => {
-          const fields: (Buffer | null)[] = [];
-          for (let i = 0; i < n; i++) fields.push(len[i] < 0 ? null : b.subarray(start[i], start[i] + len[i]));
-          onTuple(fields);
-        });
       // columns that repeat row after row are decoded once per distinct value, compared as bytes
       const repeated = <T>(decode: (b: Buffer) => T) => {
         let last: Buffer | null = null, value: T;
@@ -191,86 +202,65 @@ export async function openPostgresStore(url: string, o: { max?: number } = {}): 
         };
       };
       const utf8 = (b: Buffer) => b.toString('utf8');
-      try {
-        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        // most persons are in the default gallery only: just the others travel (and fill a map)
-        const galleriesOf = new Map<string, string[]>();
-        const galleries = repeated((b) => JSON.parse(b.toString('utf8')) as string[]);
-        await copy(`SELECT id, galleries::text FROM persons WHERE ${NAMED_GALLERIES}`, (f) => galleriesOf.set(f[0]!.toString('utf8'), galleries(f[1])));
+      const field = (b: Buffer, st: Int32Array, len: Int32Array, i: number) => (len[i] < 0 ? null : b.subarray(st[i], st[i] + len[i]));
+      return tx(async (c) => {
+        const galleriesOf = await namedGalleries(c);
         const inDefault = ['default'];
         const model = repeated(utf8), version = repeated(utf8), dtype = repeated(utf8), source = repeated(utf8);
-        let page: TemplateRow[] = [];
-        await copy('SELECT person_id, model, version, dims, dtype, data, source, image_index, sha256 FROM templates', (f) => {
-          const id = f[0]!.toString('utf8');
+        let page: TemplateRow[] = [], total = 0;
+        await copyBinary(c, 'SELECT person_id, model, version, dims, dtype, data, source, image_index, sha256 FROM templates', (b, _n, st, len) => {
+          const f = (i: number) => field(b, st, len, i);
+          const id = b.toString('utf8', st[0], st[0] + len[0]);
+          const imageIndex = f(7), sha = f(8);
           page.push({
             id, galleries: galleriesOf.get(id) ?? inDefault,
             template: {
               // a view into the received chunk, not a copy: rows are read during onPage (see the interface)
-              model: model(f[1]), version: version(f[2]), dims: f[3]!.readInt32BE(0), dtype: dtype(f[4]) as 'f32' | 'i8', data: f[5]!,
-              source: source(f[6]) as 'image' | 'submitted', imageIndex: f[7] ? f[7].readInt32BE(0) : null, sha256: f[8] ? f[8].toString('latin1') : '',
+              model: model(f(1)), version: version(f(2)), dims: b.readInt32BE(st[3]), dtype: dtype(f(4)) as 'f32' | 'i8', data: f(5)!,
+              source: source(f(6)) as 'image' | 'submitted', imageIndex: imageIndex ? imageIndex.readInt32BE(0) : null, sha256: sha ? sha.toString('latin1') : '',
             },
           });
           if (page.length >= pageSize) { onPage(page); total += page.length; page = []; }
         });
         if (page.length) { onPage(page); total += page.length; }
-        await c.query('COMMIT');
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        c.release();
-      }
-      return total;
+        return total;
+      }, SNAPSHOT);
     },
     async scanCompact(m: ModelId, onBatch: (b: CompactBatch) => void, batchRows = 8192) {
-      // one snapshot, two binary COPYs: the galleries of persons outside `default` alone, then one
+      // one snapshot, three binary COPYs: the galleries of persons outside `default` alone, one
       // pass over the model's templates, each its person id and stored int8 row (1 byte per
-      // dimension on the wire); a row written before the q8 column existed brings its data instead
-      const c = await pool.connect();
+      // dimension on the wire), then the rows written before the q8 column existed (a partial
+      // index finds them), which bring their data and are quantised here
       const d = Math.trunc(m.dims);
-      const galleriesOf = new Map<string, string[]>();
-      // first templates (idx 0) go out as they come; the others after them all (see CompactBatch.first)
-      const first = new BatchBuilder(d, batchRows, true, galleriesOf);
-      const later: CompactBatch[] = [];
-      let rest = new BatchBuilder(d, batchRows, false, galleriesOf);
-      let total = 0;
-      const copy = (sql: string, onTuple: RawTuple) => copyOut(c, `COPY (${sql}) TO STDOUT (FORMAT binary)`, onTuple);
-      const stored = `octet_length(q8) = ${d}`;
-      try {
-        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-        await copy(`SELECT id, galleries::text FROM persons WHERE ${NAMED_GALLERIES}`, (buf, _n, st, len) => {
-          const gs = JSON.parse(buf.toString('utf8', st[1], st[1] + len[1])) as string[];
-          if (gs.length) galleriesOf.set(buf.toString('utf8', st[0], st[0] + len[0]), gs);
+      return tx(async (c) => {
+        const galleriesOf = await namedGalleries(c);
+        // first templates (idx 0) go out as they come; the others after them all (see CompactBatch.first)
+        const first = new BatchBuilder(d, batchRows, true, galleriesOf);
+        const later: CompactBatch[] = [];
+        let rest = new BatchBuilder(d, batchRows, false, galleriesOf);
+        let total = 0;
+        const add = (buf: Buffer, st: Int32Array, len: Int32Array, row: Uint8Array, at: number) => {
+          const isFirst = len[1] === 4 && buf[st[1]] === 0 && buf[st[1] + 1] === 0 && buf[st[1] + 2] === 0 && buf[st[1] + 3] === 0;
+          const to = isFirst ? first : rest;
+          to.add(buf, st[0], st[0] + len[0], row, at);
+          if (!to.full) return;
+          if (isFirst) total += first.flush(onBatch);
+          else { later.push(rest.batch); rest = new BatchBuilder(d, batchRows, false, galleriesOf); }
+        };
+        const ofModel = `model = ${literal(m.model)} AND version = ${literal(m.version)} AND dims = ${d}`;
+        await copyBinary(c, `SELECT person_id, idx, q8 FROM templates WHERE ${ofModel} AND q8 IS NOT NULL`, (buf, _n, st, len) => {
+          // a row of another length is corrupt: the audit reports it
+          if (len[2] === d) add(buf, st, len, buf, st[2]);
         });
-        await copy(
-          `SELECT person_id, idx, CASE WHEN ${stored} THEN q8 END, CASE WHEN ${stored} THEN NULL ELSE dtype END, CASE WHEN ${stored} THEN NULL ELSE data END
-           FROM templates WHERE model = ${literal(m.model)} AND version = ${literal(m.version)} AND dims = ${d}`,
-          (buf, _n, st, len) => {
-            const isFirst = len[1] === 4 && buf[st[1]] === 0 && buf[st[1] + 1] === 0 && buf[st[1] + 2] === 0 && buf[st[1] + 3] === 0;
-            const to = isFirst ? first : rest;
-            if (len[2] === d) {
-              to.add(buf, st[0], st[0] + len[0], buf, st[2]);
-            } else {
-              const row = compactRowOf({ ...m, dtype: buf.toString('latin1', st[3], st[3] + Math.max(0, len[3])) as 'f32' | 'i8', data: buf.subarray(st[4], st[4] + Math.max(0, len[4])) });
-              if (!row) return; // corrupt row: the audit reports it
-              to.add(buf, st[0], st[0] + len[0], new Uint8Array(row.buffer), 0);
-            }
-            if (!to.full) return;
-            if (isFirst) total += first.flush(onBatch);
-            else { later.push(rest.batch); rest = new BatchBuilder(d, batchRows, false, galleriesOf); }
-          },
-        );
+        await copyBinary(c, `SELECT person_id, idx, dtype, data FROM templates WHERE q8 IS NULL AND ${ofModel}`, (buf, _n, st, len) => {
+          const row = compactRowOf({ ...m, dtype: buf.toString('latin1', st[2], st[2] + Math.max(0, len[2])) as 'f32' | 'i8', data: buf.subarray(st[3], st[3] + Math.max(0, len[3])) });
+          if (row) add(buf, st, len, new Uint8Array(row.buffer), 0); // else corrupt: the audit reports it
+        });
         total += first.flush(onBatch);
         later.push(rest.batch);
         for (const b of later) if (b.n) { onBatch(b); total += b.n; }
-        await c.query('COMMIT');
-      } catch (e) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        c.release();
-      }
-      return total;
+        return total;
+      }, SNAPSHOT);
     },
     async scanPersons(onPage, pageSize = 10_000) {
       let last = '', total = 0;
