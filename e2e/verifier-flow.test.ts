@@ -132,6 +132,22 @@ describe('verdicts and keys', () => {
   });
 });
 
+describe('the bench\'s constant matcher', () => {
+  it('answers every call a capture makes with a protocol-valid body (edge-verifier/bench uses it)', async () => {
+    const m = await startFakeMatcher({ constant: true });
+    try {
+      const { target } = await verifier({ m });
+      for (const op of ['VERIFICATION', 'REGISTRATION'] as const) {
+        const s = await createSession(target, op, `bench-${op}`);
+        const res = await postCapture(target, (await makeCapture({ sessionToken: s.sessionToken })).body);
+        expect(res.status, `${op}: ${await res.clone().text()}`).toBe(200);
+      }
+    } finally {
+      await m.close();
+    }
+  });
+});
+
 describe('replay store', () => {
   it('two verifier instances (two processes) sharing one store, same capture sent concurrently: exactly one succeeds', async () => {
     const slow = await startFakeMatcher({ delayMs: 150 });
