@@ -80,8 +80,10 @@ afterAll(async () => {
 
 describe('matcher cluster: 5 nodes, RF 2, etcd + PostgreSQL', () => {
   it('every node is ready with capacity 1 and coverage 1; each person is cached on exactly 2 nodes', async () => {
-    // the last enrolments reach their owners by NOTIFY, or the rescan for n1
-    const { value } = await until(() => Promise.all(alive().map(status)), (s) => s.reduce((a, x) => a + x.cachedPersons, 0) === 2 * PERSONS, RESCAN_MS + 3000);
+    // the last enrolments reach their owners by NOTIFY, or the rescan for n1 (its rescan, then its
+    // load; on a slow hour of the CI machine that took over 3 s past the period once: the timed
+    // criteria are the tests below, this one waits for the state they start from)
+    const { value } = await until(() => Promise.all(alive().map(status)), (s) => s.reduce((a, x) => a + x.cachedPersons, 0) === 2 * PERSONS, RESCAN_MS + 10_000);
     for (const s of value) expect(s.cluster).toMatchObject({ capacity: 1, coverage: 1, replicationFactor: 2 });
     for (const n of alive()) expect((await call(n, 'GET', '/cluster-ready')).status).toBe(200);
     // placement follows the weights: 2 × 240 / 5 = 96 per node on average
