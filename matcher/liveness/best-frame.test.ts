@@ -12,6 +12,14 @@ describe('chooseBestFrame', () => {
       { role: 'seq', box: box(180), embedded: true },
     ])).toBe(3);
   });
+  it('passes over a passive face turned past the pose limits while a frontal one exists', () => {
+    expect(chooseBestFrame([
+      { role: 'far', box: box(100), embedded: true },
+      { role: 'seq', box: box(250), embedded: true, turned: true },
+      { role: 'seq', box: box(180), embedded: true },
+    ])).toBe(2);
+    expect(chooseBestFrame([{ role: 'far', box: box(300), embedded: true }, { role: 'seq', box: box(200), embedded: true, turned: true }])).toBe(1);
+  });
   it('falls back to any face, skips frames without an embedding, -1 without faces', () => {
     expect(chooseBestFrame([{ role: 'far', box: box(100), embedded: true }, { role: 'seq', box: box(200), embedded: false }])).toBe(0);
     expect(chooseBestFrame([{ role: 'seq', box: null, embedded: false }])).toBe(-1);

@@ -2,6 +2,11 @@
  * Binds liveness to identity: every evidence frame with a face must show the person in the frame
  * the server matches. One frame of someone else (a victim's photo swapped into an attacker's live
  * sequence) fails the whole capture.
+ *
+ * A passive frame whose head is turned past the matcher's own pose limits (the `POSE` quality
+ * issue: the embedder cannot tell who a face tilted 40° back is) carries no identity and is not
+ * judged, within bounds that keep the binding: the approach pair (`far`, `near`) is always judged,
+ * and when more than half of the face frames would go unjudged the capture is not "same".
  */
 import { cosine } from '../template.ts';
 
@@ -16,23 +21,42 @@ export const SAME_SUBJECT_MIN_COSINE = 0.89;
 
 export interface SameSubject {
   same: boolean;
-  /** lowest cosine of a face frame against the matched one (1 with a single face frame) */
+  /** lowest cosine of a judged face frame against the matched one (1 with a single face frame) */
   minCosine: number;
   /** indices (into the evidence) of the frames that are someone else */
   others: number[];
+  /** indices of the face frames left unjudged (turned past the pose limits) */
+  unjudged: number[];
+}
+
+export interface SubjectOptions {
+  minCosine?: number;
+  /** `exempt[i]`: frame i may go unjudged (a passive frame turned past the pose limits) */
+  exempt?: readonly boolean[];
 }
 
 /** `embeddings[i]` is frame i's embedding, or null when it has no usable face. */
-export function sameSubject(embeddings: readonly (Float32Array | null)[], matched: number, minCosine = SAME_SUBJECT_MIN_COSINE): SameSubject {
+export function sameSubject(embeddings: readonly (Float32Array | null)[], matched: number, o: SubjectOptions = {}): SameSubject {
+  const minCosine = o.minCosine ?? SAME_SUBJECT_MIN_COSINE;
   const ref = embeddings[matched];
-  if (!ref) return { same: false, minCosine: Number.NaN, others: [] };
+  if (!ref) return { same: false, minCosine: Number.NaN, others: [], unjudged: [] };
   let lo = 1;
   const others: number[] = [];
+  const unjudged: number[] = [];
+  let faces = 0;
   embeddings.forEach((e, i) => {
-    if (!e || i === matched) return;
+    if (!e) return;
+    faces++;
+    if (i === matched) return;
+    if (o.exempt?.[i]) {
+      unjudged.push(i);
+      return;
+    }
     const c = cosine(ref, e);
     lo = Math.min(lo, c);
     if (c < minCosine) others.push(i);
   });
-  return { same: others.length === 0, minCosine: lo, others };
+  // half the face frames at least must show who the capture is of
+  const enough = unjudged.length * 2 <= faces;
+  return { same: others.length === 0 && enough, minCosine: lo, others, unjudged };
 }

@@ -69,11 +69,19 @@ export async function scoreLiveness(
   // every face frame is embedded: the match and the PAD must be about the same person
   const e0 = performance.now();
   const embeddings: (Float32Array | null)[] = [];
-  for (const a of analyses) embeddings.push(a.face && a.landmarks ? await extractor.embedAnalysis(a).then((x) => x.embedding, () => null) : null);
+  // a face turned past the matcher's pose limits (quality issue POSE) is no one the embedder can tell
+  const turned: boolean[] = [];
+  for (const a of analyses) {
+    const x = a.face && a.landmarks ? await extractor.embedAnalysis(a).catch(() => null) : null;
+    embeddings.push(x?.embedding ?? null);
+    turned.push(x?.quality.issues.includes('POSE') ?? false);
+  }
   const tEmbed = performance.now() - e0;
-  const bestFrame = chooseBestFrame(analyses.map((a, i) => ({ role: meta[i].role, box: a.face?.box ?? null, embedded: embeddings[i] !== null })));
-  // with no face frame (bestFrame −1) there is no reference: `same` is false, the PAD's NO_FACE decides
-  const subject = sameSubject(embeddings, bestFrame);
+  const bestFrame = chooseBestFrame(analyses.map((a, i) => ({ role: meta[i].role, box: a.face?.box ?? null, embedded: embeddings[i] !== null, turned: turned[i] })));
+  // with no face frame (bestFrame −1) there is no reference: `same` is false, the PAD's NO_FACE decides.
+  // Turned passive frames go unjudged; the approach pair never does (same-subject.ts)
+  const passive = (i: number) => meta[i].role !== 'far' && meta[i].role !== 'near';
+  const subject = sameSubject(embeddings, bestFrame, { exempt: turned.map((t, i) => t && passive(i)) });
 
   // texture and context signals are read on the frame the server matches: it becomes the `best`
   // frame, and a client-declared `best` elsewhere is one more passive frame
@@ -119,6 +127,7 @@ export async function scoreLiveness(
     embeddedFrames: embeddings.filter((e) => e).length,
     multiFaceFrames: multi,
     subjectMinCosine: subject.minCosine,
+    subjectUnjudged: subject.unjudged.length,
     landmarksMs: tLandmarks,
     embedMs: tEmbed,
     objectsMs: tObjects,

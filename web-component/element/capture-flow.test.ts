@@ -6,7 +6,7 @@ const pass = { pass: true, value: 1 };
 const checks = { face: pass, eyes: pass, phone: pass, lighting: pass, distance: pass, liveness: pass };
 const challenge = { oval: { cx: 0.5, cy: 0.45, w: 0.5, h: 0.65 }, approach: { minScaleGain: 1.25 } };
 const cfg: FlowConfig = {
-  stableWindowMs: 1000, approachTimeoutMs: 5000, approachStallMs: 3000, maxApproachAttempts: 3, passiveTimeoutMs: 30_000, retryNoticeMs: 2000, livenessGraceMs: 3000,
+  stableWindowMs: 1000, approachTimeoutMs: 5000, approachStallMs: 3000, maxApproachAttempts: 3, passiveTimeoutMs: 30_000, retryNoticeMs: 2000, livenessWaitMs: 3000,
   seqIntervalMs: 200, minEvidenceFacePx: 160, instructionHoldMs: 0,
 };
 
@@ -143,15 +143,33 @@ describe('CaptureFlow', () => {
     expect(fail!.t).toBeLessThan(30_100);
   });
 
-  it('an undecided device liveness signal reads "hold still" at first, its own guidance only after the grace time', () => {
+  it('a device liveness signal that stays low (a person holding still) never blocks: "hold still" for the wait, then the capture goes on', () => {
     const flow = new CaptureFlow(challenge, cfg);
     const notLive = { ...checks, liveness: { pass: false, value: 10, code: 'FACE_NOT_LIVE' } };
-    for (let t = 0; t < 2900; t += 40) {
+    for (let t = 0; t < 2960; t += 40) {
       expect(flow.push(f(t, 200, { checks: notLive })).kind).not.toBe('grab');
       expect(flow.view.code).toBe('HOLD_STILL');
     }
-    for (let t = 2900; t < 3600; t += 40) flow.push(f(t, 200, { checks: notLive }));
-    expect(flow.view).toMatchObject({ phase: 'passive', code: 'FACE_NOT_LIVE', progress: 0 });
+    const roles: string[] = [];
+    for (let t = 2960; t < 4200; t += 40) {
+      const a = flow.push(f(t, 200, { checks: notLive }));
+      if (a.kind === 'grab') roles.push(a.role);
+      expect(flow.view.code).not.toBe('FACE_NOT_LIVE');
+    }
+    expect(flow.view.phase).toBe('approach');
+    expect(roles.at(-1)).toBe('far');
+  });
+
+  it('the liveness wait starts when every other check holds, and a signal that passes ends it at once', () => {
+    const flow = new CaptureFlow(challenge, cfg);
+    const notLive = { ...checks, liveness: { pass: false, value: 10, code: 'FACE_NOT_LIVE' } };
+    const dark = { ...notLive, lighting: { pass: false, value: 20, code: 'TOO_DARK' } };
+    for (let t = 0; t < 5000; t += 40) flow.push(f(t, 200, { checks: dark }));
+    expect(flow.view.code).toBe('TOO_DARK');
+    for (let t = 5000; t < 7000; t += 40) flow.push(f(t, 200, { checks: notLive }));
+    expect(flow.view).toMatchObject({ phase: 'passive', code: 'HOLD_STILL', progress: 0 });
+    for (let t = 7000; t <= 8100; t += 40) flow.push(f(t));
+    expect(flow.view.phase).toBe('approach');
   });
 
   it('ratioChange is the mean relative change', () => {

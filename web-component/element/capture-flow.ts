@@ -26,10 +26,12 @@ export interface FlowConfig {
   /** how long the APPROACH_RETRY explanation stays on screen before other guidance (ms) */
   retryNoticeMs: number;
   /**
-   * the device liveness signal needs a blink or ~2 s of motion history: while it is still failing
-   * this early in the passive phase, the person reads "hold still", not a liveness message (ms)
+   * the device liveness signal (a blink, face motion) is guidance and a risk signal, never a gate:
+   * once every other passive check holds, the phase waits this long for it (so the evidence likely
+   * holds a blink), showing "hold still", then goes on without it. A person who holds still is not
+   * an attack; the server's PAD decides (ms)
    */
-  livenessGraceMs: number;
+  livenessWaitMs: number;
   /** interval between `seq` evidence grabs while checks hold (ms) */
   seqIntervalMs: number;
   /** faces narrower than this are not used as evidence (px) */
@@ -45,7 +47,7 @@ export const DEFAULT_FLOW_CONFIG: FlowConfig = {
   maxApproachAttempts: 3,
   passiveTimeoutMs: 45_000,
   retryNoticeMs: 3_000,
-  livenessGraceMs: 4_000,
+  livenessWaitMs: 3_000,
   seqIntervalMs: 250,
   minEvidenceFacePx: 160,
   instructionHoldMs: 300,
@@ -103,6 +105,8 @@ export class CaptureFlow {
   private stalls = 0;
   /** start of the current passive phase (set by its first frame) */
   private passiveStart: number | null = null;
+  /** first frame of this passive phase on which only the device liveness signal failed */
+  private livenessWaitFrom: number | null = null;
   /** APPROACH_RETRY stays on screen until this frame time */
   private noticeUntil = -Infinity;
   private readonly debounce: InstructionDebouncer;
@@ -129,6 +133,7 @@ export class CaptureFlow {
     this.phaseNow = 'passive';
     this.stableSince = null;
     this.passiveStart = null;
+    this.livenessWaitFrom = null;
     this.far = null;
     this.bestGain = 1;
     this.lastGrab = -Infinity;
@@ -147,11 +152,17 @@ export class CaptureFlow {
 
   private passive(r: FrameResult): FlowAction {
     this.passiveStart ??= r.t;
-    const code = instructionFor(r, REQUIRED_PASSIVE);
+    let code = instructionFor(r, REQUIRED_PASSIVE);
+    if (code === 'FACE_NOT_LIVE') {
+      // every other check holds (liveness comes last in the guidance order): wait for the signal a
+      // bounded time, then go on without it
+      this.livenessWaitFrom ??= r.t;
+      if (r.t - this.livenessWaitFrom >= this.cfg.livenessWaitMs) code = null;
+    }
     if (code !== null || !r.geometry) {
       this.stableSince = null;
-      const early = code === 'FACE_NOT_LIVE' && r.t - this.passiveStart < this.cfg.livenessGraceMs;
-      const shown = early ? 'HOLD_STILL' : (code ?? 'FACE_NOT_FOUND');
+      // no liveness message while guiding: the person is asked to hold still, nothing more
+      const shown = code === 'FACE_NOT_LIVE' ? 'HOLD_STILL' : (code ?? 'FACE_NOT_FOUND');
       if (r.t - this.passiveStart > this.cfg.passiveTimeoutMs) {
         this.phaseNow = 'done';
         this.viewNow = { phase: 'done', code: shown, progress: 0 };
