@@ -54,8 +54,12 @@ export const DEFAULT_CONFIG = {
     staleMs: 2500,
   },
   lighting: {
-    /** mean luma (0–255) of the inner face region: below → TOO_DARK, above → TOO_BRIGHT */
-    minFaceLuma: 70,
+    /**
+     * mean luma (0–255) of the inner face region: below → TOO_DARK, above → TOO_BRIGHT. The floor is
+     * the matcher's own (its quality report flags UNDEREXPOSED under a face-chip mean of 50,
+     * matcher/extraction/quality.ts): the device does not refuse a face the server can use
+     */
+    minFaceLuma: 50,
     maxFaceLuma: 205,
     /** fraction of face pixels at ≥ 250 luma (blown out) that fails with TOO_BRIGHT */
     maxClippedFrac: 0.12,
