@@ -104,9 +104,9 @@ export const DEFAULT_CONFIG = {
      * mesh (MediaPipe's detect-then-track). Any lost track forces a detection on the next frame,
      * so FACE_MULTIPLE / FACE_NOT_FOUND lag by at most n−1 frames.
      */
-    detectEvery: 3,
+    detectEvery: 6,
     /** heavy models (iris, antispoof) every k-th frame, offset from the detector frames */
-    heavyEvery: 3,
+    heavyEvery: 6,
     /** frames sent to the worker and not answered yet; one more waits on the main thread, and a
      *  newer frame replaces it (drop, don't lag) */
     maxInFlight: 1,
