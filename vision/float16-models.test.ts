@@ -20,15 +20,15 @@ import type { IrisDetector } from './iris.ts';
 
 const CLIPS = ['video/live/d0.mp4', 'video/live/d12.mp4', 'more/video/live2/dpe_s_news_man.mp4', 'video/live/d19.mp4'];
 let frames: ImageInput[] = [];
-let f32: { det: FaceDetector; iris: IrisDetector };
-let f16: { det: FaceDetector; iris: IrisDetector };
+let f32: { det: FaceDetector; front: FaceDetector; iris: IrisDetector };
+let f16: { det: FaceDetector; front: FaceDetector; iris: IrisDetector };
 let mesh: FaceLandmarker;
 
 beforeAll(async () => {
   await initTf({ wasmPaths: NODE_WASM_PATHS });
   const model = nodeModelSource();
   const half = async (name: string) => model(BROWSER_MODEL_FILES[name] ?? name);
-  expect(BROWSER_MODEL_FILES).toEqual({ blazeface: 'blazeface-f16', iris: 'iris-f16' });
+  expect(BROWSER_MODEL_FILES).toEqual({ blazeface: 'blazeface-f16', 'blazeface-front': 'blazeface-front-f16', iris: 'iris-f16' });
   // the copies really are float16 (every float32 weight quantized), and half the originals' bytes
   for (const f of Object.values(BROWSER_MODEL_FILES)) {
     const json = JSON.parse(readFileSync(path.join(MODELS_DIST, 'models', `${f}.json`), 'utf8')) as { weightsManifest: { weights: { dtype: string; quantization?: { dtype: string } }[] }[] };
@@ -36,23 +36,23 @@ beforeAll(async () => {
     expect(ws.length).toBeGreaterThan(50);
     expect(ws.every((w) => w.quantization?.dtype === 'float16')).toBe(true);
   }
-  f32 = { det: await createBlazeFace({ model, minScore: 0.5 }), iris: await createIris({ model }) };
-  f16 = { det: await createBlazeFace({ model: half, minScore: 0.5 }), iris: await createIris({ model: half }) };
+  f32 = { det: await createBlazeFace({ model, minScore: 0.5 }), front: await createBlazeFace({ model, minScore: 0.5, size: 128 }), iris: await createIris({ model }) };
+  f16 = { det: await createBlazeFace({ model: half, minScore: 0.5 }), front: await createBlazeFace({ model: half, minScore: 0.5, size: 128 }), iris: await createIris({ model: half }) };
   mesh = await createFaceMesh({ model });
   for (const c of CLIPS) frames.push(...(await decodeClip(path.join(FIXTURES, c), { from: 30, max: 1 })));
 }, 120_000);
 
 afterAll(() => {
-  for (const d of [f32?.det, f32?.iris, f16?.det, f16?.iris, mesh]) d?.dispose();
+  for (const d of [f32?.det, f32?.front, f32?.iris, f16?.det, f16?.front, f16?.iris, mesh]) d?.dispose();
   frames = [];
 });
 
 describe('float16 browser models', () => {
-  it('BlazeFace finds the same faces, boxes within 1 % of the face width, scores within 0.01', async () => {
+  it('BlazeFace (256 and 128) finds the same faces, boxes within 1 % of the face width, scores within 0.01', async () => {
     let worst = 0;
-    for (const img of frames) {
-      const a = await f32.det.detect(img);
-      const b = await f16.det.detect(img);
+    for (const [img, which] of frames.flatMap((f) => [[f, 'det'], [f, 'front']] as const)) {
+      const a = await f32[which].detect(img);
+      const b = await f16[which].detect(img);
       releaseImageTensor();
       expect(b.length).toBe(a.length);
       expect(a.length).toBeGreaterThan(0);
@@ -62,7 +62,7 @@ describe('float16 browser models', () => {
         expect(Math.abs(a[i].score - b[i].score)).toBeLessThan(0.01);
       }
     }
-    console.log(`blazeface float16 vs float32: largest box difference ${(100 * worst).toExponential(2)} % of the face width over ${frames.length} frames`);
+    console.log(`blazeface float16 vs float32: largest box difference ${(100 * worst).toExponential(2)} % of the face width over ${frames.length} frames, both models`);
     expect(worst).toBeLessThan(0.01);
   }, 60_000);
 

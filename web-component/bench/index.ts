@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     const base = quantile(b.transfer.emptyMs, 0.5);
     const rows: [string, number[]][] = [
       ['frame → pixels (drawImage + getImageData)', b.vision.decode ?? []],
-      ['blazeface 256 (incl. tensor, decode, NMS)', b.vision.blazeface ?? []],
+      ['face detector: blazeface 128, then 256 when it finds none (incl. tensor, decode, NMS)', b.vision.blazeface ?? []],
       ['facemesh 192', b.vision.facemesh ?? []],
       ['iris 2×64² (every k-th frame)', b.vision.iris ?? []],
       ['antispoof 128 (every k-th frame)', b.vision.antispoof ?? []],

@@ -3,6 +3,8 @@ import * as T from '../testing/images.ts';
 import { tf } from '../../vision/tf.ts';
 import { releaseImageTensor } from '../../vision/image.ts';
 import { eyeCentre, MESH } from '../checks/geometry.ts';
+import { resolveConfig } from '../config.ts';
+import { FrameAnalyzer } from './analyze.ts';
 
 describe('FrameAnalyzer and the vision detectors in Node (tfjs wasm)', () => {
   it('blazeface eye keypoints agree with the facemesh eye centres (landscape and portrait)', async () => {
@@ -21,7 +23,7 @@ describe('FrameAnalyzer and the vision detectors in Node (tfjs wasm)', () => {
     }
   });
 
-  it('detect-then-track: blazeface on every 3rd frame, same geometry as detecting every frame, no tensor leak', async () => {
+  it('detect-then-track: the face detector on every 3rd frame, same geometry as detecting every frame, no tensor leak', async () => {
     const frames = T.videoFrames('video/live/d10.mp4', 0.5, 12);
     const tracked = await T.analyzer({ scheduler: { detectEvery: 3 } });
     const every = await T.analyzer({ scheduler: { detectEvery: 1 } });
@@ -38,6 +40,27 @@ describe('FrameAnalyzer and the vision detectors in Node (tfjs wasm)', () => {
     }
     expect(detections).toBe(4);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('the short-range detector (128²) finds a selfie face as the 256 one does; a face too small for it is found by the 256 one', async () => {
+    const det = await T.nodeDetectors();
+    expect(det.faceFar).toBeDefined();
+    const frame = T.videoFrames('video/live/d10.mp4', 1, 1)[0];
+    const [near] = await det.face.detect(frame);
+    const [far] = await det.faceFar!.detect(frame);
+    releaseImageTensor();
+    const w = far.box.w;
+    expect(Math.abs(near.box.w - w) / w).toBeLessThan(0.15);
+    expect(Math.abs(near.box.x + near.box.w / 2 - (far.box.x + far.box.w / 2)) / w).toBeLessThan(0.1);
+    // the same face at a tenth of its size: under the short-range model's reach
+    const tiny = await T.far(frame, 0.1);
+    expect(await det.face.detect(tiny)).toEqual([]);
+    releaseImageTensor();
+    const withFar = await (await T.analyzer()).analyze(tiny, 0);
+    expect(withFar.faces).toBe(1);
+    expect(withFar.checks.distance).toMatchObject({ pass: false, code: 'TOO_FAR' });
+    const nearOnly = await new FrameAnalyzer({ ...det, faceFar: undefined }, resolveConfig({})).analyze(tiny, 0);
+    expect(nearOnly.faces).toBe(0);
   });
 
   it('a scene cut while tracking falls back to detection on the same frame', async () => {

@@ -20,26 +20,41 @@ import { livenessCheck, MotionTracker } from '../checks/liveness.ts';
 import type { FrameChecks, FrameResult, Timings } from './types.ts';
 
 export interface Detectors {
+  /** the first detector: BlazeFace's short-range 128² model (a quarter of the 256 model's pixels) */
   face: FaceDetector;
+  /**
+   * BlazeFace 256 (the matcher's own detector), run when `face` finds no face: a face too small
+   * for the short-range model (under about a tenth of the frame's width) still gets "come closer"
+   * instead of "no face". Optional: the vision worker loads it after guidance has started.
+   */
+  faceFar?: FaceDetector;
   mesh: FaceLandmarker;
   iris?: IrisDetector;
   antispoof?: AntiSpoof;
 }
 
 /**
- * Loads blazeface + facemesh (+ iris unless disabled). The antispoof model has weight 0 in the
- * liveness signal (see checks/liveness.ts), so the device does not load it unless asked (its
- * 0.86 MB and its per-frame time bought nothing); evaluations can still turn it on.
- * initTf must have run.
+ * Loads the two blazeface models + facemesh (+ iris unless disabled; the 256 detector unless
+ * `far: false`). The antispoof model has weight 0 in the liveness signal (see checks/liveness.ts),
+ * so the device does not load it unless asked (its 0.86 MB and its per-frame time bought
+ * nothing); evaluations can still turn it on. initTf must have run.
  */
-export async function loadDetectors(model: ModelSource, o: { iris?: boolean; antispoof?: boolean } = {}): Promise<Detectors> {
-  const [face, mesh, iris, antispoof] = await Promise.all([
-    createBlazeFace({ model, minScore: 0.5 }),
+export async function loadDetectors(model: ModelSource, o: { iris?: boolean; antispoof?: boolean; far?: boolean } = {}): Promise<Detectors> {
+  const [face, faceFar, mesh, iris, antispoof] = await Promise.all([
+    createBlazeFace({ model, minScore: 0.5, size: 128 }),
+    o.far === false ? undefined : createBlazeFace({ model, minScore: 0.5 }),
     createFaceMesh({ model }),
     o.iris === false ? undefined : createIris({ model }),
     o.antispoof === true ? createAntiSpoof({ model }) : undefined,
   ]);
-  return { face, mesh, iris, antispoof };
+  return { face, faceFar, mesh, iris, antispoof };
+}
+
+/** The short-range detector's faces, or the 256 detector's when it found none (and is loaded). */
+async function detectFaces(det: Detectors, img: ImageInput, minScore: number): Promise<FaceDetection[]> {
+  const near = (await det.face.detect(img)).filter((f) => f.score >= minScore);
+  if (near.length || !det.faceFar) return near;
+  return (await det.faceFar.detect(img)).filter((f) => f.score >= minScore);
 }
 
 export interface AnalyzeOptions {
@@ -122,7 +137,8 @@ export class FrameAnalyzer {
    */
   async landmarksOf(img: ImageInput): Promise<FaceLandmarks | null> {
     try {
-      const faces = dropNested((await this.det.face.detect(img)).filter((f) => f.score >= this.cfg.face.minScore));
+      // the matcher's own detector where it is loaded: the same landmarks as the server's
+      const faces = dropNested((await (this.det.faceFar ?? this.det.face).detect(img)).filter((f) => f.score >= this.cfg.face.minScore));
       const main = faces.reduce<FaceDetection | undefined>((a, b) => (!a || b.box.w > a.box.w ? b : a), undefined);
       return main ? await this.det.mesh.landmarks(img, main) : null;
     } finally {
@@ -163,9 +179,8 @@ export class FrameAnalyzer {
       }
       if (!main) {
         t1 = now();
-        const all = await this.det.face.detect(img);
+        faces = dropNested(await detectFaces(this.det, img, cfg.face.minScore));
         timings.blazeface = now() - t1;
-        faces = dropNested(all.filter((f) => f.score >= cfg.face.minScore));
         main = faces.reduce<FaceDetection | undefined>((a, b) => (!a || b.box.w > a.box.w ? b : a), undefined);
         if (main) {
           t1 = now();

@@ -10,6 +10,7 @@ import { resolveConfig } from '../config.ts';
 import { padFromFrames, type PadFrame } from '../../vision/pad/index.ts';
 import { FrameAnalyzer, loadDetectors } from './analyze.ts';
 import { createIris } from '../../vision/iris.ts';
+import { createBlazeFace } from '../../vision/blazeface.ts';
 import type { DevicePad, FrameMeta, FrameResult, JpegFrame, PadEvidence, Timings } from './types.ts';
 
 export interface VisionWorkerInit {
@@ -39,8 +40,14 @@ const api = {
   async init(o: VisionWorkerInit): Promise<void> {
     await initTf({ wasmPaths: o.wasmBase });
     const source = urlModelSource(o.modelBase);
-    const det = await loadDetectors(source, { iris: false });
+    const det = await loadDetectors(source, { iris: false, far: false });
     analyzer = new FrameAnalyzer(det, resolveConfig(o.config));
+    // the 256 detector only finds the faces too small for the short-range one (a person far from
+    // the camera): guidance starts without it ("no face" until it arrives, then "come closer")
+    void createBlazeFace({ model: source, minScore: 0.5 }).then(
+      (far) => (det.faceFar = far),
+      (e: unknown) => console.warn('vision worker: blazeface 256 unavailable; faces under a tenth of the frame go unseen', e instanceof Error ? e.message : e),
+    );
     // iris (2.6 MB) only refines the distance estimate (face width stands in meanwhile): guidance
     // starts without it, and the analyzer uses it from the frame after it arrives
     void createIris({ model: source }).then(
