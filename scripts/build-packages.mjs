@@ -26,8 +26,8 @@ const only = (() => {
 })();
 
 /** Models the browser workers load (vision-worker: blazeface 128 and 256, facemesh, iris; phone-worker: centernet). The anti-spoof model is off the device path. */
-/** The model files the browser loads (vision/load-url.ts BROWSER_MODEL_FILES: float16 copies of both blazeface models and iris). */
-const BROWSER_MODELS = ['blazeface-front-f16', 'blazeface-f16', 'facemesh', 'iris-f16', 'centernet'];
+/** The model files the browser loads (vision/load-url.ts BROWSER_MODEL_FILES: float16 copies of both blazeface models, int8 ones of facemesh, iris and centernet). */
+const BROWSER_MODELS = ['blazeface-front-f16', 'blazeface-f16', 'facemesh-q8', 'iris-q8', 'centernet-q8'];
 const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
 /** The element package uses the prebuilt workers and its own assets folder: see the *.package.ts modules. */
@@ -181,8 +181,9 @@ const steps = {
     const used = await bundle(path.join(d, 'dist'), { server: 'matcher/server.ts', cli: 'matcher/cli.ts', 'extraction-worker': 'matcher/extraction/extraction-worker.ts' });
     // face-api's Node build require()s @tensorflow/tfjs, which it only lists as a peer
     writeDependencies(d, new Set([...used, '@tensorflow/tfjs']));
-    // the server's models: every copied original, not the browser's float16 copies
-    copyModels(path.join(d, 'models', 'dist'), (base) => !base.endsWith('-f16'));
+    // the server's models: every copied original, not the browser's float16 and int8 copies nor its
+    // short-range face detector
+    copyModels(path.join(d, 'models', 'dist'), (base) => !/-(f16|q8)$/.test(base) && base !== 'blazeface-front');
     declarations(d, ['matcher/server.ts']);
   },
 };

@@ -1,49 +1,44 @@
 /**
- * The browser loads float16 copies of BlazeFace and Iris (models/manifest.json `derived`,
+ * The browser loads float16 copies of both BlazeFace models (models/manifest.json `derived`,
  * vision/load-url.ts BROWSER_MODEL_FILES). On fixture frames of real people they must answer as
- * the float32 originals do: the same faces, boxes and iris landmarks within a fraction of a pixel.
- * (BlazeFace's float32 weights all happen to be exact in float16: its copy answers identically.)
+ * the float32 originals do: the same faces and boxes (BlazeFace's float32 weights all happen to be
+ * exact in float16: its copies answer identically). The int8 copies: int8-models.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeClip, FIXTURES } from '../pad/fixtures.ts';
 import { createBlazeFace } from './blazeface.ts';
-import { createFaceMesh } from './facemesh.ts';
 import { releaseImageTensor } from './image.ts';
-import { createIris } from './iris.ts';
 import { MODELS_DIST, nodeModelSource, NODE_WASM_PATHS } from './load-node.ts';
 import { BROWSER_MODEL_FILES } from './load-url.ts';
 import { initTf } from './tf.ts';
-import type { FaceDetector, FaceLandmarker, ImageInput } from './types.ts';
-import type { IrisDetector } from './iris.ts';
+import type { FaceDetector, ImageInput } from './types.ts';
 
 const CLIPS = ['video/live/d0.mp4', 'video/live/d12.mp4', 'more/video/live2/dpe_s_news_man.mp4', 'video/live/d19.mp4'];
 let frames: ImageInput[] = [];
-let f32: { det: FaceDetector; front: FaceDetector; iris: IrisDetector };
-let f16: { det: FaceDetector; front: FaceDetector; iris: IrisDetector };
-let mesh: FaceLandmarker;
+let f32: { det: FaceDetector; front: FaceDetector };
+let f16: { det: FaceDetector; front: FaceDetector };
 
 beforeAll(async () => {
   await initTf({ wasmPaths: NODE_WASM_PATHS });
   const model = nodeModelSource();
   const half = async (name: string) => model(BROWSER_MODEL_FILES[name] ?? name);
-  expect(BROWSER_MODEL_FILES).toEqual({ blazeface: 'blazeface-f16', 'blazeface-front': 'blazeface-front-f16', iris: 'iris-f16' });
+  expect(BROWSER_MODEL_FILES).toMatchObject({ blazeface: 'blazeface-f16', 'blazeface-front': 'blazeface-front-f16' });
   // the copies really are float16 (every float32 weight quantized), and half the originals' bytes
-  for (const f of Object.values(BROWSER_MODEL_FILES)) {
+  for (const f of ['blazeface-f16', 'blazeface-front-f16']) {
     const json = JSON.parse(readFileSync(path.join(MODELS_DIST, 'models', `${f}.json`), 'utf8')) as { weightsManifest: { weights: { dtype: string; quantization?: { dtype: string } }[] }[] };
     const ws = json.weightsManifest.flatMap((g) => g.weights).filter((w) => w.dtype === 'float32');
     expect(ws.length).toBeGreaterThan(50);
     expect(ws.every((w) => w.quantization?.dtype === 'float16')).toBe(true);
   }
-  f32 = { det: await createBlazeFace({ model, minScore: 0.5 }), front: await createBlazeFace({ model, minScore: 0.5, size: 128 }), iris: await createIris({ model }) };
-  f16 = { det: await createBlazeFace({ model: half, minScore: 0.5 }), front: await createBlazeFace({ model: half, minScore: 0.5, size: 128 }), iris: await createIris({ model: half }) };
-  mesh = await createFaceMesh({ model });
+  f32 = { det: await createBlazeFace({ model, minScore: 0.5 }), front: await createBlazeFace({ model, minScore: 0.5, size: 128 }) };
+  f16 = { det: await createBlazeFace({ model: half, minScore: 0.5 }), front: await createBlazeFace({ model: half, minScore: 0.5, size: 128 }) };
   for (const c of CLIPS) frames.push(...(await decodeClip(path.join(FIXTURES, c), { from: 30, max: 1 })));
 }, 120_000);
 
 afterAll(() => {
-  for (const d of [f32?.det, f32?.front, f32?.iris, f16?.det, f16?.front, f16?.iris, mesh]) d?.dispose();
+  for (const d of [f32?.det, f32?.front, f16?.det, f16?.front]) d?.dispose();
   frames = [];
 });
 
@@ -66,21 +61,4 @@ describe('float16 browser models', () => {
     expect(worst).toBeLessThan(0.01);
   }, 60_000);
 
-  it('Iris gives the same iris centres and diameters within 0.3 px', async () => {
-    let worst = 0;
-    for (const img of frames) {
-      const faces = await f32.det.detect(img);
-      const lm = await mesh.landmarks(img, faces[0]);
-      expect(lm).not.toBeNull();
-      const a = await f32.iris.detect(img, lm!);
-      const b = await f16.iris.detect(img, lm!);
-      releaseImageTensor();
-      for (const eye of ['left', 'right'] as const) {
-        for (let i = 0; i < a[eye].iris.length; i++) worst = Math.max(worst, Math.abs(a[eye].iris[i] - b[eye].iris[i]));
-        worst = Math.max(worst, Math.abs(a[eye].irisDiameter - b[eye].irisDiameter));
-      }
-    }
-    console.log(`iris float16 vs float32: largest landmark / diameter difference ${worst.toFixed(3)} px over ${frames.length} frames`);
-    expect(worst).toBeLessThan(0.3);
-  }, 60_000);
 });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { io } from '@tensorflow/tfjs-core';
 import type { ModelSource } from './types.ts';
+import { decodeInt8Channel, hasInt8Channel } from './int8-weights.ts';
 
 /** models/dist in this checkout. */
 export const MODELS_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'models', 'dist');
@@ -38,6 +39,9 @@ export function fileHandler(jsonPath: string): io.IOHandler {
         for (const p of group.paths) buffers.push(await readFile(path.join(dir, p)));
       }
       const all = Buffer.concat(buffers);
+      let weightSpecs = specs;
+      let weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
+      if (hasInt8Channel(specs)) ({ specs: weightSpecs, data: weightData } = decodeInt8Channel(specs, weightData));
       return {
         modelTopology: json.modelTopology as io.ModelArtifacts['modelTopology'],
         format: json.format,
@@ -46,8 +50,8 @@ export function fileHandler(jsonPath: string): io.IOHandler {
         signature: json.signature as io.ModelArtifacts['signature'],
         userDefinedMetadata: json.userDefinedMetadata,
         modelInitializer: json.modelInitializer as io.ModelArtifacts['modelInitializer'],
-        weightSpecs: specs,
-        weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer,
+        weightSpecs,
+        weightData,
       };
     },
   };

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toFloat16 } from './float16.mjs';
+import { toInt8Channel } from './int8.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2);
@@ -115,7 +116,7 @@ function main() {
 
 /**
  * Derived models (manifest `derived`): made here from copied files by a deterministic transform
- * (float16.mjs), then checked against the manifest's sha256 like any copied file.
+ * (float16.mjs, int8.mjs), then checked against the manifest's sha256 like any copied file.
  */
 function deriveAll() {
   let n = 0;
@@ -125,15 +126,16 @@ function deriveAll() {
     const ok = existsSync(outJson) && existsSync(outBin) && sha256(outJson) === d.sha256.json && sha256(outBin) === d.sha256.bin;
     if (!ok) {
       if (checkOnly) fail(`${d.dest}: missing or changed; run \`npm run models\``);
-      if (d.transform !== 'float16') fail(`${d.dest}: unknown transform ${d.transform}`);
+      const transform = { float16: toFloat16, 'int8-channel': toInt8Channel }[d.transform];
+      if (!transform) fail(`${d.dest}: unknown transform ${d.transform}`);
       const src = JSON.parse(readFileSync(path.join(dest, d.from), 'utf8'));
       const bins = src.weightsManifest.flatMap((g) => g.paths.map((p) => readFileSync(path.join(dest, path.dirname(d.from), p))));
-      const r = toFloat16(src, bins, path.basename(d.bin));
+      const r = transform(src, bins, path.basename(d.bin), d);
       writeFileSync(outJson, JSON.stringify(r.json));
       writeFileSync(outBin, r.bin);
       for (const [file, want] of [[outJson, d.sha256.json], [outBin, d.sha256.bin]]) {
         const got = sha256(file);
-        if (got !== want) fail(`${path.relative(root, file)}: derived file's sha256 is ${got}, the manifest lists ${want} (did models/scripts/float16.mjs change?)`);
+        if (got !== want) fail(`${path.relative(root, file)}: derived file's sha256 is ${got}, the manifest lists ${want} (did models/scripts/${d.transform === 'float16' ? 'float16' : 'int8'}.mjs change?)`);
       }
     }
     n += 2;
