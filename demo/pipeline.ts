@@ -114,6 +114,10 @@ function measureTransferStopped(p: VisionPipeline): ReturnType<VisionPipeline['m
 }
 
 async function main(): Promise<void> {
+  // as <liveness-capture> does: the workers and models load while the camera opens
+  const p = new VisionPipeline({ modelBase: '/models', wasmBase: '/wasm/', phone: params.get('phone') !== '0' });
+  window.__pipeline = p;
+  p.init().catch(() => undefined); // its failure is reported by start() below
   let stream: MediaStream;
   try {
     stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'user', width: { ideal: 640 }, height: { ideal: 480 } } });
@@ -124,8 +128,6 @@ async function main(): Promise<void> {
   }
   video.srcObject = stream;
   await video.play();
-  const p = new VisionPipeline({ modelBase: '/models', wasmBase: '/wasm/', phone: params.get('phone') !== '0' });
-  window.__pipeline = p;
   p.onResult(onResult);
   try {
     await p.start(video, stream.getVideoTracks()[0]);

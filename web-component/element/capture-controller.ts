@@ -186,24 +186,19 @@ export class CaptureController implements ReactiveController {
         this.nonceSession = this.host.session;
       }
       const video = await this.host.videoElement();
-      const track = await this.camera.open(video);
-      if (run !== this.run) return;
       const oval = this.claims.challenge.oval;
       const options = {
         ...this.host.assets(),
         // the session's oval is the guide the face check measures against
         config: { ...(this.host.config ?? {}), face: { ...((this.host.config?.face as object) ?? {}), guide: oval } },
       };
-      const key = JSON.stringify(options);
-      if (this.pipeline && (key !== this.pipelineKey || this.host.pipelineFactory !== this.pipelineFactory)) {
-        this.pipeline.dispose?.();
-        this.pipeline = null;
-      }
-      if (!this.pipeline) {
-        this.pipelineFactory = this.host.pipelineFactory;
-        this.pipelineKey = key;
-        this.pipeline = await this.pipelineFactory(options);
-      }
+      // the workers and models load while the camera opens (permission prompt, device start); a
+      // camera that fails is reported first, a pipeline that fails once the camera is open
+      const pipelineReady = this.ensurePipeline(options);
+      pipelineReady.catch(() => undefined);
+      const track = await this.camera.open(video);
+      if (run !== this.run) return;
+      const pipeline = await pipelineReady;
       if (run !== this.run) return;
       const flowCfg = { ...DEFAULT_FLOW_CONFIG, ...this.host.flowConfig };
       this.flow = new CaptureFlow(this.claims.challenge, flowCfg);
@@ -213,17 +208,32 @@ export class CaptureController implements ReactiveController {
       this.t0 = performance.now();
       this.timeOrigin = null;
       this.unsubscribe?.();
-      this.unsubscribe = this.pipeline.onResult((r) => this.onFrame(run, r));
-      await this.pipeline.start(video, track);
+      this.unsubscribe = pipeline.onResult((r) => this.onFrame(run, r));
+      await pipeline.start(video, track);
       if (run !== this.run) return;
       this.set('capturing');
       // guidance runs from here; a model that loads later (the phone detector) and fails ends the capture
-      this.pipeline.loaded?.().catch((e: unknown) => {
+      pipeline.loaded?.().catch((e: unknown) => {
         if (run === this.run) this.fail(e);
       });
     } catch (e) {
       if (run === this.run) this.fail(e);
     }
+  }
+
+  /** The pipeline for `options`: the one kept from an earlier run when they are the same. */
+  private async ensurePipeline(options: Parameters<PipelineFactory>[0]): Promise<PipelinePort> {
+    const key = JSON.stringify(options);
+    if (this.pipeline && (key !== this.pipelineKey || this.host.pipelineFactory !== this.pipelineFactory)) {
+      this.pipeline.dispose?.();
+      this.pipeline = null;
+    }
+    if (!this.pipeline) {
+      this.pipelineFactory = this.host.pipelineFactory;
+      this.pipelineKey = key;
+      this.pipeline = await this.pipelineFactory(options);
+    }
+    return this.pipeline;
   }
 
   /** Stops camera and pipeline; no event. */
