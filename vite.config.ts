@@ -1,9 +1,15 @@
 import { defineConfig } from 'vite';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { demoApiPlugin } from './demo/server/vite-plugin.ts';
+import { existsSync } from 'node:fs';
+import { demoApiPlugin, demoCacheHeaders } from './demo/server/vite-plugin.ts';
+import { assetsBase, livenessKit } from './web-component/vite-plugin.ts';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
+// the same models and wasm also under a content-hashed path, sent as immutable (as the element
+// package's plugin serves them to an integrator): the vision pipeline page loads them from there
+const kit = { base: '/kit/', assetsDir: path.join(root, 'models', 'dist'), meta: false };
+const kitReady = existsSync(path.join(kit.assetsDir, 'models'));
 
 // The demo site. Models and wasm are served from models/dist (copied and sha256-checked by
 // `npm run models`) at /models/* and /wasm/*; nothing is loaded from a remote host.
@@ -11,7 +17,8 @@ export default defineConfig({
   root: path.join(root, 'demo'),
   publicDir: path.join(root, 'models', 'dist'),
   // the demo integrator backend (API key, review proxy, webhook receiver) at /demo-api/
-  plugins: [demoApiPlugin()],
+  plugins: [demoApiPlugin(), demoCacheHeaders(), ...(kitReady ? [livenessKit(kit)] : [])],
+  define: { __DEMO_KIT_ASSETS__: JSON.stringify(kitReady ? assetsBase(kit) : '/') },
   server: {
     host: '127.0.0.1',
     port: Number(process.env.DEMO_PORT ?? 5173),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assetsHash, livenessKit } from './vite-plugin.ts';
+import { assetsBase, assetsHash, livenessKit } from './vite-plugin.ts';
 
 type Middleware = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
 let dir: string;
@@ -31,8 +31,8 @@ function request(mw: Middleware, url: string): Promise<'next' | { headers: Recor
   });
 }
 
-function plugin() {
-  const p = livenessKit({ assetsDir: dir }) as unknown as {
+function plugin(o: { base?: string; meta?: boolean } = {}) {
+  const p = livenessKit({ assetsDir: dir, ...o }) as unknown as {
     configResolved(c: { base: string }): void;
     configureServer(s: { middlewares: { use(m: Middleware): void } }): void;
     generateBundle(this: { emitFile(f: { fileName: string }): void }): void;
@@ -54,6 +54,14 @@ describe('@liveness-kit/element/vite', () => {
     const r = await request(mw, `/liveness-kit/${hash}/workers/vision-worker.js?v=1`);
     expect(r).toEqual({ headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable' }, body: 'self.onmessage = () => {};' });
     expect(await request(mw, `/liveness-kit/${hash}/wasm/tfjs-backend-wasm-simd.wasm`)).toMatchObject({ headers: { 'content-type': 'application/wasm' } });
+  });
+
+  it('without the meta tag (a page that passes model-base and wasm-base itself): the same files at assetsBase()', async () => {
+    const { p, mw } = plugin({ base: '/kit/', meta: false });
+    expect(p.transformIndexHtml()).toEqual([]);
+    const base = assetsBase({ assetsDir: dir, base: '/kit/' });
+    expect(base).toBe(`/kit/${assetsHash(dir)}/`);
+    expect(await request(mw, `${base}models/blazeface.json`)).toMatchObject({ headers: { 'cache-control': 'public, max-age=31536000, immutable' } });
   });
 
   it('answers nothing outside its folder: other paths, another hash, ../ escapes', async () => {

@@ -23,6 +23,11 @@ export interface LivenessKitPluginOptions {
   base?: string;
   /** folder holding `models/`, `wasm/`, `workers/` (default: the package's own `assets/`) */
   assetsDir?: string;
+  /**
+   * inject `<meta name="liveness-kit-assets">` into every page (default true). false: the page
+   * passes `model-base` / `wasm-base` itself (from `assetsBase()`) and its bundler builds the workers
+   */
+  meta?: boolean;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -54,9 +59,16 @@ export function assetsHash(dir: string): string {
   return h.digest('hex').slice(0, 12);
 }
 
+const assetsDirOf = (o: LivenessKitPluginOptions) => path.resolve(o.assetsDir ?? fileURLToPath(new URL(['..', 'assets', ''].join('/'), import.meta.url)));
+
+/** The URL path the plugin serves the assets under, `<base><hash>/` (before vite's own `base`). */
+export function assetsBase(o: LivenessKitPluginOptions = {}): string {
+  return `/${(o.base ?? '/liveness-kit/').replace(/^\/+|\/+$/g, '')}/${assetsHash(assetsDirOf(o))}/`;
+}
+
 export function livenessKit(o: LivenessKitPluginOptions = {}): Plugin {
-  const dir = path.resolve(o.assetsDir ?? fileURLToPath(new URL(['..', 'assets', ''].join('/'), import.meta.url)));
-  const base = `/${(o.base ?? '/liveness-kit/').replace(/^\/+|\/+$/g, '')}/${assetsHash(dir)}/`;
+  const dir = assetsDirOf(o);
+  const base = assetsBase(o);
   let publicBase = '/';
   const serve = (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     const url = (req.url ?? '').split('?')[0] ?? '';
@@ -88,6 +100,7 @@ export function livenessKit(o: LivenessKitPluginOptions = {}): Plugin {
       for (const rel of listFiles(dir)) this.emitFile({ type: 'asset', fileName: `${base.slice(1)}${rel}`, source: readFileSync(path.join(dir, rel)) });
     },
     transformIndexHtml() {
+      if (o.meta === false) return [];
       return [{ tag: 'meta', attrs: { name: ASSET_META, content: `${publicBase.replace(/\/$/, '')}${base}` }, injectTo: 'head-prepend' }];
     },
   };

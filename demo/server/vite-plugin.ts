@@ -29,3 +29,20 @@ export function demoApiPlugin(opts: DemoApiOptions = {}): Plugin {
     },
   };
 }
+
+/**
+ * `vite preview` sends `Cache-Control: no-cache` for everything; the production build's `/assets/`
+ * files are named by their content hash, so they are sent as immutable, as a production host would
+ * (a repeat visit then loads the page's and the workers' scripts without a round trip each).
+ */
+export function demoCacheHeaders(): Plugin {
+  return {
+    name: 'liveness-demo-cache-headers',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if ((req.url ?? '').startsWith('/assets/')) res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        next();
+      });
+    },
+  };
+}

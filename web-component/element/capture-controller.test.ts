@@ -17,15 +17,16 @@ const checks = { face: pass, eyes: pass, phone: pass, lighting: pass, distance: 
 function scripted() {
   let cb: ((r: FrameResult) => void) | null = null;
   let n = 0;
+  const live = { running: false };
   const port: PipelinePort = {
-    start: async () => undefined,
-    stop: () => undefined,
+    start: async () => void (live.running = true),
+    stop: () => void (live.running = false),
     onResult: (c) => ((cb = c), () => (cb = null)),
     captureJpeg: async () => ({ bytes: new Uint8Array([0xff, 0xd8, n++ & 255, 0xff, 0xd9]), w: 480, h: 480 }),
   };
   const emit = (t: number, width: number) =>
     cb?.({ t, faces: 1, checks, geometry: { faceWidthPx: width, interOcularPx: width * 0.4, cx: 0.5, cy: 0.45, ratios: [1, 1.3] }, quality: 0.5 });
-  return { port, emit };
+  return { port, emit, live };
 }
 
 function host(port: PipelinePort) {
@@ -122,10 +123,10 @@ describe('CaptureController', () => {
 
   it('drops one capture the on-device PAD finds not live and takes it again; the next one goes to the server', async () => {
     answers = [{ sessionId: 'sid1', status: 3, response: 200, verdict: new UnsecuredJWT({ liveness: 70 }).encode() }];
-    const { port, emit } = scripted();
-    const seen: { n: number; roles: string[] }[] = [];
+    const { port, emit, live } = scripted();
+    const seen: { n: number; roles: string[]; running: boolean }[] = [];
     port.pad = async (frames) => {
-      seen.push({ n: frames.length, roles: frames.map((f) => f.role) });
+      seen.push({ n: frames.length, roles: frames.map((f) => f.role), running: live.running });
       return { liveness: 12, live: false, reasons: ['PAD_PLANAR_MOTION'] };
     };
     const { h, events } = host(port);
@@ -136,6 +137,9 @@ describe('CaptureController', () => {
     expect(uploads).toHaveLength(0);
     expect(c.devicePad).toMatchObject({ live: false, liveness: 12 });
     expect(seen[0].roles.slice(0, 3)).toEqual(['far', 'near', 'best']);
+    // the live loop paused while the device PAD ran, and runs again for the capture taken again
+    expect(seen[0].running).toBe(false);
+    expect(live.running).toBe(true);
     // the device still says "not live": this time the evidence goes to the server, which decides
     await runCapture(emit, t + 40);
     await vi.waitFor(() => expect(c.state).toBe('complete'), { timeout: 10_000 });

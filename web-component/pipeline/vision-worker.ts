@@ -23,6 +23,8 @@ export interface VisionWorkerInit {
 }
 
 let analyzer: FrameAnalyzer | undefined;
+/** the iris model's load (init sets it, the first process() call starts it) */
+let loadLater: (() => void) | undefined;
 let canvas: OffscreenCanvas | undefined;
 let ctx: OffscreenCanvasRenderingContext2D | undefined;
 const history: Record<string, number[]> = {};
@@ -42,18 +44,23 @@ const api = {
     const source = urlModelSource(o.modelBase);
     const det = await loadDetectors(source, { iris: false, far: false });
     analyzer = new FrameAnalyzer(det, resolveConfig(o.config));
-    // the 256 detector only finds the faces too small for the short-range one (a person far from
-    // the camera): guidance starts without it ("no face" until it arrives, then "come closer")
+    // the 256 detector finds the faces too small for the short-range one (a person far from the
+    // camera) and some it misses when a face fills the frame: guidance starts without it ("no
+    // face" until it arrives, then "come closer" / "move back")
     void createBlazeFace({ model: source, minScore: 0.5 }).then(
       (far) => (det.faceFar = far),
       (e: unknown) => console.warn('vision worker: blazeface 256 unavailable; faces under a tenth of the frame go unseen', e instanceof Error ? e.message : e),
     );
-    // iris (2.6 MB) only refines the distance estimate (face width stands in meanwhile): guidance
-    // starts without it, and the analyzer uses it from the frame after it arrives
-    void createIris({ model: source }).then(
-      (iris) => (det.iris = iris),
-      (e: unknown) => console.warn('vision worker: iris model unavailable; distance from face width', e instanceof Error ? e.message : e),
-    );
+    // iris loads once the first frame has been checked: its parsing and decoding would otherwise
+    // run on this thread just before it
+    loadLater = () => {
+      // iris (2.6 MB) only refines the distance estimate (face width stands in meanwhile): the
+      // analyzer uses it from the frame after it arrives
+      void createIris({ model: source }).then(
+        (iris) => (det.iris = iris),
+        (e: unknown) => console.warn('vision worker: iris model unavailable; distance from face width', e instanceof Error ? e.message : e),
+      );
+    };
   },
 
   /** Analyses one frame; the bitmap must be transferred and is closed here. */
@@ -77,6 +84,9 @@ const api = {
     r.timings.decode = decode;
     r.timings.total = performance.now() - t0;
     record(r.timings);
+    const later = loadLater;
+    loadLater = undefined;
+    if (later) setTimeout(later, 0); // after this answer has been posted
     return r;
   },
 
