@@ -53,3 +53,38 @@ export function decodeInt8Channel(specs: readonly io.WeightsManifestEntry[], dat
   }
   return { specs: out, data: all.buffer };
 }
+
+/** A tfjs graph model's json (model.json), as both loaders read it. */
+export interface GraphModelJson {
+  modelTopology: unknown;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  signature?: unknown;
+  userDefinedMetadata?: io.ModelArtifacts['userDefinedMetadata'];
+  modelInitializer?: unknown;
+  weightsManifest: { paths: string[]; weights: io.WeightsManifestEntry[] }[];
+}
+
+/** Whether `json` looks like a graph model's json (`name` goes in the error otherwise). */
+export function checkGraphModelJson(json: unknown, name: string): GraphModelJson {
+  if (!json || typeof json !== 'object' || !Array.isArray((json as GraphModelJson).weightsManifest)) throw new Error(`not a tfjs graph model: ${name}`);
+  return json as GraphModelJson;
+}
+
+/** What tfjs loads from a graph model's json and its weight files concatenated in manifest order (int8-channel weights decoded). */
+export function graphModelArtifacts(json: GraphModelJson, weights: ArrayBuffer): io.ModelArtifacts {
+  const stored = json.weightsManifest.flatMap((g) => g.weights);
+  const { specs, data } = hasInt8Channel(stored) ? decodeInt8Channel(stored, weights) : { specs: stored, data: weights };
+  return {
+    modelTopology: json.modelTopology as io.ModelArtifacts['modelTopology'],
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy ?? undefined,
+    signature: json.signature as io.ModelArtifacts['signature'],
+    userDefinedMetadata: json.userDefinedMetadata,
+    modelInitializer: json.modelInitializer as io.ModelArtifacts['modelInitializer'],
+    weightSpecs: specs,
+    weightData: data,
+  };
+}

@@ -7,52 +7,23 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { io } from '@tensorflow/tfjs-core';
 import type { ModelSource } from './types.ts';
-import { decodeInt8Channel, hasInt8Channel } from './int8-weights.ts';
+import { checkGraphModelJson, graphModelArtifacts } from './int8-weights.ts';
 
 /** models/dist in this checkout. */
 export const MODELS_DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'models', 'dist');
 /** Directory prefix (with trailing slash) for initTf({ wasmPaths }) in Node. */
 export const NODE_WASM_PATHS = path.join(MODELS_DIST, 'wasm') + path.sep;
 
-interface ModelJson {
-  modelTopology: unknown;
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-  signature?: unknown;
-  userDefinedMetadata?: io.ModelArtifacts['userDefinedMetadata'];
-  modelInitializer?: unknown;
-  weightsManifest: { paths: string[]; weights: io.WeightsManifestEntry[] }[];
-}
-
 /** IOHandler for `<dir>/<name>.json` and its weight files. */
 export function fileHandler(jsonPath: string): io.IOHandler {
   return {
     async load(): Promise<io.ModelArtifacts> {
-      const json = JSON.parse(await readFile(jsonPath, 'utf8')) as ModelJson;
-      if (!json || typeof json !== 'object' || !Array.isArray(json.weightsManifest)) throw new Error(`not a tfjs graph model: ${path.basename(jsonPath)}`);
+      const json = checkGraphModelJson(JSON.parse(await readFile(jsonPath, 'utf8')), path.basename(jsonPath));
       const dir = path.dirname(jsonPath);
-      const specs: io.WeightsManifestEntry[] = [];
       const buffers: Buffer[] = [];
-      for (const group of json.weightsManifest) {
-        specs.push(...group.weights);
-        for (const p of group.paths) buffers.push(await readFile(path.join(dir, p)));
-      }
+      for (const group of json.weightsManifest) for (const p of group.paths) buffers.push(await readFile(path.join(dir, p)));
       const all = Buffer.concat(buffers);
-      let weightSpecs = specs;
-      let weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
-      if (hasInt8Channel(specs)) ({ specs: weightSpecs, data: weightData } = decodeInt8Channel(specs, weightData));
-      return {
-        modelTopology: json.modelTopology as io.ModelArtifacts['modelTopology'],
-        format: json.format,
-        generatedBy: json.generatedBy,
-        convertedBy: json.convertedBy ?? undefined,
-        signature: json.signature as io.ModelArtifacts['signature'],
-        userDefinedMetadata: json.userDefinedMetadata,
-        modelInitializer: json.modelInitializer as io.ModelArtifacts['modelInitializer'],
-        weightSpecs,
-        weightData,
-      };
+      return graphModelArtifacts(json, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer);
     },
   };
 }

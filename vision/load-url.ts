@@ -1,7 +1,7 @@
 /** Browser model loader: graph models served over HTTP(S) from the page's own origin (e.g. /models/). */
 import type { io } from '@tensorflow/tfjs-core';
 import type { ModelSource } from './types.ts';
-import { decodeInt8Channel } from './int8-weights.ts';
+import { checkGraphModelJson, graphModelArtifacts } from './int8-weights.ts';
 
 /**
  * The files the browser loads for a model name: the copies the models step derives
@@ -37,13 +37,12 @@ async function fetchOk(url: URL): Promise<Response> {
   return res;
 }
 
-/** Loads a graph model whose weights need decodeInt8Channel. */
+/** Loads a graph model whose weights need decoding (int8 with a scale per channel, int8-weights.ts). */
 function int8Handler(jsonUrl: string): io.IOHandler {
   return {
     async load(): Promise<io.ModelArtifacts> {
       const at = new URL(jsonUrl, globalThis.location?.href);
-      const json = (await (await fetchOk(at)).json()) as { modelTopology: unknown; format?: string; generatedBy?: string; convertedBy?: string | null; signature?: unknown; modelInitializer?: unknown; userDefinedMetadata?: io.ModelArtifacts['userDefinedMetadata']; weightsManifest: { paths: string[]; weights: io.WeightsManifestEntry[] }[] };
-      if (!json || !Array.isArray(json.weightsManifest)) throw new Error(`not a tfjs graph model: ${at.pathname}`);
+      const json = checkGraphModelJson(await (await fetchOk(at)).json(), at.pathname);
       const bins = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map(async (p) => new Uint8Array(await (await fetchOk(new URL(p, at))).arrayBuffer())));
       const all = new Uint8Array(bins.reduce((a, x) => a + x.length, 0));
       let o = 0;
@@ -51,18 +50,7 @@ function int8Handler(jsonUrl: string): io.IOHandler {
         all.set(x, o);
         o += x.length;
       }
-      const { specs, data } = decodeInt8Channel(json.weightsManifest.flatMap((g) => g.weights), all.buffer);
-      return {
-        modelTopology: json.modelTopology as io.ModelArtifacts['modelTopology'],
-        format: json.format,
-        generatedBy: json.generatedBy,
-        convertedBy: json.convertedBy ?? undefined,
-        signature: json.signature as io.ModelArtifacts['signature'],
-        userDefinedMetadata: json.userDefinedMetadata,
-        modelInitializer: json.modelInitializer as io.ModelArtifacts['modelInitializer'],
-        weightSpecs: specs,
-        weightData: data,
-      };
+      return graphModelArtifacts(json, all.buffer);
     },
   };
 }
