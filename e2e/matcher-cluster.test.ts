@@ -42,12 +42,12 @@ async function status(m: SpawnedMatcher) {
   return (await call(m, 'GET', '/status')).body as { cachedPersons: number; cluster: { capacity: number; coverage: number; replicationFactor: number; members: { id: string; live: boolean }[] } };
 }
 
-async function until<T>(fn: () => Promise<T>, ok: (x: T) => boolean, ms: number): Promise<{ value: T; ms: number }> {
+async function until<T>(fn: () => Promise<T>, ok: (x: T) => boolean, ms: number, describe: (x: T) => string = (x) => JSON.stringify(x).slice(0, 300)): Promise<{ value: T; ms: number }> {
   const t0 = Date.now();
   for (;;) {
     const value = await fn();
     if (ok(value)) return { value, ms: Date.now() - t0 };
-    if (Date.now() - t0 > ms) throw new Error(`not reached in ${ms} ms: ${JSON.stringify(value).slice(0, 300)}`);
+    if (Date.now() - t0 > ms) throw new Error(`not reached in ${ms} ms: ${describe(value)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -65,7 +65,7 @@ beforeAll(async () => {
   // one at a time: five model loads at once on 2 cores is slower than in turn
   for (let i = 0; i < N; i++) await startNode(i);
   // every node has seen every other join before enrolment starts
-  await until(() => Promise.all(alive().map(status)), (s) => s.every((x) => x.cluster.members.filter((mm) => mm.live).length === N), 15_000);
+  await until(() => Promise.all(alive().map(status)), (s) => s.every((x) => x.cluster.members.filter((mm) => mm.live).length === N), 15_000, (s) => `live members seen per node ${s.map((x) => x.cluster.members.filter((mm) => mm.live).map((mm) => mm.id).join('+')).join(', ')}`);
   for (const [i, id] of ids.entries()) {
     const r = await call(nodes[i % N]!, 'PUT', `/persons/${id}`, { templates: [tpl(i)] });
     expect(r.status, id).toBe(201);
@@ -83,7 +83,7 @@ describe('matcher cluster: 5 nodes, RF 2, etcd + PostgreSQL', () => {
     // the last enrolments reach their owners by NOTIFY, or the rescan for n1 (its rescan, then its
     // load; on a slow hour of the CI machine that took over 3 s past the period once: the timed
     // criteria are the tests below, this one waits for the state they start from)
-    const { value } = await until(() => Promise.all(alive().map(status)), (s) => s.reduce((a, x) => a + x.cachedPersons, 0) === 2 * PERSONS, RESCAN_MS + 10_000);
+    const { value } = await until(() => Promise.all(alive().map(status)), (s) => s.reduce((a, x) => a + x.cachedPersons, 0) === 2 * PERSONS, RESCAN_MS + 10_000, (s) => `cached per node ${s.map((x) => x.cachedPersons).join(', ')} (want a sum of ${2 * PERSONS})`);
     for (const s of value) expect(s.cluster).toMatchObject({ capacity: 1, coverage: 1, replicationFactor: 2 });
     for (const n of alive()) expect((await call(n, 'GET', '/cluster-ready')).status).toBe(200);
     // placement follows the weights: 2 × 240 / 5 = 96 per node on average

@@ -14,6 +14,9 @@ const ETCD = '/usr/bin/etcd';
 export interface ThrowawayEtcd {
   url: string;
   stop(): Promise<void>;
+  /** SIGSTOP / SIGCONT the server (a stalled etcd: leases expire, requests wait or fail) */
+  pause(): void;
+  resume(): void;
 }
 
 function ensureEtcd(): void {
@@ -46,6 +49,8 @@ export async function startThrowawayEtcd(): Promise<ThrowawayEtcd> {
   }
   return {
     url,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
     stop: () => new Promise<void>((resolve) => {
       const done = () => { rmSync(dir, { recursive: true, force: true }); resolve(); };
       if (child.exitCode !== null) return done();
