@@ -78,7 +78,8 @@ export class ClusterNode implements ClusterHooks {
   /** Joins: ids loaded, LISTEN started, the cache filled with the owned persons, watches set. */
   async start(): Promise<void> {
     this.knownKey = this.keyOf(this.membership.known());
-    await this.scanIds();
+    // the population coverage is measured over; the persons this node owns come with loadCache
+    for (const [id, t] of await this.scanIds()) this.setPerson(id, t);
     if (this.o.listen ?? true) await this.listen();
     this.svc.cluster = this;
     await this.svc.loadCache();
@@ -341,7 +342,6 @@ export class ClusterNode implements ClusterHooks {
     await this.svc.store.scanPersons((rows) => {
       for (const r of rows) seen.set(r.id, r.updatedAt);
     });
-    if (!this.persons.size) for (const [id, t] of seen) this.setPerson(id, t);
     return seen;
   }
 

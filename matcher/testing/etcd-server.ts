@@ -17,6 +17,9 @@ export interface ThrowawayEtcd {
   /** SIGSTOP / SIGCONT the server (a stalled etcd: leases expire, requests wait or fail) */
   pause(): void;
   resume(): void;
+  /** SIGKILL the server (connections refused); start() runs it again on the same data and ports */
+  kill(): Promise<void>;
+  start(): Promise<void>;
 }
 
 function ensureEtcd(): void {
@@ -30,32 +33,48 @@ export async function startThrowawayEtcd(): Promise<ThrowawayEtcd> {
   const dir = mkdtempSync(path.join(tmpdir(), 'lk-etcd-'));
   const [client, peer] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${client}`;
-  const child: ChildProcess = spawn(ETCD, [
-    '--name', 'lk', '--data-dir', dir,
-    '--listen-client-urls', url, '--advertise-client-urls', url,
-    '--listen-peer-urls', `http://127.0.0.1:${peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`,
-    '--initial-cluster', `lk=http://127.0.0.1:${peer}`, '--log-level', 'error',
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  child.stderr!.on('data', (d) => { err = (err + d).slice(-2000); });
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`etcd exited (${child.exitCode}): ${err}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`etcd did not start: ${err}`); }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  /** starts etcd on the data dir and ports (again after a kill) and waits for its health */
+  const spawnEtcd = async (): Promise<ChildProcess> => {
+    const child = spawn(ETCD, [
+      '--name', 'lk', '--data-dir', dir,
+      '--listen-client-urls', url, '--advertise-client-urls', url,
+      '--listen-peer-urls', `http://127.0.0.1:${peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`,
+      '--initial-cluster', `lk=http://127.0.0.1:${peer}`, '--log-level', 'error',
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr!.on('data', (d) => { err = (err + d).slice(-2000); });
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`etcd exited (${child.exitCode}): ${err}`);
+      try {
+        if ((await fetch(`${url}/health`)).ok) return child;
+      } catch { /* not up yet */ }
+      if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error(`etcd did not start: ${err}`); }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const kill = (c: ChildProcess) => new Promise<void>((resolve) => {
+    if (c.exitCode !== null || c.signalCode !== null) return resolve();
+    c.once('exit', () => resolve());
+    c.kill('SIGKILL');
+  });
+  let child = await spawnEtcd();
+  let down = false;
   return {
     url,
     pause: () => void child.kill('SIGSTOP'),
     resume: () => void child.kill('SIGCONT'),
-    stop: () => new Promise<void>((resolve) => {
-      const done = () => { rmSync(dir, { recursive: true, force: true }); resolve(); };
-      if (child.exitCode !== null) return done();
-      child.once('exit', done);
-      child.kill('SIGKILL');
-    }),
+    kill: async () => {
+      down = true;
+      await kill(child);
+    },
+    start: async () => {
+      child = await spawnEtcd();
+      down = false;
+    },
+    stop: async () => {
+      if (!down) await kill(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
