@@ -38,37 +38,55 @@ export function toFloat16Bits(x) {
 const BYTES = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
 /**
- * `model`: the parsed model.json; `bins`: the weight files' bytes in manifest order (one entry per
- * path of every group). Returns the new model.json object and one .bin (all groups in one file
- * named `binName`). Strings and other dtypes are copied as they are.
+ * Every weight of `model` with its stored bytes: `{ w, n, q, src }` (spec, value count, its
+ * quantization, a view of `bins` concatenated in manifest order). Throws on string weights and
+ * when the manifest and the files disagree in size.
  */
-export function toFloat16(model, bins, binName) {
+export function* storedWeights(model, bins) {
   const all = Buffer.concat(bins.map((b) => Buffer.from(b)));
   let off = 0;
-  const out = [];
-  const weights = [];
-  let converted = 0;
   for (const group of model.weightsManifest) {
     for (const w of group.weights) {
       const n = w.shape.reduce((a, b) => a * b, 1);
       if (w.dtype === 'string') throw new Error(`${w.name}: string weights are not supported`);
       const q = w.quantization;
       const size = n * (q ? BYTES[q.dtype] : BYTES[w.dtype]);
-      if (!q && w.dtype === 'float32') {
-        const src = new Float32Array(all.buffer.slice(all.byteOffset + off, all.byteOffset + off + size));
-        const dst = new Uint16Array(n);
-        for (let i = 0; i < n; i++) dst[i] = toFloat16Bits(src[i]);
-        out.push(Buffer.from(dst.buffer));
-        weights.push({ ...w, quantization: { dtype: 'float16', original_dtype: 'float32' } });
-        converted++;
-      } else {
-        out.push(all.subarray(off, off + size));
-        weights.push(w);
-      }
+      const src = all.subarray(off, off + size);
       off += size;
+      yield { w, n, q, src };
     }
   }
   if (off !== all.length) throw new Error(`weights manifest covers ${off} bytes, the files hold ${all.length}`);
+}
+
+/** A float32 weight's `n` values (`src`) as float16: its bytes and its new spec. */
+export function halfWeight(w, src, n) {
+  const f = new Float32Array(src.buffer.slice(src.byteOffset, src.byteOffset + 4 * n));
+  const h = new Uint16Array(n);
+  for (let i = 0; i < n; i++) h[i] = toFloat16Bits(f[i]);
+  return { bytes: Buffer.from(h.buffer), spec: { ...w, quantization: { dtype: 'float16', original_dtype: 'float32' } } };
+}
+
+/**
+ * `model`: the parsed model.json; `bins`: the weight files' bytes in manifest order (one entry per
+ * path of every group). Returns the new model.json object and one .bin (all groups in one file
+ * named `binName`). Strings and other dtypes are copied as they are.
+ */
+export function toFloat16(model, bins, binName) {
+  const out = [];
+  const weights = [];
+  let converted = 0;
+  for (const { w, n, q, src } of storedWeights(model, bins)) {
+    if (!q && w.dtype === 'float32') {
+      const { bytes, spec } = halfWeight(w, src, n);
+      out.push(bytes);
+      weights.push(spec);
+      converted++;
+    } else {
+      out.push(src);
+      weights.push(w);
+    }
+  }
   const json = { ...model, weightsManifest: [{ paths: [binName], weights }] };
   return { json, bin: Buffer.concat(out), converted };
 }

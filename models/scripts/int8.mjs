@@ -8,9 +8,7 @@
 // loses CenterNet's detections): vision/int8-weights.ts decodes this one to float32 on load. Pure
 // functions: copy-models.mjs writes the results and checks their sha256 against the manifest.
 
-import { toFloat16Bits } from './float16.mjs';
-
-const BYTES = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+import { halfWeight, storedWeights } from './float16.mjs';
 
 /**
  * Smaller kernels keep their bytes: they are a few percent of a model's size but most of its
@@ -43,57 +41,44 @@ export function channelAxis(shape) {
  */
 export function toInt8Channel(model, bins, binName, o = {}) {
   const minElements = o.minElements ?? MIN_ELEMENTS;
-  const all = Buffer.concat(bins.map((b) => Buffer.from(b)));
-  let off = 0;
   const out = [];
   const weights = [];
   let converted = 0;
-  for (const group of model.weightsManifest) {
-    for (const w of group.weights) {
-      const n = w.shape.reduce((a, b) => a * b, 1);
-      if (w.dtype === 'string') throw new Error(`${w.name}: string weights are not supported`);
-      const q = w.quantization;
-      const size = n * (q ? BYTES[q.dtype] : BYTES[w.dtype]);
-      const src = all.subarray(off, off + size);
-      off += size;
-      if (w.dtype === 'float32' && !q && (w.shape.length !== 4 || n < minElements)) {
-        const f = new Float32Array(src.buffer.slice(src.byteOffset, src.byteOffset + size));
-        const h = new Uint16Array(n);
-        for (let i = 0; i < n; i++) h[i] = toFloat16Bits(f[i]);
-        out.push(Buffer.from(h.buffer));
-        weights.push({ ...w, quantization: { dtype: 'float16', original_dtype: 'float32' } });
-        continue;
-      }
-      if (w.dtype !== 'float32' || w.shape.length !== 4 || n < minElements || (q && q.dtype !== 'float16')) {
-        out.push(src);
-        weights.push(w);
-        continue;
-      }
-      const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
-      const value = q ? (i) => fromFloat16Bits(view.getUint16(2 * i, true)) : (i) => view.getFloat32(4 * i, true);
-      const axis = channelAxis(w.shape);
-      const C = w.shape[axis];
-      const stride = axis === 3 ? 1 : w.shape[3];
-      const max = new Float64Array(C);
-      for (let i = 0; i < n; i++) {
-        const c = Math.floor(i / stride) % C;
-        max[c] = Math.max(max[c], Math.abs(value(i)));
-      }
-      const scales = new Float32Array(C);
-      for (let c = 0; c < C; c++) scales[c] = max[c] / 127;
-      const bytes = new Int8Array(n);
-      for (let i = 0; i < n; i++) {
-        const s = scales[Math.floor(i / stride) % C];
-        bytes[i] = s > 0 ? Math.max(-127, Math.min(127, Math.round(value(i) / s))) : 0;
-      }
-      const head = Buffer.alloc(4 * C);
-      for (let c = 0; c < C; c++) head.writeFloatLE(scales[c], 4 * c);
-      out.push(head, Buffer.from(bytes.buffer));
-      weights.push({ name: w.name, shape: w.shape, dtype: 'float32', quantization: { dtype: 'int8-channel', original_dtype: 'float32', axis } });
-      converted++;
+  for (const { w, n, q, src } of storedWeights(model, bins)) {
+    if (w.dtype === 'float32' && !q && (w.shape.length !== 4 || n < minElements)) {
+      const { bytes, spec } = halfWeight(w, src, n);
+      out.push(bytes);
+      weights.push(spec);
+      continue;
     }
+    if (w.dtype !== 'float32' || w.shape.length !== 4 || n < minElements || (q && q.dtype !== 'float16')) {
+      out.push(src);
+      weights.push(w);
+      continue;
+    }
+    const view = new DataView(src.buffer, src.byteOffset, src.byteLength);
+    const value = q ? (i) => fromFloat16Bits(view.getUint16(2 * i, true)) : (i) => view.getFloat32(4 * i, true);
+    const axis = channelAxis(w.shape);
+    const C = w.shape[axis];
+    const stride = axis === 3 ? 1 : w.shape[3];
+    const max = new Float64Array(C);
+    for (let i = 0; i < n; i++) {
+      const c = Math.floor(i / stride) % C;
+      max[c] = Math.max(max[c], Math.abs(value(i)));
+    }
+    const scales = new Float32Array(C);
+    for (let c = 0; c < C; c++) scales[c] = max[c] / 127;
+    const bytes = new Int8Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = scales[Math.floor(i / stride) % C];
+      bytes[i] = s > 0 ? Math.max(-127, Math.min(127, Math.round(value(i) / s))) : 0;
+    }
+    const head = Buffer.alloc(4 * C);
+    for (let c = 0; c < C; c++) head.writeFloatLE(scales[c], 4 * c);
+    out.push(head, Buffer.from(bytes.buffer));
+    weights.push({ name: w.name, shape: w.shape, dtype: 'float32', quantization: { dtype: 'int8-channel', original_dtype: 'float32', axis } });
+    converted++;
   }
-  if (off !== all.length) throw new Error(`weights manifest covers ${off} bytes, the files hold ${all.length}`);
   const json = { ...model, weightsManifest: [{ paths: [binName], weights }] };
   return { json, bin: Buffer.concat(out), converted };
 }
