@@ -12,7 +12,7 @@
  * element's production code is untouched.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -192,6 +192,15 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
     page.on('response', (r) => {
       if (r.status() >= 400 && r.url().startsWith(stack.verifier.url)) void r.text().then((t) => log(`    [verifier ${r.status()}] ${new URL(r.url()).pathname} ${t.slice(0, 160)}`), () => undefined);
     });
+    const dump = process.env.PAD_EVAL_DUMP;
+    if (dump) {
+      // debugging aid: keep each capture upload (CBOR: token and evidence JPEGs) for offline scoring
+      let n = 0;
+      page.on('request', (r) => {
+        const body = r.method() === 'POST' && r.url().startsWith(stack.verifier.url) && r.headers()['content-type']?.includes('cbor') ? r.postDataBuffer() : null;
+        if (body) writeFileSync(path.join(dump, `${subject}-${n++}.cbor`), body);
+      });
+    }
     await page.goto(`${stack.demo.url}/capture.html?locale=en`);
     await page.waitForFunction(() => !!customElements.get('liveness-capture'), null, { timeout: 30_000 });
     // tsx (esbuild keepNames) wraps named inner functions in __name(); give the page a no-op one

@@ -11,12 +11,20 @@ export interface CameraOptions {
   refuseVirtual: boolean;
 }
 
+/**
+ * The camera asked for. The ideal is 640 on both sides, not 640×480: the browser crops a source to
+ * the ideal's shape, and a portrait camera (a phone held upright gives 480×640, a portrait selfie
+ * 480×872) asked for 640×480 came back as a 480×480 centre crop in Chromium — the chin and forehead
+ * of a face that fills the width cut off, worst on the approach step's near frame. With 640×640 a
+ * 4:3 camera keeps its whole picture either way up (640×480 stays 640×480, 480×640 stays 480×640);
+ * a 16:9 webcam gives 640×640 (e2e/camera.test.ts measures each).
+ */
 export const CAMERA_CONSTRAINTS: MediaStreamConstraints = {
   audio: false,
   video: {
     facingMode: 'user',
     width: { min: 320, ideal: 640 },
-    height: { min: 240, ideal: 480 },
+    height: { min: 240, ideal: 640 },
     frameRate: { min: 15, ideal: 25 },
   },
 };
