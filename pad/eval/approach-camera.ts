@@ -20,6 +20,39 @@ export interface ApproachCameraOptions {
   gainPerFrame: number;
   maxGain: number;
   landmarks: (img: Rgb) => Promise<FaceLandmarks | null>;
+  /** frames written in all (default: every frame of `src`) */
+  frames?: number;
+}
+
+export interface ApproachStartOptions {
+  /** earliest start (frames): the passive checks need a few seconds first */
+  min: number;
+  /** the start when the clip looks at the camera everywhere (frames) */
+  preferred: number;
+  /** frames the approach and the hold after it take */
+  window: number;
+}
+
+/**
+ * Where the fake camera's "move closer" step starts in a clip of a real person. A recorded clip
+ * cannot follow the element's guidance: a person asked to come closer keeps looking at the camera,
+ * the clip may be turning its head at that moment. `frontal[i]` is whether frame i is within the
+ * device's pose limits (null: not measured); the start is the one, at or after `min`, whose window
+ * holds the most frontal frames, the nearest to `preferred` among equals. Returns `preferred` when
+ * the clip is too short for any other.
+ */
+export function chooseApproachStart(frontal: readonly (boolean | null)[], o: ApproachStartOptions): number {
+  let best = o.preferred;
+  let bestScore = -1;
+  for (let s = o.min; s + o.window <= frontal.length; s++) {
+    let score = 0;
+    for (let i = s; i < s + o.window; i++) if (frontal[i]) score++;
+    if (score > bestScore || (score === bestScore && Math.abs(s - o.preferred) < Math.abs(best - o.preferred))) {
+      best = s;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 /**
@@ -28,7 +61,7 @@ export interface ApproachCameraOptions {
  */
 export async function writeApproachY4m(src: string, out: string, o: ApproachCameraOptions): Promise<void> {
   const size = o.width * o.height * 3;
-  const dec = spawn('/usr/bin/ffmpeg', ['-v', 'error', '-i', src, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const dec = spawn('/usr/bin/ffmpeg', ['-v', 'error', '-i', src, ...(o.frames ? ['-frames:v', String(o.frames)] : []), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const enc = spawn('/usr/bin/ffmpeg', ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${o.width}x${o.height}`, '-r', '25', '-i', '-', '-pix_fmt', 'yuv420p', '-f', 'yuv4mpegpipe', out], {
     stdio: ['pipe', 'ignore', 'inherit'],
   });

@@ -24,7 +24,9 @@ import { makeY4m } from '../../e2e/lib/fixtures.ts';
 import { freePort } from '../../e2e/lib/ports.ts';
 import { startElement } from '../../e2e/lib/element.ts';
 import { createNodeLandmarker, type NodeLandmarker } from '../landmarks.ts';
-import { writeApproachY4m } from './approach-camera.ts';
+import { chooseApproachStart, writeApproachY4m } from './approach-camera.ts';
+import { DEFAULT_CONFIG } from '../../web-component/config.ts';
+import { meshPose } from '../../web-component/checks/geometry.ts';
 
 const API_KEY = 'pad-eval-key';
 
@@ -32,6 +34,33 @@ const API_KEY = 'pad-eval-key';
 const REST_FRAMES = 150;
 /** Camera clip length: the rest, a 1.5 s zoom to 1.45×, 1.5 s held; the fake camera then loops it. */
 const CAMERA_SECONDS = 9;
+/** A real person's approach and the hold after it: 1.5 s coming closer, 1.5 s held (frames). */
+const APPROACH_FRAMES = 75;
+/** The earliest the approach may start in a real person's camera clip (4 s). */
+const MIN_REST_FRAMES = 100;
+/** How much of a real person's clip (played forward and back) the approach's start is chosen from. */
+const PERSON_BASE_SECONDS = 15;
+/** Frames measured for head pose when choosing where a real person comes closer (every 5th). */
+const POSE_STEP = 5;
+
+/**
+ * Whether each frame of the y4m `file` (w×h) is within the device's pose limits (yaw 25°, pitch
+ * 22°), every POSE_STEP-th frame measured (the others null; a frame without a face is not frontal).
+ */
+async function frontalFrames(file: string, w: number, h: number, lm: NodeLandmarker): Promise<(boolean | null)[]> {
+  const total = Number(execFileSync('/usr/bin/ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file]).toString().trim());
+  const raw = execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-i', file, '-vf', `select='not(mod(n\\,${POSE_STEP}))'`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 2 ** 30 });
+  const size = w * h * 3;
+  const out: (boolean | null)[] = Array.from({ length: total }, () => null);
+  const { maxYawDeg, maxPitchDeg } = DEFAULT_CONFIG.face;
+  for (let k = 0; (k + 1) * size <= raw.length && k * POSE_STEP < total; k++) {
+    const m = await lm.landmarks({ data: new Uint8Array(raw.buffer, raw.byteOffset + k * size, size), width: w, height: h, channels: 3 });
+    const p = m ? meshPose(m.points) : null;
+    out[k * POSE_STEP] = !!p && Math.abs(p.yawDeg) <= maxYawDeg && Math.abs(p.pitchDeg) <= maxPitchDeg;
+  }
+  return out;
+}
+
 /**
  * The element tests' APPROACH recipe at the clip's own size, with a longer rest: a person who
  * needs a few seconds to satisfy the passive checks (blink, motion) still gets them before the
@@ -61,9 +90,10 @@ export async function cameraClip(file: string, out: string, approach: 'person' |
   const name = path.basename(out, '.y4m');
   if (approach === 'plane') return makeY4m(file, name, { seconds: CAMERA_SECONDS, pingPong: true, filter: `scale=${w}:${h},${approachFilter(w, h)}` });
   if (!lm) throw new Error('cameraClip: the person approach needs the landmarker');
-  const base = makeY4m(file, `${name}-base`, { seconds: CAMERA_SECONDS, pingPong: true, size: `${w}:${h}` });
+  const base = makeY4m(file, `${name}-base`, { seconds: PERSON_BASE_SECONDS, pingPong: true, size: `${w}:${h}` });
   try {
-    await writeApproachY4m(base, out, { width: w, height: h, restFrames: REST_FRAMES, gainPerFrame: 0.012, maxGain: 1.45, landmarks: (img) => lm.landmarks(img) });
+    const start = chooseApproachStart(await frontalFrames(base, w, h, lm), { min: MIN_REST_FRAMES, preferred: REST_FRAMES, window: APPROACH_FRAMES });
+    await writeApproachY4m(base, out, { width: w, height: h, restFrames: start, frames: start + APPROACH_FRAMES, gainPerFrame: 0.012, maxGain: 1.45, landmarks: (img) => lm.landmarks(img) });
   } finally {
     rmSync(base, { force: true });
   }

@@ -37,7 +37,7 @@ export const MESH = {
   lipBottom: 14,
 } as const;
 
-const P = (m: Float32Array, i: number): [number, number, number] => [m[3 * i], m[3 * i + 1], m[3 * i + 2]];
+const P = (m: ArrayLike<number>, i: number): [number, number, number] => [m[3 * i], m[3 * i + 1], m[3 * i + 2]];
 const dist = (a: number[], b: number[]): number => Math.hypot(a[0] - b[0], a[1] - b[1]);
 const DEG = 180 / Math.PI;
 
@@ -52,6 +52,18 @@ export function eyeCentre(m: Float32Array, e: { outer: number; inner: number }):
   const a = P(m, e.outer);
   const b = P(m, e.inner);
   return [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+}
+
+/** Head yaw (cheek depths) and pitch (chin against forehead depth) of a FaceMesh, in degrees. */
+export function meshPose(m: ArrayLike<number>): { yawDeg: number; pitchDeg: number } {
+  const cr = P(m, MESH.cheekRight);
+  const cl = P(m, MESH.cheekLeft);
+  const fh = P(m, MESH.forehead);
+  const ch = P(m, MESH.chin);
+  return {
+    yawDeg: Math.atan2(cl[2] - cr[2], Math.hypot(cl[0] - cr[0], cl[1] - cr[1])) * DEG,
+    pitchDeg: Math.atan2(ch[2] - fh[2], Math.hypot(ch[0] - fh[0], ch[1] - fh[1])) * DEG,
+  };
 }
 
 /** Geometry from the detection and (when available) its mesh; frame size normalises the centre. */
@@ -72,8 +84,7 @@ export function faceGeometry(face: FaceDetection, mesh: FaceLandmarks | null, fr
   const lc = eyeCentre(m, MESH.leftEye);
   const faceWidthPx = dist(cr, cl);
   const interOcularPx = dist(rc, lc);
-  const yawDeg = Math.atan2(cl[2] - cr[2], Math.hypot(cl[0] - cr[0], cl[1] - cr[1])) * DEG;
-  const pitchDeg = Math.atan2(ch[2] - fh[2], Math.hypot(ch[0] - fh[0], ch[1] - fh[1])) * DEG;
+  const { yawDeg, pitchDeg } = meshPose(m);
   const rollDeg = Math.atan2(lc[1] - rc[1], lc[0] - rc[0]) * DEG;
   const io = interOcularPx || 1;
   const fw = faceWidthPx || 1;
