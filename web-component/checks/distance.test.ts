@@ -33,4 +33,22 @@ describe('distance check', () => {
     expect(estimateDistanceCm(g, 480, corrected)).toBeCloseTo(1.2 * estimateDistanceCm(g, 480, d), 6);
     expect(distanceCheck(null, 480, d)).toMatchObject({ pass: false, code: 'TOO_FAR' });
   });
+
+  it('a phone held upright: the focal length comes from the long side, so 480×640 reads as 640×480 does', async () => {
+    // d3 (480×480) padded to a landscape and to a portrait frame: the same face, the same pixels
+    const img = frame('d3');
+    const pad = (w: number, h: number): T.Rgb => {
+      const out = new Uint8Array(w * h * 3).fill(128);
+      const ox = (w - img.width) >> 1;
+      const oy = (h - img.height) >> 1;
+      for (let y = 0; y < img.height; y++) out.set(img.data.subarray(y * img.width * 3, (y + 1) * img.width * 3), ((y + oy) * w + ox) * 3);
+      return { data: out, width: w, height: h, channels: 3 };
+    };
+    const landscape = await (await T.analyzer()).analyze(pad(640, 480), 0, { heavy: false });
+    const portrait = await (await T.analyzer()).analyze(pad(480, 640), 0, { heavy: false });
+    expect(Math.abs(portrait.geometry!.faceWidthPx - landscape.geometry!.faceWidthPx)).toBeLessThan(3);
+    // measured with the portrait frame's width (480) it read 25 % closer
+    expect(portrait.checks.distance.value / landscape.checks.distance.value).toBeGreaterThan(0.95);
+    expect(portrait.checks.distance.value / landscape.checks.distance.value).toBeLessThan(1.05);
+  });
 });

@@ -221,7 +221,7 @@ export class FrameAnalyzer {
         face: faceCheck(faces.length, geometry ?? null, cfg.face),
         eyes: eyesCheck({ geometry: geometry ?? null, patches: eyes ?? null, faceLuma: stats.faceLuma, blinkSeen }, cfg.eyes),
         lighting: lightingCheck(stats, cfg.lighting),
-        distance: distanceCheck(geometry ?? null, img.width, cfg.distance),
+        distance: distanceCheck(geometry ?? null, Math.max(img.width, img.height), cfg.distance),
         liveness: livenessCheck({ faceFound: !!main, motionSpread: this.motion.spread(), blinkSeen, antispoof: this.antispoof }, cfg.liveness),
       };
       if (o.objects) checks.phone = phoneCheck(o.objects, img.width, img.height, cfg.phone, main?.box);
