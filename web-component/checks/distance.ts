@@ -4,6 +4,9 @@
  * L the frame's long side: the field of view is the sensor's landscape one, and a phone held
  * upright gives the same sensor turned (480×640 has the focal length of 640×480). Measured with the
  * portrait frame's width, a phone user's distance read 25 % short (TOO_CLOSE too early).
+ * The browser's crop is not known here: a 16:9 webcam delivered as 640×640 (CAMERA_CONSTRAINTS)
+ * has the focal length of its 1138-px-wide uncropped frame, so its distances read up to 1.8× short
+ * (the 18–75 cm range then spans about 32–133 cm); the device-class `correction` can take that out.
  */
 import type { CheckResult } from '../../protocol/index.ts';
 import type { VisionConfig } from '../config.ts';
