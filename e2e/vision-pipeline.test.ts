@@ -77,9 +77,14 @@ describe('vision pipeline in Chromium with fixture clips as the camera', () => {
   it('near clip (centre 55% cropped up) → TOO_CLOSE', async () => {
     const y4m = makeY4m(fixture(SRC), 'vision-d3-near', { seconds: 3, filter: 'crop=iw*0.55:ih*0.55,scale=480:480' });
     // under a loaded machine fewer frames are checked and each spans more of the clip, where
-    // d3 leans back for a moment: judge a longer run by a clear majority
+    // d3 leans back for a moment: judge a longer run by a clear majority — of the frames where a
+    // face was found (a frame without one reads TOO_FAR: the face check speaks for it, not the
+    // distance; CI once had 4 of 25 such frames, TOO_CLOSE 15 of 25 = 0.6, 15 of 21 with a face)
     const run = await runClip(y4m, 25);
-    expect(run.share('distance', 'TOO_CLOSE')).toBeGreaterThan(0.6);
+    const distance = run.state.outcomes.distance ?? {};
+    const withFace = Object.values(distance).reduce((a, b) => a + b, 0) - (run.state.outcomes.face?.FACE_NOT_FOUND ?? 0);
+    expect(withFace).toBeGreaterThan(10);
+    expect((distance.TOO_CLOSE ?? 0) / withFace).toBeGreaterThan(0.6);
   });
 
   it('darkened clip (eq=brightness=-0.35) → TOO_DARK', async () => {
