@@ -10,7 +10,7 @@ import type { ImageInput } from '../vision/types.ts';
 import { extractFeatures, type PadFrame } from '../vision/pad/features.ts';
 import { backdropParallax } from '../vision/pad/backdrop.ts';
 import { faceRelativeEdges, straightEdges } from '../vision/pad/edges.ts';
-import { FROZEN_BACKDROP, frozenScene } from '../vision/pad/frozen-frames.ts';
+import { FROZEN_BACKDROP, FROZEN_BLINK, frozenScene } from '../vision/pad/frozen-frames.ts';
 import { landmarkBox } from '../vision/pad/image-ops.ts';
 import { decodeClip, FIXTURES, jpegRoundTrip } from './fixtures.ts';
 import { createNodeLandmarker, type NodeLandmarker } from './landmarks.ts';
@@ -88,6 +88,34 @@ describe('modelled approach of a real person', () => {
     expect(frozenScene({ ...a, alignedApproach: 0 })).toBe(false);
     expect(b.backdrop).toBeLessThan(0);
   }, 60_000);
+});
+
+describe('a still person whose face fills the frame (eval-only fellway: a portrait selfie against a brick wall)', () => {
+  it('is not a frozen scene when the eyes close in the passive window; the same frame held and zoomed is', async () => {
+    // 368×656 portrait; a camera asked for 640 on both sides gives 3:4, the centre 368×491 of it
+    const crop = (img: ImageInput): Rgb => {
+      const h = Math.round((img.width * 4) / 3);
+      const y0 = Math.floor((img.height - h) / 2);
+      return { data: img.data.slice(y0 * img.width * 3, (y0 + h) * img.width * 3) as Uint8Array, width: img.width, height: h, channels: 3 };
+    };
+    const clip = (await decodeClip(path.join(FIXTURES, 'eval-only/video/live/fellway_selfie_brick.mp4'))).map(crop);
+    // the evidence schedule over the clip from frame 75 (25 fps): the eyes half close at frames 90–92
+    const at = (t: number) => clip[Math.round(75 + (t * 25) / 1000)];
+    const recorded: PadFrame[] = [];
+    for (const s of SCHEDULE) recorded.push(await pad(s.role === 'near' ? approachWarp(at(s.t), (await lm.landmarks(at(s.t)))!, { gain: 1.35 }) : at(s.t), s.t, s.role));
+    const held = await stillWindow(clip[120], await digitalZoom(clip[120], 1.35));
+    const a = extractFeatures(recorded);
+    const b = extractFeatures(held);
+    console.log(`fellway: passive spread ${a.alignedSpread.toFixed(3)}, approach pair ${a.alignedApproach.toFixed(3)}, backdrop ${a.backdrop.toFixed(3)}, blink ${a.features.blink?.toFixed(3)}; held and zoomed: blink ${b.features.blink?.toFixed(3)}, spread ${b.alignedSpread.toFixed(3)}`);
+    expect(a.approach && b.approach).toBe(true);
+    expect(a.features.blink).toBeGreaterThanOrEqual(FROZEN_BLINK);
+    expect(frozenScene(a)).toBe(false);
+    // nothing else lifts the veto here: the person holds still and the face leaves no backdrop ring
+    expect(Number.isNaN(a.backdrop)).toBe(true);
+    expect(frozenScene({ ...a, features: {} })).toBe(true);
+    expect(b.features.blink).toBeLessThan(FROZEN_BLINK);
+    expect(frozenScene(b)).toBe(true);
+  }, 120_000);
 });
 
 describe('backdrop parallax (vision/pad/backdrop.ts)', () => {

@@ -387,7 +387,8 @@ async function main() {
   for (const k of [...new Set(seqs.map((s) => s.species))].sort()) {
     const q = (v: number[]) => { const f = v.filter(Number.isFinite); return f.length ? [0.05, 0.5, 0.95].map((p) => percentile(f, p).toFixed(3)).join(' / ') : '-'; };
     const of = seqs.filter((s) => s.species === k);
-    console.log(`  ${k.padEnd(17)} spread ${q(of.map((s) => s.alignedSpread))}   approach pair ${q(of.map((s) => s.alignedApproach))}   backdrop ${q(of.map((s) => s.backdrop))}   vetoed ${of.filter((s) => s.frozen).length}/${of.length}`);
+    const blinks = of.map((s) => s.features.blink ?? Number.NaN).filter(Number.isFinite);
+    console.log(`  ${k.padEnd(17)} spread ${q(of.map((s) => s.alignedSpread))}   approach pair ${q(of.map((s) => s.alignedApproach))}   backdrop ${q(of.map((s) => s.backdrop))}   blink ${q(blinks)} (max ${blinks.length ? Math.max(...blinks).toFixed(3) : '-'})   vetoed ${of.filter((s) => s.frozen).length}/${of.length}`);
   }
   const ms = data.map((s) => s.ms);
   console.log(`\nsignal time per 10-frame sample (excl. landmarks): median ${percentile(ms, 0.5).toFixed(1)} ms, p95 ${percentile(ms, 0.95).toFixed(1)} ms`);

@@ -230,10 +230,28 @@ export const FROZEN_APPROACH = 0.18;
 export const FROZEN_BACKDROP = 0.2;
 
 /**
+ * At or above this eye-aspect-ratio range over the passive frames (the `blink` feature, blink.ts)
+ * the eyes closed while the rest held still: one picture cannot blink. A person who holds still
+ * with their face filling the frame leaves the veto nothing else (no backdrop ring, a small
+ * approach change). On the fit and threshold groups (pad/train.ts prints each species' blink
+ * values), the attack samples the other clauses veto reach at most 0.258 (a recorded MSU replay;
+ * print 0.232, still-as-camera 0.139); bona fide windows median 0.253. A video replay blinks, but
+ * the veto never held those for their blinks (they show real motion); the fused signals judge it
+ * as before.
+ */
+export const FROZEN_BLINK = 0.3;
+
+/**
  * The frozen-scene veto: every same-scale frame pair is one picture up to a similarity (`spread` <
  * FROZEN_ALIGNED), and the approach pair, when there is one, is too (its aligned change is below
- * FROZEN_APPROACH and its surroundings did not stay behind: backdrop parallax below FROZEN_BACKDROP).
+ * FROZEN_APPROACH and its surroundings did not stay behind: backdrop parallax below FROZEN_BACKDROP),
+ * and the eyes did not blink (`blink` below FROZEN_BLINK).
  */
-export function frozenScene(s: { alignedSpread: number; alignedApproach: number; backdrop?: number }): boolean {
-  return s.alignedSpread < FROZEN_ALIGNED && !(s.alignedApproach >= FROZEN_APPROACH) && !((s.backdrop ?? Number.NaN) >= FROZEN_BACKDROP);
+export function frozenScene(s: { alignedSpread: number; alignedApproach: number; backdrop?: number; features?: { blink?: number } }): boolean {
+  return (
+    s.alignedSpread < FROZEN_ALIGNED &&
+    !(s.alignedApproach >= FROZEN_APPROACH) &&
+    !((s.backdrop ?? Number.NaN) >= FROZEN_BACKDROP) &&
+    !((s.features?.blink ?? Number.NaN) >= FROZEN_BLINK)
+  );
 }
