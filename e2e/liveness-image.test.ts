@@ -25,8 +25,9 @@ let verifier: RunningVerifier;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'lk-image-'));
-  // one extraction worker thread: the route runs where the models live (the default deployment's path)
-  matcher = await startMatcher({ port: 0, store: `sqlite:${path.join(dir, 'matcher.db')}`, waitReady: true, workers: 1 });
+  // two extraction worker threads: the route runs where the models live, and the photo's COCO
+  // detection (phone in frame, the PAD's context) on the other, idle one (worker-pool.ts)
+  matcher = await startMatcher({ port: 0, store: `sqlite:${path.join(dir, 'matcher.db')}`, waitReady: true, workers: 2 });
   const base = testConfig({ issuer: ISS, signingKeys: [await generateSigningKey()], matcherUrl: matcher.url });
   const photo = { id: 'photo', apiKey: KEY, origins: ['http://localhost:5173'], maxAttempts: 3, liveness: { enabled: true, version: '1.0' } };
   const config = { ...base, integrators: [...base.integrators, photo], matcherToken: matcher.token, matcherTimeoutMs: 60_000 };

@@ -4,13 +4,14 @@
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { KitError } from '../../protocol/index.ts';
-import { analyseImage } from '../image-liveness/analyse-image.ts';
+import { analyseImage, type ObjectsElsewhere } from '../image-liveness/analyse-image.ts';
+import type { DetectedObject } from '../../vision/types.ts';
 import { scoreLiveness } from '../liveness/server-pad.ts';
 import { createExtractor, type Extractor } from './extractor.ts';
-import { setMaxImagePixels } from './image-decode.ts';
-import { FORWARDED_METHODS, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-pool.ts';
+import { decodeImage, setMaxImagePixels } from './image-decode.ts';
+import { FORWARDED_METHODS, type ObjectsMessage, type WorkerInit, type WorkerReply, type WorkerRequest } from './worker-pool.ts';
 
 /** Niceness of this thread: inference yields the CPU to the HTTP thread, so /live and 503s stay prompt. */
 const WORKER_NICE = 10;
@@ -36,9 +37,33 @@ const init = workerData as WorkerInit;
 const methods: ReadonlySet<string> = new Set(FORWARDED_METHODS);
 const post = (m: WorkerReply, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
+/** The detections another worker posts on `port` (an 'objects' request); rejects if it closes without them. */
+function objectsFrom(port: MessagePort): ObjectsElsewhere {
+  const got = new Promise<DetectedObject[]>((resolve, reject) => {
+    port.once('message', (m: ObjectsMessage) => ('objects' in m ? resolve(m.objects) : reject(new Error(m.error))));
+    port.once('close', () => reject(new Error('the objects worker went away')));
+  });
+  got.catch(() => undefined).finally(() => port.close());
+  return () => got;
+}
+
+/** Decodes the image and posts its COCO detections to the worker answering the same 'image' request. */
+async function postObjects(extractor: Extractor, image: Uint8Array, port: MessagePort): Promise<null> {
+  try {
+    const objects = await extractor.detectObjects(await decodeImage(image));
+    port.postMessage({ objects } satisfies ObjectsMessage);
+  } catch (e) {
+    port.postMessage({ error: e instanceof Error ? e.message : String(e) } satisfies ObjectsMessage);
+  } finally {
+    port.close();
+  }
+  return null;
+}
+
 async function answer(extractor: Extractor, req: WorkerRequest): Promise<unknown> {
   if (req.kind === 'liveness') return scoreLiveness(extractor, req.body, req.options);
-  if (req.kind === 'image') return analyseImage(extractor, req.body, req.options);
+  if (req.kind === 'image') return analyseImage(extractor, req.body, req.options, req.objects ? objectsFrom(req.objects) : undefined);
+  if (req.kind === 'objects') return postObjects(extractor, req.image, req.port);
   if (!methods.has(req.method)) throw new Error(`not a forwarded extractor method: ${String(req.method)}`);
   const fn = extractor[req.method] as (...args: unknown[]) => Promise<unknown>;
   return fn(...req.args);

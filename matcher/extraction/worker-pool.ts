@@ -4,11 +4,12 @@
  * `extractor` forwards the Extractor methods to a worker; `scoreLiveness` runs the whole
  * server-side PAD there. A worker that dies is replaced; its calls fail with 503 INTERNAL.
  */
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import { isErrorCode, KitError } from '../../protocol/index.ts';
 import type { scoreLiveness, ServerPadOptions } from '../liveness/server-pad.ts';
 import type { ImageLivenessOptions } from '../image-liveness/analyse-image.ts';
 import type { MatcherImageRequest, MatcherImageResult } from '../../protocol/index.ts';
+import type { DetectedObject } from '../../vision/types.ts';
 import type { Extractor } from './extractor.ts';
 import type { QualityThresholds } from './quality.ts';
 
@@ -37,7 +38,12 @@ export interface WorkerInit {
 export type WorkerRequest =
   | { id: number; kind: 'call'; method: ForwardedMethod; args: unknown[] }
   | { id: number; kind: 'liveness'; body: LivenessBody; options: ServerPadOptions }
-  | { id: number; kind: 'image'; body: MatcherImageRequest; options: ImageLivenessOptions };
+  | { id: number; kind: 'image'; body: MatcherImageRequest; options: ImageLivenessOptions; objects?: MessagePort }
+  /** decode `image` and post its COCO detections (ObjectsMessage) on `port`: the other half of an 'image' request */
+  | { id: number; kind: 'objects'; image: Uint8Array; port: MessagePort };
+
+/** What an 'objects' request posts on its port. */
+export type ObjectsMessage = { objects: DetectedObject[] } | { error: string };
 
 export type WorkerReply =
   | { kind: 'ready'; info: ExtractorInfo }
@@ -141,12 +147,12 @@ class Slot {
     if (this.calls.size === 0 && !this.warming) this.worker.unref();
   }
 
-  send(req: WorkerRequest, p: Pending): void {
+  send(req: WorkerRequest, p: Pending, ports: TransferListItem[] = []): void {
     this.calls.set(req.id, p);
     this.worker.ref();
     try {
       // arguments are copied, not transferred: the caller may still use its buffers (enrolment stores the images)
-      this.worker.postMessage(req);
+      this.worker.postMessage(req, ports);
     } catch (e) {
       this.calls.delete(req.id);
       this.idle();
@@ -226,7 +232,18 @@ export async function createWorkerPool(o: WorkerPoolOptions): Promise<WorkerPool
     size: o.workers,
     warmed: Promise.all(first.map((s) => s.warmed)).then(() => undefined),
     scoreLiveness: (body, options) => request<LivenessOutcome>({ id: ++seq, kind: 'liveness', body, options }),
-    analyseImage: (body, options) => request<MatcherImageResult>({ id: ++seq, kind: 'image', body, options }),
+    analyseImage: (body, options) =>
+      new Promise<MatcherImageResult>((resolve, reject) => {
+        if (closing) return reject(stopped());
+        const main = pick();
+        // the COCO detector is most of a photo's time (~100–270 ms): an idle second worker runs it
+        // on its own decode of the bytes while this one detects the face, segments and renders
+        const helper = options.objects ? slots.find((s) => s && s !== main && s.started && s.calls.size === 0) : undefined;
+        if (!helper) return main.send({ id: ++seq, kind: 'image', body, options }, { resolve: resolve as (v: unknown) => void, reject });
+        const { port1, port2 } = new MessageChannel();
+        helper.send({ id: ++seq, kind: 'objects', image: body.image, port: port2 }, { resolve: () => undefined, reject: () => undefined }, [port2]);
+        main.send({ id: ++seq, kind: 'image', body, options, objects: port1 }, { resolve: resolve as (v: unknown) => void, reject }, [port1]);
+      }),
     async close() {
       closing = true;
       for (const t of timers) clearTimeout(t);

@@ -16,6 +16,7 @@ import { faceGeometry } from '../../web-component/checks/geometry.ts';
 import { lightingCheck } from '../../web-component/checks/lighting.ts';
 import { phoneCheck } from '../../web-component/checks/phone.ts';
 import { resolveConfig } from '../../web-component/config.ts';
+import type { DetectedObject } from '../../vision/types.ts';
 import type { Extractor } from '../extraction/extractor.ts';
 import { imageDistance } from './distance.ts';
 import { focalLength35 } from './exif-focal.ts';
@@ -41,7 +42,14 @@ export interface ImageLivenessOptions {
   objects: boolean;
 }
 
-export async function analyseImage(x: Extractor, body: MatcherImageRequest, o: ImageLivenessOptions): Promise<MatcherImageResult> {
+/**
+ * COCO detections for this request's image computed elsewhere (another worker thread, started when
+ * the request arrived, on its own decode of the same bytes); analyseImage falls back to its own
+ * extractor when this rejects.
+ */
+export type ObjectsElsewhere = () => Promise<DetectedObject[]>;
+
+export async function analyseImage(x: Extractor, body: MatcherImageRequest, o: ImageLivenessOptions, elsewhere?: ObjectsElsewhere): Promise<MatcherImageResult> {
   const a = await x.analyse(body.image);
   const { width: w, height: h } = a.image;
   if (w < IMAGE_LIMITS.minWidth || h < IMAGE_LIMITS.minHeight) throw new KitError('IMAGE_TOO_SMALL', `image is ${w}×${h}, under ${IMAGE_LIMITS.minWidth}×${IMAGE_LIMITS.minHeight}`);
@@ -54,7 +62,8 @@ export async function analyseImage(x: Extractor, body: MatcherImageRequest, o: I
   const mask = body.preAnalysis ? await (await segmenterOnce()).mask(a.image) : null;
   const imagesP = mask ? Promise.all([backgroundRemoved(a.image, mask), facesImage(a.image, boxes)]) : null;
   imagesP?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-  const objects = o.objects && faces.length ? await x.detectObjects(a.image) : [];
+  const detect = () => x.detectObjects(a.image);
+  const objects = o.objects && faces.length ? await (elsewhere ? elsewhere().catch(detect) : detect()) : [];
 
   let pre: ReturnType<typeof preAnalysis> | null = null;
   let images: MatcherImageResult['images'];
