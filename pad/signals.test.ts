@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageInput } from '../vision/types.ts';
 import { extractFeatures, type PadFrame } from '../vision/pad/features.ts';
-import { padFromFrames } from '../vision/pad/evidence.ts';
+import { padDecide, padFromFrames, padSignals } from '../vision/pad/evidence.ts';
 import type { Features } from '../vision/pad/fusion.ts';
 import { decodeClip, decodeImage, FIXTURES, jpegRoundTrip } from './fixtures.ts';
 import { createNodeLandmarker, type NodeLandmarker } from './landmarks.ts';
@@ -104,5 +104,20 @@ describe('signals on fixture frames vs synthesized attacks', () => {
     const none = padFromFrames(frames.live.map((x) => ({ ...x, landmarks: null })));
     expect(none).toMatchObject({ liveness: 0, live: false });
     expect(none.reasons[0]).toBe('PAD_NO_FACE');
+  });
+  it('padSignals then padDecide (the detector answered in between) is padFromFrames, screen objects included', async () => {
+    const phone = { score: 0.8, classId: 67, label: 'cell phone' };
+    for (const k of ['live', 'screen']) {
+      const box = { x: 0, y: 0, w: frames[k][0].image.width, h: frames[k][0].image.height };
+      for (const objects of [undefined, [], [{ ...phone, box }]]) {
+        expect(padDecide(padSignals(frames[k]), objects)).toEqual(padFromFrames(frames[k], objects));
+      }
+      // the phone over the face counts: the same signals with it decide lower
+      expect(padDecide(padSignals(frames[k]), [{ ...phone, box }]).liveness).toBeLessThan(padDecide(padSignals(frames[k]), []).liveness);
+    }
+    const image = await decodeImage(path.join(FIXTURES, 'spoof/screen/sfas-F2.jpg'));
+    const one = [{ image, landmarks: await lm.landmarks(image), t: 0, role: 'best' as const }];
+    const o = { requireApproach: false, singleImage: true };
+    expect(padDecide(padSignals(one, o), [], o)).toEqual(padFromFrames(one, [], o));
   });
 });

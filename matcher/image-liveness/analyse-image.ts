@@ -8,7 +8,7 @@
 import sharp from 'sharp';
 import { KitError, IMAGE_LIMITS, type MatcherImageRequest, type MatcherImageResult } from '../../protocol/index.ts';
 import { nodeModelSource } from '../../vision/load-node.ts';
-import { padFromFrames } from '../../vision/pad/index.ts';
+import { padDecide, padSignals } from '../../vision/pad/index.ts';
 import { createSegmenter, type Segmenter } from '../../vision/segment.ts';
 import { eyesCheck, EYE_PATCHES } from '../../web-component/checks/eyes.ts';
 import { frameStats, patchStats } from '../../web-component/checks/frame-stats.ts';
@@ -57,23 +57,31 @@ export async function analyseImage(x: Extractor, body: MatcherImageRequest, o: I
   const boxes = faces.map((f) => ({ x: Math.round(f.box.x), y: Math.round(f.box.y), w: Math.round(f.box.w), h: Math.round(f.box.h) }));
   const main = faces.length === 1 ? faces[0] : undefined;
   // pre-analysis: the EXIF read and the two pictures' encoding run on sharp's threads while the
-  // COCO detector runs here (the segmentation, 15–20 ms, goes first: the cut-out needs its mask)
+  // COCO detector runs (the segmentation, 15–20 ms, goes first: the cut-out needs its mask)
   const focalP = body.preAnalysis ? sharp(body.image).metadata().then((m) => focalLength35(m.exif), () => null) : null;
   const mask = body.preAnalysis ? await (await segmenterOnce()).mask(a.image) : null;
   const imagesP = mask ? Promise.all([backgroundRemoved(a.image, mask), facesImage(a.image, boxes)]) : null;
   imagesP?.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   const detect = () => x.detectObjects(a.image);
-  const objects = o.objects && faces.length ? await (elsewhere ? elsewhere().catch(detect) : detect()) : [];
+  const objectsP = o.objects && faces.length ? (elsewhere ? elsewhere().catch(detect) : detect()) : Promise.resolve([]);
+  objectsP.catch(() => undefined); // awaited below
+
+  // everything that does not need the detections is computed while the detector runs (on another
+  // worker when there is one): the checks' inputs and the PAD's own signals (padSignals)
+  const mesh = main && a.landmarks && a.face === main ? a.landmarks : null;
+  const geometry = main ? faceGeometry(main, mesh, w, h) : null;
+  const stats = body.preAnalysis ? frameStats(a.image, main?.box ?? null) : null;
+  const patches = body.preAnalysis && mesh ? EYE_PATCHES(mesh) : null;
+  // liveness: the single-frame PAD on the largest face (with pre-analysis off, whatever the image holds)
+  const padOptions = { requireApproach: false, singleImage: true } as const;
+  const signals = a.face && a.landmarks ? padSignals([{ image: a.image, landmarks: a.landmarks, t: 0, role: 'best' }], padOptions) : null;
+  const objects = await objectsP;
 
   let pre: ReturnType<typeof preAnalysis> | null = null;
   let images: MatcherImageResult['images'];
-  if (body.preAnalysis && imagesP && focalP) {
+  if (body.preAnalysis && imagesP && focalP && stats) {
     const [bg, boxed] = await imagesP;
     images = { backgroundRemoved: bg, faces: boxed };
-    const mesh = main && a.landmarks && a.face === main ? a.landmarks : null;
-    const geometry = main ? faceGeometry(main, mesh, w, h) : null;
-    const stats = frameStats(a.image, main?.box ?? null);
-    const patches = mesh ? EYE_PATCHES(mesh) : null;
     const focal = await focalP;
     pre = preAnalysis({
       faces: faces.length,
@@ -85,9 +93,8 @@ export async function analyseImage(x: Extractor, body: MatcherImageRequest, o: I
     if (pre.failed) return { steps: pre.steps, failed: pre.failed, reasons: [], faces: boxes, images };
   }
 
-  // liveness: the single-frame PAD on the largest face (with pre-analysis off, whatever the image holds)
   const screens = objects.filter((d) => d.score >= 0.2 && CFG.phone.labels.includes(d.label));
-  const pad = a.face && a.landmarks ? padFromFrames([{ image: a.image, landmarks: a.landmarks, t: 0, role: 'best' }], screens, { requireApproach: false, singleImage: true }) : null;
+  const pad = signals ? padDecide(signals, screens, padOptions) : null;
   const liveness = pad ? pad.liveness : 0;
   const live = !!pad && pad.live && liveness >= o.threshold;
   const step = { step: 'liveness' as const, pass: live, value: liveness, ...(live ? {} : { code: 'FACE_NOT_LIVE' }) };

@@ -6,7 +6,8 @@
 import type { PadReason } from '../../protocol/pad-reasons.ts';
 import type { DetectedObject } from '../types.ts';
 import type { CameraRiskInput } from './camera.ts';
-import { extractFeatures, type FeatureOptions, type PadFrame } from './features.ts';
+import { extractFeatures, type ExtractedFeatures, type FeatureOptions, type PadFrame } from './features.ts';
+import { screenOverlap } from './objects.ts';
 import { frozenScene } from './frozen-frames.ts';
 import { FEATURE_REASON, fuse, type FusionResult, type Features, type PadWeights } from './fusion.ts';
 import trained from './weights.json' with { type: 'json' };
@@ -46,10 +47,29 @@ export interface PadResult {
   signals: { features: Features; contributions: FusionResult['contributions']; scaleGain: number; alignedMax?: number; alignedSpread?: number; alignedApproach?: number; screenObject?: number };
 }
 
+/** Every signal the frames allow, before the object detections are known (padSignals). */
+export interface PadSignals {
+  ex: ExtractedFeatures;
+  frames: number;
+}
+
 /** Computes every signal the frames allow and fuses them with the trained weights. */
 export function padFromFrames(frames: readonly PadFrame[], objects?: readonly DetectedObject[], o: PadOptions = {}): PadResult {
-  const w = o.weights ?? (frames.length === 1 ? PAD_SINGLE_WEIGHTS : PAD_WEIGHTS);
-  const ex = extractFeatures(frames, objects, o);
+  return padDecide(padSignals(frames, o), objects, o);
+}
+
+/**
+ * The costly half of padFromFrames: the frames' signals, which do not need the object detector's
+ * answer — a caller computes them while the detector runs, then calls padDecide.
+ */
+export function padSignals(frames: readonly PadFrame[], o: PadOptions = {}): PadSignals {
+  return { ex: extractFeatures(frames, undefined, o), frames: frames.length };
+}
+
+/** The other half: the screen objects over the face, the fusion and the policy (vetoes, caps, reasons). */
+export function padDecide(s: PadSignals, objects?: readonly DetectedObject[], o: PadOptions = {}): PadResult {
+  const w = o.weights ?? (s.frames === 1 ? PAD_SINGLE_WEIGHTS : PAD_WEIGHTS);
+  const ex = objects && s.ex.screenBox ? { ...s.ex, screenObject: screenOverlap(objects, s.ex.screenBox) } : s.ex;
   const r = fuse(ex.features, w, { screenObject: ex.screenObject, camera: o.camera });
   const byWeight = (a: PadReason, b: PadReason) => weightOf(r, a) - weightOf(r, b);
   const reasons = [...r.reasons].sort(byWeight);
@@ -77,9 +97,9 @@ export function padFromFrames(frames: readonly PadFrame[], objects?: readonly De
     live = false;
     liveness = Math.min(liveness, 49);
   }
-  if (frames.length === 1 && o.singleImage) {
+  if (s.frames === 1 && o.singleImage) {
     reasons.push('PAD_SINGLE_FRAME');
-  } else if (frames.length === 1) {
+  } else if (s.frames === 1) {
     // one photo cannot carry liveness (docs/pad-model-card.md "Single frames"): the single-frame
     // model only grades how attack-like it looks, below the threshold
     reasons.push('PAD_SINGLE_FRAME');

@@ -2,7 +2,7 @@
  * Frames → raw PAD signal values (plain numbers, no model). Shared by padFromFrames (device and
  * server) and pad/train.ts, so training measures exactly what production computes.
  */
-import type { DetectedObject, FaceLandmarks, ImageInput } from '../types.ts';
+import type { Box, DetectedObject, FaceLandmarks, ImageInput } from '../types.ts';
 import { approachGeometry } from './approach-geometry.ts';
 import { backdropParallax } from './backdrop.ts';
 import { blinkStats, eyeAspectRatio } from './blink.ts';
@@ -51,6 +51,8 @@ export interface ExtractedFeatures {
   alignedApproach: number;
   /** backdrop parallax of the approach pair (backdrop.ts; NaN without an approach or a ring to read) */
   backdrop: number;
+  /** the face box the screen objects are compared with (the first texture frame's landmarks) */
+  screenBox?: Box;
   /** highest screen-object score over the face, when objects were given */
   screenObject?: number;
 }
@@ -163,7 +165,8 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
       out.approach && far && near
         ? faceRelativeEdges(far.image, far.landmarks!.points, near.image, near.landmarks!.points, landmarkBox(far.landmarks!.points, 1.0)).frame
         : median(tex.map((x) => edgesOf(x).frame));
-    if (objects) out.screenObject = screenOverlap(objects, landmarkBox(tex[0].landmarks!.points, 1.0));
+    out.screenBox = landmarkBox(tex[0].landmarks!.points, 1.0);
+    if (objects) out.screenObject = screenOverlap(objects, out.screenBox);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /** Presentation-attack detection: pure signals, their fusion, and padFromFrames over evidence frames. */
-export { padFromFrames, PAD_WEIGHTS, PAD_SINGLE_WEIGHTS, type PadFrame, type PadOptions, type PadResult } from './evidence.ts';
+export { padDecide, padFromFrames, padSignals, PAD_WEIGHTS, PAD_SINGLE_WEIGHTS, type PadFrame, type PadOptions, type PadResult, type PadSignals } from './evidence.ts';
 export { extractFeatures, type ExtractedFeatures, type FeatureOptions } from './features.ts';
 export { fuse, calibrate, FEATURE_NAMES, FEATURE_REASON, type FeatureName, type Features, type FeatureModel, type PadWeights, type FusionResult, type RiskInputs } from './fusion.ts';
 export { fitHomography, planarResidual, transferRms, interOcular, project } from './homography.ts';
