@@ -25,7 +25,16 @@ describe('single-image request validation', () => {
     expect(decodeBase64('aGk=')).toEqual(new Uint8Array([104, 105]));
     expect(decodeBase64('data:image/jpeg;base64,aGk=')).toEqual(new Uint8Array([104, 105]));
     expect(decodeBase64('aG\nk=')).toEqual(new Uint8Array([104, 105]));
-    for (const bad of ['', 'aGk', 'a$k=', 'aGk=aGk=', '====']) expect(decodeBase64(bad), bad).toBeNull();
+    for (const bad of ['', 'aGk', 'a$k=', 'aGk=aGk=', '====', 'a===', 'aGk=\u0000']) expect(decodeBase64(bad), bad).toBeNull();
+  });
+
+  it('decodes a photo-sized input exactly as atob does (Node takes the Buffer path)', () => {
+    const bytes = Uint8Array.from({ length: 100_003 }, (_, i) => (i * 7919 + (i >> 8)) & 255);
+    let bin = '';
+    for (const b of bytes) bin += String.fromCharCode(b);
+    const text = btoa(bin);
+    expect(decodeBase64(text)).toEqual(bytes);
+    expect(decodeBase64(text.slice(0, 64) + '\r\n' + text.slice(64))).toEqual(bytes);
   });
 
   it('gives each bad input its own code', () => {

@@ -31,6 +31,8 @@ export function decodeBase64(s: string): Uint8Array | null {
   const body = s.replace(/^data:image\/[a-z+.-]+;base64,/i, '').replace(/\s+/g, '');
   if (body.length === 0 || body.length % 4 !== 0 || !BASE64.test(body)) return null;
   try {
+    // the input was checked strictly above; Node's Buffer decodes it natively (its atob is JS)
+    if (NodeBuffer) return new Uint8Array(NodeBuffer.from(body, 'base64'));
     const bin = atob(body);
     const out = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -39,6 +41,12 @@ export function decodeBase64(s: string): Uint8Array | null {
     return null;
   }
 }
+
+/**
+ * Node's Buffer where there is one: Node's atob/btoa are written in JavaScript (btoa took 24–34 ms
+ * for the 440 KB of a photo's two pictures, Buffer 0.4–0.7 ms); Workers' are native.
+ */
+const NodeBuffer = (globalThis as { Buffer?: { from(x: string | ArrayBufferLike, a?: string | number, b?: number): Uint8Array & { toString(enc: string): string } } }).Buffer;
 
 /** The initial validation: shape, base64, size, "is an image", dimensions — each with its code. */
 export function parseImageRequest(raw: unknown): ImageRequest {
@@ -85,6 +93,7 @@ async function readRaw(c: Context): Promise<unknown> {
 }
 
 const b64 = (b: Uint8Array): string => {
+  if (NodeBuffer) return NodeBuffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
   let s = '';
   for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
   return btoa(s);
