@@ -85,13 +85,13 @@ export function drawBoxes(img: ImageInput, boxes: readonly Box[], stroke: number
 export async function facesImage(img: ImageInput, boxes: readonly Box[]): Promise<Uint8Array> {
   const stroke = Math.max(2, Math.round(Math.min(img.width, img.height) / 160));
   const font = Math.max(14, Math.round(Math.min(img.width, img.height) / 20));
-  const labels = boxes.flatMap((b, i) => {
+  const labels = boxes.map((b, i) => {
     const text = String(i + 1);
     const lw = Math.min(img.width, Math.ceil(font * 0.7 * text.length) + 4), lh = Math.min(img.height, Math.ceil(font * 1.25));
     const left = Math.min(Math.max(0, Math.round(b.x)), img.width - lw);
     const top = Math.min(Math.max(0, Math.round(b.y) - stroke * 2 - font), img.height - lh);
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${lw}" height="${lh}"><text x="1" y="${font}" font-family="sans-serif" font-size="${font}" font-weight="bold" fill="#00e676" stroke="#000" stroke-width="1">${text}</text></svg>`;
-    return [{ input: Buffer.from(svg), top, left }];
+    return { input: Buffer.from(svg), top, left };
   });
   const jpg = await sharp(drawBoxes(img, boxes, stroke), { raw: { width: img.width, height: img.height, channels: 3 } })
     .composite(labels)
