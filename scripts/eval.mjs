@@ -4,6 +4,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runParts } from './run-parts.mjs';
+import { ensureSystemDeps } from './system-deps.mjs';
 
 const args = process.argv.slice(2);
 const j = args.indexOf('--json');
@@ -16,6 +17,8 @@ if (d >= 0) {
   }
   args[d + 1] = path.resolve(dir);
 }
+// like `npm test`: the browser parts need Chromium and ffmpeg (installed with apt when missing)
+ensureSystemDeps();
 if (j < 0) process.exit(runParts('eval', args));
 
 const out = path.resolve(args[j + 1] ?? 'eval.json');
