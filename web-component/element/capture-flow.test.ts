@@ -146,12 +146,18 @@ describe('CaptureFlow', () => {
   it('a device liveness signal that stays low (a person holding still) never blocks: "hold still" for the wait, then the capture goes on', () => {
     const flow = new CaptureFlow(challenge, cfg);
     const notLive = { ...checks, liveness: { pass: false, value: 10, code: 'FACE_NOT_LIVE' } };
+    const early: string[] = [];
     for (let t = 0; t < 2960; t += 40) {
-      expect(flow.push(f(t, 200, { checks: notLive })).kind).not.toBe('grab');
+      const a = flow.push(f(t, 200, { checks: notLive }));
+      if (a.kind === 'grab') early.push(a.role);
       expect(flow.view.code).toBe('HOLD_STILL');
     }
+    // the stable window ran during the wait (evidence candidates taken), but the step did not begin
+    expect(flow.view).toMatchObject({ phase: 'passive', progress: 0.5 });
+    expect(early.length).toBeGreaterThan(0);
+    expect(early).not.toContain('far');
     const roles: string[] = [];
-    for (let t = 2960; t < 4200; t += 40) {
+    for (let t = 2960; t < 3080; t += 40) {
       const a = flow.push(f(t, 200, { checks: notLive }));
       if (a.kind === 'grab') roles.push(a.role);
       expect(flow.view.code).not.toBe('FACE_NOT_LIVE');
@@ -167,8 +173,10 @@ describe('CaptureFlow', () => {
     for (let t = 0; t < 5000; t += 40) flow.push(f(t, 200, { checks: dark }));
     expect(flow.view.code).toBe('TOO_DARK');
     for (let t = 5000; t < 7000; t += 40) flow.push(f(t, 200, { checks: notLive }));
-    expect(flow.view).toMatchObject({ phase: 'passive', code: 'HOLD_STILL', progress: 0 });
-    for (let t = 7000; t <= 8100; t += 40) flow.push(f(t));
+    // the wait began at 5000 (not at 0, in the dark); the stable window has held meanwhile
+    expect(flow.view).toMatchObject({ phase: 'passive', code: 'HOLD_STILL', progress: 0.5 });
+    // the signal passes: the step begins on that frame, not a stable window later
+    expect(flow.push(f(7000))).toMatchObject({ kind: 'grab', role: 'far' });
     expect(flow.view.phase).toBe('approach');
   });
 
@@ -185,5 +193,36 @@ describe('CaptureFlow', () => {
     const a = flow.push(f(1040, 220, { checks: { ...checks, phone: { pass: false, value: 0.4, code: 'PHONE_IN_FRAME' } } }));
     expect(a.kind).toBe('restart');
     expect(flow.view).toMatchObject({ phase: 'passive', code: 'PHONE_IN_FRAME', progress: 0 });
+  });
+
+  it('the phone detector reporting late delays the capture, not the step: passive → approach without it, the near frame only once it has reported', () => {
+    const { phone: _, ...noPhone } = checks;
+    const flow = new CaptureFlow(challenge, cfg);
+    for (let t = 0; t <= 1000; t += 40) flow.push(f(t, 200, { checks: noPhone }));
+    expect(flow.view.phase).toBe('approach');
+    // the person comes closer past the gain while the phone detector is still loading: no near frame
+    let t = 1040;
+    for (let w = 200; t < 2500; t += 40, w = Math.min(270, w + 5)) {
+      const a = flow.push(f(t, w, { checks: noPhone }));
+      expect(a.kind === 'grab' && a.role === 'near').toBe(false);
+    }
+    expect(flow.view).toMatchObject({ phase: 'approach', code: 'HOLD_STILL' });
+    // its first result: clean → the near frame at once
+    const a = flow.push(f(t, 270));
+    expect(a).toMatchObject({ kind: 'grab', role: 'near' });
+    expect(flow.view.phase).toBe('done');
+  });
+
+  it('a phone the detector reports stops the passive phase as before, and a first report of a phone mid-approach starts over', () => {
+    const { phone: _, ...noPhone } = checks;
+    const phone = { pass: false, value: 0.6, code: 'PHONE_IN_FRAME' as const };
+    const blocked = new CaptureFlow(challenge, cfg);
+    for (let t = 0; t <= 3000; t += 40) blocked.push(f(t, 200, { checks: { ...checks, phone } }));
+    expect(blocked.view).toMatchObject({ phase: 'passive', code: 'PHONE_IN_FRAME' });
+    const late = new CaptureFlow(challenge, cfg);
+    for (let t = 0; t <= 1000; t += 40) late.push(f(t, 200, { checks: noPhone }));
+    expect(late.view.phase).toBe('approach');
+    expect(late.push(f(1040, 230, { checks: { ...checks, phone } })).kind).toBe('restart');
+    expect(late.view).toMatchObject({ phase: 'passive', code: 'PHONE_IN_FRAME' });
   });
 });

@@ -9,11 +9,11 @@
  * cut short: only a face that stopped growing for `approachStallMs` (or the hard cap) ends a try.
  */
 import type { Challenge, ErrorCode } from '../../protocol/index.ts';
-import { InstructionDebouncer, REQUIRED_APPROACH, REQUIRED_PASSIVE, instructionFor } from './guidance.ts';
+import { InstructionDebouncer, REQUIRED_APPROACH, REQUIRED_PASSIVE, instructionFor, laterChecksReported, requiredNow } from './guidance.ts';
 import type { FaceGeometry, FrameResult } from './pipeline-port.ts';
 
 export interface FlowConfig {
-  /** all passive checks must hold this long before the active step (ms) */
+  /** all passive checks (the device liveness signal aside, see livenessWaitMs) must hold this long before the active step (ms) */
   stableWindowMs: number;
   /** hard cap of one approach try (ms), however steadily the face still grows */
   approachTimeoutMs: number;
@@ -27,9 +27,10 @@ export interface FlowConfig {
   retryNoticeMs: number;
   /**
    * the device liveness signal (a blink, face motion) is guidance and a risk signal, never a gate:
-   * once every other passive check holds, the phase waits this long for it (so the evidence likely
-   * holds a blink), showing "hold still", then goes on without it. A person who holds still is not
-   * an attack; the server's PAD decides (ms)
+   * once every other passive check holds, the step waits up to this long for it (so the evidence
+   * likely holds a blink), showing "hold still", then goes on without it; the stable window runs
+   * during the wait, so a signal that comes within it costs no time. A person who holds still is
+   * not an attack; the server's PAD decides (ms)
    */
   livenessWaitMs: number;
   /** interval between `seq` evidence grabs while checks hold (ms) */
@@ -152,17 +153,20 @@ export class CaptureFlow {
 
   private passive(r: FrameResult): FlowAction {
     this.passiveStart ??= r.t;
-    let code = instructionFor(r, REQUIRED_PASSIVE);
+    // the phone detector's first result may come later: the capture waits for it, not this phase
+    let code = instructionFor(r, requiredNow(r, REQUIRED_PASSIVE));
+    // every other check holds (liveness comes last in the guidance order): the stable window runs
+    // meanwhile, and the step waits for the signal a bounded time, then goes on without it
+    let livenessPending = false;
     if (code === 'FACE_NOT_LIVE') {
-      // every other check holds (liveness comes last in the guidance order): wait for the signal a
-      // bounded time, then go on without it
       this.livenessWaitFrom ??= r.t;
-      if (r.t - this.livenessWaitFrom >= this.cfg.livenessWaitMs) code = null;
+      livenessPending = r.t - this.livenessWaitFrom < this.cfg.livenessWaitMs;
+      code = null;
     }
     if (code !== null || !r.geometry) {
       this.stableSince = null;
-      // no liveness message while guiding: the person is asked to hold still, nothing more
-      const shown = code === 'FACE_NOT_LIVE' ? 'HOLD_STILL' : (code ?? 'FACE_NOT_FOUND');
+      // (never FACE_NOT_LIVE: while only the liveness signal is missing the person is asked to hold still)
+      const shown = code ?? 'FACE_NOT_FOUND';
       if (r.t - this.passiveStart > this.cfg.passiveTimeoutMs) {
         this.phaseNow = 'done';
         this.viewNow = { phase: 'done', code: shown, progress: 0 };
@@ -176,8 +180,8 @@ export class CaptureFlow {
     this.stableSince ??= r.t;
     const held = r.t - this.stableSince;
     // the passive window is the first half of the bar, the approach the second
-    this.show(r.t < this.noticeUntil ? 'APPROACH_RETRY' : 'HOLD_STILL', r.t, 0.5 * (held / this.cfg.stableWindowMs));
-    if (held >= this.cfg.stableWindowMs && r.t >= this.noticeUntil) {
+    this.show(r.t < this.noticeUntil ? 'APPROACH_RETRY' : 'HOLD_STILL', r.t, 0.5 * Math.min(1, held / this.cfg.stableWindowMs));
+    if (held >= this.cfg.stableWindowMs && !livenessPending && r.t >= this.noticeUntil) {
       this.phaseNow = 'approach';
       this.far = r.geometry;
       this.approachStart = r.t;
@@ -209,7 +213,7 @@ export class CaptureFlow {
       this.show('APPROACH_RETRY', r.t, 0);
       return { kind: 'restart' };
     }
-    const code = instructionFor(r, REQUIRED_APPROACH);
+    const code = instructionFor(r, requiredNow(r, REQUIRED_APPROACH));
     // a phone or a second face appearing mid-approach is an attack signal, not a pause: start over
     if (code === 'PHONE_IN_FRAME' || code === 'FACE_MULTIPLE') {
       this.reset();
@@ -235,6 +239,11 @@ export class CaptureFlow {
       this.lastGrowth = r.t;
     }
     this.show('MOVE_CLOSER_STEP', r.t, 0.5 + 0.5 * this.gainProgress());
+    if (gain >= this.challenge.approach.minScaleGain && !laterChecksReported(r)) {
+      // close enough, but the phone detector has not reported yet: hold here until it has
+      this.show('HOLD_STILL', r.t, 0.5 + 0.5 * this.gainProgress());
+      return { kind: 'none' };
+    }
     if (gain >= this.challenge.approach.minScaleGain) {
       this.phaseNow = 'done';
       this.viewNow = { phase: 'done', code: 'HOLD_STILL', progress: 1 };

@@ -23,6 +23,25 @@ export const DEFAULT_CODE: Record<CheckName, ErrorCode> = {
 export const REQUIRED_PASSIVE: readonly CheckName[] = ['face', 'eyes', 'phone', 'lighting', 'distance', 'liveness'];
 export const REQUIRED_APPROACH: readonly CheckName[] = ['face', 'phone', 'lighting'];
 
+/**
+ * Checks whose first result may come after the step has begun: the phone detector (the largest
+ * model, loaded after the first instruction: 1–3 s on a slow device). Until it reports, the passive
+ * phase and the approach go on without it, but the `near` frame — the capture — waits for it, so no
+ * capture completes unchecked; once reported, a phone stops the passive phase and restarts the
+ * approach as before.
+ */
+export const REPORTS_LATER: readonly CheckName[] = ['phone'];
+
+/** `required` less the checks of REPORTS_LATER that have not reported on this frame. */
+export function requiredNow(r: FrameResult, required: readonly CheckName[]): readonly CheckName[] {
+  return required.filter((name) => r.checks[name] !== undefined || !REPORTS_LATER.includes(name));
+}
+
+/** Every check of REPORTS_LATER has reported on this frame (the capture may complete). */
+export function laterChecksReported(r: FrameResult): boolean {
+  return REPORTS_LATER.every((name) => r.checks[name] !== undefined);
+}
+
 function codeOf(name: CheckName, r: CheckResult): ErrorCode {
   return r.code && isErrorCode(r.code) ? r.code : DEFAULT_CODE[name];
 }
