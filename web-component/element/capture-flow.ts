@@ -238,13 +238,12 @@ export class CaptureFlow {
       this.bestGain = gain;
       this.lastGrowth = r.t;
     }
-    this.show('MOVE_CLOSER_STEP', r.t, 0.5 + 0.5 * this.gainProgress());
-    if (gain >= this.challenge.approach.minScaleGain && !laterChecksReported(r)) {
-      // close enough, but the phone detector has not reported yet: hold here until it has
-      this.show('HOLD_STILL', r.t, 0.5 + 0.5 * this.gainProgress());
-      return { kind: 'none' };
-    }
-    if (gain >= this.challenge.approach.minScaleGain) {
+    const reached = gain >= this.challenge.approach.minScaleGain;
+    // close enough, but the phone detector has not reported yet: hold here until it has
+    const waiting = reached && !laterChecksReported(r);
+    this.show(waiting ? 'HOLD_STILL' : 'MOVE_CLOSER_STEP', r.t, 0.5 + 0.5 * this.gainProgress());
+    if (waiting) return { kind: 'none' };
+    if (reached) {
       this.phaseNow = 'done';
       this.viewNow = { phase: 'done', code: 'HOLD_STILL', progress: 1 };
       return { kind: 'grab', role: 'near', t: r.t, quality: r.quality ?? 0, faceWidthPx: r.geometry.faceWidthPx, phase: 'approach' };
