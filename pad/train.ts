@@ -28,6 +28,8 @@ export const SEED = 20240909;
 /** Signals left out of the fusion (weight 0) and why: see the model card. */
 const UNTRAINED: Partial<Record<FeatureName, string>> = {
   aligned: 'used as a hard veto (PAD_FROZEN_FRAMES, vision/pad/evidence.ts), not fused: fused it raised validation BPCER',
+  relief:
+    'measured and reported, not fused: it separates the modelled approach from a plane (threshold-group AUC 0.97), but on the browser harness the far and near frames are 2–7 s apart and the person’s own motion swamps it (docs/pad-model-card.md)',
 };
 /**
  * Stillness signals: a person who holds still, does not blink in 2.4 s or barely moves their lips
@@ -127,7 +129,7 @@ async function toPadFrames(frames: readonly { image: ImageInput; t: number; role
 async function sample(id: string, split: Sample['split'], species: Species, frames: readonly { image: ImageInput; t: number; role: string }[] | Promise<readonly { image: ImageInput; t: number; role: string }[]>): Promise<Sample> {
   const pf = await toPadFrames(await frames);
   const t0 = performance.now();
-  const ex = extractFeatures(pf);
+  const ex = extractFeatures(pf, undefined, { relief: true });
   const ms = performance.now() - t0;
   const best = pf.find((f) => f.role === 'best') ?? pf[0];
   const single = extractFeatures([best]).features;

@@ -12,6 +12,7 @@ import type { Features } from './fusion.ts';
 import { alignedChange, frozenStats, rigidSceneChange, thumbnail } from './frozen-frames.ts';
 import { glareFraction, ovalMask } from './glare.ts';
 import { planarResidual } from './homography.ts';
+import { approachRelief } from './relief.ts';
 import { cropArea, landmarkBox } from './image-ops.ts';
 import { moireFromSpectrum } from './moire.ts';
 import { powerSpectrum } from './fft.ts';
@@ -35,6 +36,11 @@ export interface FeatureOptions {
   crop?: number;
   /** at most this many frames for the texture signals (default 3) */
   textureFrames?: number;
+  /**
+   * also measure `relief` (relief.ts) on the approach pair (default false: it is not fused, see the
+   * model card; pad/train.ts measures it to report it)
+   */
+  relief?: boolean;
 }
 
 export interface ExtractedFeatures {
@@ -129,6 +135,11 @@ export function extractFeatures(frames: readonly PadFrame[], objects?: readonly 
     const bd = backdropParallax(far!.image, far!.landmarks!.points, near!.image, near!.landmarks!.points);
     out.backdrop = bd.parallax;
     if (Number.isFinite(bd.parallax)) f.backdrop = bd.parallax;
+    // the face's own relief: its nose and brows grow more than its cheeks (relief.ts); a plane does not
+    if (o.relief) {
+      const rl = approachRelief(far!.image, far!.landmarks!.points, near!.image, near!.landmarks!.points);
+      if (Number.isFinite(rl.relief)) f.relief = Math.max(-1, Math.min(1.5, rl.relief));
+    }
   }
 
   // 3. optics and texture of the face crop, on the frames with the largest faces

@@ -7,7 +7,7 @@
 import type { PadReason } from '../../protocol/pad-reasons.ts';
 import { cameraRisk, type CameraRiskInput } from './camera.ts';
 
-export const FEATURE_NAMES = ['planar', 'perspective', 'nonrigid', 'blink', 'motion', 'aligned', 'moire', 'detail', 'glare', 'chroma', 'banding', 'edges', 'backdrop'] as const;
+export const FEATURE_NAMES = ['planar', 'perspective', 'nonrigid', 'blink', 'motion', 'aligned', 'moire', 'detail', 'glare', 'chroma', 'banding', 'edges', 'backdrop', 'relief'] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type Features = Partial<Record<FeatureName, number>>;
 
@@ -26,6 +26,7 @@ export const FEATURE_REASON: Record<FeatureName, PadReason> = {
   banding: 'PAD_BANDING',
   edges: 'PAD_FRAME_EDGES',
   backdrop: 'PAD_BACKGROUND_MOVES_WITH_FACE',
+  relief: 'PAD_NO_PERSPECTIVE_CHANGE',
 };
 
 export interface FeatureModel {
