@@ -29,7 +29,7 @@ export const SEED = 20240909;
 const UNTRAINED: Partial<Record<FeatureName, string>> = {
   aligned: 'used as a hard veto (PAD_FROZEN_FRAMES, vision/pad/evidence.ts), not fused: fused it raised validation BPCER',
   relief:
-    'measured and reported, not fused: it separates the modelled approach from a plane (threshold-group AUC 0.97), but on the browser harness the far and near frames are 2–7 s apart and the person’s own motion swamps it (docs/pad-model-card.md)',
+    'measured and reported, not fused: it separates the modelled approach from a plane (threshold-group AUC 0.97), but on the element’s real captures in the browser harness it did not separate real people from replays (docs/pad-model-card.md, "Facial relief")',
 };
 /**
  * Stillness signals: a person who holds still, does not blink in 2.4 s or barely moves their lips

@@ -18,8 +18,8 @@
  * widths away, β ≈ (G − 1) / 3 less what the tilt terms absorb; for a plane β ≈ 0.
  *
  * Measured, not fused (docs/pad-model-card.md, "Facial relief"): it separates the modelled approach
- * from a plane on the training recipes, but in the element's real captures the far and near frames
- * are seconds apart and the person's own head motion in between outweighs the relief.
+ * from a plane on the training recipes, but on the element's real captures of webcam users in the
+ * browser harness it did not separate real people from replays.
  */
 import type { ImageInput } from '../types.ts';
 import { fitSimilarity } from './frozen-frames.ts';
