@@ -4,7 +4,7 @@
  * away the per-frame noise an attacker might add.
  */
 import type { ImageInput } from '../types.ts';
-import { cropArea, landmarkBox } from './image-ops.ts';
+import { bilinearAt, cropArea, landmarkBox } from './image-ops.ts';
 import { median } from './nonrigid-motion.ts';
 
 export const THUMB = 32;
@@ -103,17 +103,6 @@ export function fitSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): { zr:
   return { zr: den > 0 ? re / den : 1, zi: den > 0 ? im / den : 0, ax, ay, bx, by };
 }
 
-function bilinear(g: Float32Array, x: number, y: number): number {
-  const cx = Math.min(NORM - 1.001, Math.max(0, x));
-  const cy = Math.min(NORM - 1.001, Math.max(0, y));
-  const x0 = Math.floor(cx);
-  const y0 = Math.floor(cy);
-  const fx = cx - x0;
-  const fy = cy - y0;
-  const i = y0 * NORM + x0;
-  return (g[i] * (1 - fx) + g[i + 1] * fx) * (1 - fy) + (g[i + NORM] * (1 - fx) + g[i + NORM + 1] * fx) * fy;
-}
-
 function standardise(v: Float32Array): Float32Array {
   let m = 0;
   for (const x of v) m += x;
@@ -147,7 +136,7 @@ function alignedNorm(A: NormFrame, B: NormFrame): number {
     for (let u = 0; u < GRID; u++) {
       const x = o + ((u + 0.5) / GRID) * side;
       const y = o + ((v + 0.5) / GRID) * side;
-      tb[v * GRID + u] = bilinear(B.g, x, y);
+      tb[v * GRID + u] = bilinearAt(B.g, NORM, NORM, x, y);
       const dx = x - S.bx;
       const dy = y - S.by;
       pos[(v * GRID + u) * 2] = S.zr * dx - S.zi * dy + S.ax;
@@ -158,7 +147,7 @@ function alignedNorm(A: NormFrame, B: NormFrame): number {
   const ta = new Float32Array(GRID * GRID);
   for (let sy = -1; sy <= 1; sy += 0.5)
     for (let sx = -1; sx <= 1; sx += 0.5) {
-      for (let k = 0; k < GRID * GRID; k++) ta[k] = bilinear(A.g, pos[k * 2] + sx, pos[k * 2 + 1] + sy);
+      for (let k = 0; k < GRID * GRID; k++) ta[k] = bilinearAt(A.g, NORM, NORM, pos[k * 2] + sx, pos[k * 2 + 1] + sy);
       const na = standardise(ta);
       let s = 0;
       for (let k = 0; k < na.length; k++) s += Math.abs(na[k] - nb[k]);

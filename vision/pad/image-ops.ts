@@ -75,3 +75,15 @@ export function cropArea(img: ImageInput, box: Box, size: number, gray: boolean)
     }
   return out;
 }
+
+/** Bilinear sample of a W×H single-channel image at (x, y), clamped to its border. */
+export function bilinearAt(g: Float32Array, W: number, H: number, x: number, y: number): number {
+  const cx = Math.min(W - 1.001, Math.max(0, x));
+  const cy = Math.min(H - 1.001, Math.max(0, y));
+  const x0 = Math.floor(cx);
+  const y0 = Math.floor(cy);
+  const fx = cx - x0;
+  const fy = cy - y0;
+  const i = y0 * W + x0;
+  return (g[i] * (1 - fx) + g[i + 1] * fx) * (1 - fy) + (g[i + W] * (1 - fx) + g[i + W + 1] * fx) * fy;
+}

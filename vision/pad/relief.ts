@@ -23,6 +23,7 @@
  */
 import type { ImageInput } from '../types.ts';
 import { fitSimilarity } from './frozen-frames.ts';
+import { bilinearAt } from './image-ops.ts';
 
 /** Near face width (cheek to cheek) in the normalised patch, px. */
 const FACE = 160;
@@ -64,17 +65,6 @@ function luma(img: ImageInput): Float32Array {
   return g;
 }
 
-function bilinear(g: Float32Array, W: number, H: number, x: number, y: number): number {
-  const cx = Math.min(W - 1.001, Math.max(0, x));
-  const cy = Math.min(H - 1.001, Math.max(0, y));
-  const x0 = Math.floor(cx);
-  const y0 = Math.floor(cy);
-  const fx = cx - x0;
-  const fy = cy - y0;
-  const i = y0 * W + x0;
-  return (g[i] * (1 - fx) + g[i + 1] * fx) * (1 - fy) + (g[i + W] * (1 - fx) + g[i + W + 1] * fx) * fy;
-}
-
 /**
  * The patch SIDE×SIDE whose pixel (u, v) is image point map(u, v), supersampled by `ss`×`ss`
  * (an area average when the patch is smaller than the image region).
@@ -88,7 +78,7 @@ function render(img: ImageInput, map: (u: number, v: number) => [number, number]
       for (let j = 0; j < ss; j++)
         for (let i = 0; i < ss; i++) {
           const [x, y] = map(u + (i + 0.5) / ss - 0.5, v + (j + 0.5) / ss - 0.5);
-          s += bilinear(g, img.width, img.height, x, y);
+          s += bilinearAt(g, img.width, img.height, x, y);
         }
       out[v * SIDE + u] = s / (ss * ss);
     }
