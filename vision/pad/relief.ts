@@ -129,7 +129,7 @@ function peak(l: number, c: number, r: number): number {
   return den < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (l - r)) / den)) : 0;
 }
 
-/** Solves the k×k system M x = y in place (Gauss–Jordan with partial pivoting); null when singular. */
+/** Solves the k×k system M x = y (Gauss–Jordan with partial pivoting, on a copy); null when singular. */
 function solve(M: number[][], y: number[]): number[] | null {
   const k = y.length;
   const A = M.map((row, i) => [...row, y[i]]);
@@ -147,18 +147,6 @@ function solve(M: number[][], y: number[]): number[] | null {
   return A.map((row, i) => row[k] / row[i]);
 }
 
-/** Inverse of a k×k matrix (columns solved one by one); null when singular. */
-function inverse(M: number[][]): number[][] | null {
-  const k = M.length;
-  const cols: number[][] = [];
-  for (let j = 0; j < k; j++) {
-    const c = solve(M, Array.from({ length: k }, (_, i) => (i === j ? 1 : 0)));
-    if (!c) return null;
-    cols.push(c);
-  }
-  return M.map((_, i) => cols.map((c) => c[i]));
-}
-
 /**
  * Relief of the approach pair far → near (RGB/RGBA frames and their 468-point meshes, x,y,z stride
  * 3). NaN relief when the faces are too small or too few patches can be tracked.
@@ -172,7 +160,7 @@ export function approachRelief(farImg: ImageInput, farPts: ArrayLike<number>, ne
   const wn = wOf(nearPts);
   if (!(wf > 20 && wn > 20)) return none;
   const gain = wn / wf;
-  // the near face's centre (mean of the oval's extremes) and the normalised frame around it
+  // the landmarks' x, y (the similarity near → far is fitted on them)
   const xy = (p: ArrayLike<number>) => {
     const o = new Float64Array(n * 2);
     for (let i = 0; i < n; i++) {
@@ -185,6 +173,7 @@ export function approachRelief(farImg: ImageInput, farPts: ArrayLike<number>, ne
   const nxy = xy(nearPts);
   const S = fitSimilarity(nxy, fxy); // near → far
   const k = wn / FACE; // near px per normalised px
+  // the normalised frame is centred on the near face's cheek midpoint
   const cx = (nearPts[CHEEK_R * 3] + nearPts[CHEEK_L * 3]) / 2;
   const cy = (nearPts[CHEEK_R * 3 + 1] + nearPts[CHEEK_L * 3 + 1]) / 2;
   const toNear = (u: number, v: number): [number, number] => [cx + (u - SIDE / 2) * k, cy + (v - SIDE / 2) * k];
@@ -282,7 +271,8 @@ export function approachRelief(farImg: ImageInput, farPts: ArrayLike<number>, ne
   ];
   const w = rows.map(() => 1);
   let theta: number[] | null = null;
-  let cov: number[][] | null = null;
+  /** variance of β̂: the last diagonal element of σ²·M⁻¹ */
+  let varBeta = Number.NaN;
   for (let it = 0; it < 4; it++) {
     const M = Array.from({ length: K }, () => new Array<number>(K).fill(0));
     const y = new Array<number>(K).fill(0);
@@ -317,11 +307,11 @@ export function approachRelief(farImg: ImageInput, farPts: ArrayLike<number>, ne
         sw += w[i];
       }
       const sigma2 = rss / Math.max(1, 2 * sw - K);
-      const inv = inverse(M);
-      cov = inv && inv.map((row) => row.map((x) => x * sigma2));
+      const col = solve(M, Array.from({ length: K }, (_, j) => (j === K - 1 ? 1 : 0)));
+      if (col) varBeta = col[K - 1] * sigma2;
     }
   }
   const beta = theta![K - 1];
-  const se = cov ? Math.sqrt(Math.max(0, cov[K - 1][K - 1])) : Number.NaN;
+  const se = Number.isFinite(varBeta) ? Math.sqrt(Math.max(0, varBeta)) : Number.NaN;
   return { relief: beta / Math.max(0.05, gain - 1), beta, t: se > 0 ? beta / se : Number.NaN, points: rows.length };
 }
