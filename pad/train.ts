@@ -23,6 +23,9 @@ import { createNodeLandmarker, type NodeLandmarker } from './landmarks.ts';
 import { fitLogistic, percentile } from './logistic.ts';
 import { bonaFideWindow, physicalApproach, phoneInFrameAttack, printAttack, screenAttack, stillCameraAttack, videoReplayAttack, windowStarts } from './recipes/index.ts';
 import { rng } from './recipes/rng.ts';
+import { DEFAULT_CONFIG } from '../web-component/config.ts';
+import { estimateDistanceCm } from '../web-component/checks/distance.ts';
+import type { FaceGeometry } from '../web-component/checks/geometry.ts';
 
 export const SEED = 20240909;
 /** Signals left out of the fusion (weight 0) and why: see the model card. */
@@ -67,6 +70,16 @@ interface Sample {
   species: Species;
   features: Features;
   scaleGain: number;
+  /**
+   * whether the far/near pair grew enough to be an approach (features.ts `approach`); padDecide
+   * refuses a sample without one (PAD_APPROACH_MISSING). The single-frame model ignores it
+   */
+  approach: boolean;
+  /**
+   * the element's distance estimate (cm) of the far frame's face (web-component/checks/distance.ts,
+   * default config; NaN without a face)
+   */
+  distanceCm: number;
   /** hard veto of padFromFrames: every frame one picture up to a similarity (PAD_FROZEN_FRAMES) */
   frozen: boolean;
   /** the two inputs of the frozen-scene veto */
@@ -133,8 +146,13 @@ async function sample(id: string, split: Sample['split'], species: Species, fram
   const ms = performance.now() - t0;
   const best = pf.find((f) => f.role === 'best') ?? pf[0];
   const single = extractFeatures([best]).features;
-  return { id, split, species, features: ex.features, scaleGain: ex.scaleGain, frozen: frozenScene(ex), alignedSpread: ex.alignedSpread, alignedApproach: ex.alignedApproach, backdrop: ex.backdrop, single, ms };
+  const far = pf.find((f) => f.role === 'far') ?? pf[0];
+  const distanceCm = far.landmarks ? estimateDistanceCm({ faceWidthPx: faceWidthPx(far.landmarks.points) } as FaceGeometry, Math.max(far.image.width, far.image.height), DEFAULT_CONFIG.distance) : Number.NaN;
+  return { id, split, species, features: ex.features, scaleGain: ex.scaleGain, approach: ex.approach, distanceCm, frozen: frozenScene(ex), alignedSpread: ex.alignedSpread, alignedApproach: ex.alignedApproach, backdrop: ex.backdrop, single, ms };
 }
+
+/** Face width in px between the mesh's cheek points 234–454, as the element measures it (checks/geometry.ts). */
+const faceWidthPx = (p: ArrayLike<number>) => Math.hypot(p[454 * 3] - p[234 * 3], p[454 * 3 + 1] - p[234 * 3 + 1]);
 
 /** Fixture files whose clip or identity is in the training split (their sha256 goes into weights.json). */
 const trainFiles = new Set<string>();
@@ -258,7 +276,7 @@ function fitWeights(train: Sample[]): PadWeights {
  */
 function fitModel(train: Sample[], thr: Sample[]): PadWeights {
   const w = fitWeights(train);
-  const scores = thr.map((s) => (s.frozen ? -Infinity : fuse(s.features, w).margin));
+  const scores = thr.map((s) => decided(s, w));
   w.threshold = round(pickThreshold(thr, scores));
   return w;
 }
@@ -291,6 +309,15 @@ function rates(set: Sample[], scores: number[], t: number) {
   return { by, cost: (bp ? bp.err / bp.n : 0) + Math.max(0, ...ap) };
 }
 
+/**
+ * The fused log-odds as padDecide decides a sample: −∞ when the frozen-scene veto fires or, for
+ * an evidence sequence, when it has no approach pair (production refuses both whatever they score).
+ * Samples scored as single frames carry `approach: true` (the rule is not theirs).
+ */
+function decided(s: Sample, w: PadWeights): number {
+  return s.frozen || !s.approach ? -Infinity : fuse(s.features, w).margin;
+}
+
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
 
 /** Area under the ROC curve of `score` for `pos` (ties count half). */
@@ -303,10 +330,12 @@ function auc(score: number[], pos: boolean[]): number {
 }
 
 function report(label: string, set: Sample[], w: PadWeights): Record<string, string> {
-  // as padFromFrames decides: the frozen veto first, then the fused score
-  const scores = set.map((s) => (s.frozen ? -Infinity : fuse(s.features, w).margin));
-  const vetoed = [...new Set(set.map((s) => s.species))].sort().map((k) => `${k} ${set.filter((s) => s.species === k && s.frozen).length}/${set.filter((s) => s.species === k).length}`);
-  console.log(`${label}: frozen veto (PAD_FROZEN_FRAMES) fired on ${vetoed.join(', ')}`);
+  // as padFromFrames decides: the frozen veto, the approach rule, then the fused score
+  const scores = set.map((s) => decided(s, w));
+  const kinds = [...new Set(set.map((s) => s.species))].sort();
+  const tally = (f: (s: Sample) => boolean) => kinds.map((k) => `${k} ${set.filter((s) => s.species === k && f(s)).length}/${set.filter((s) => s.species === k).length}`).join(', ');
+  console.log(`${label}: frozen veto (PAD_FROZEN_FRAMES) fired on ${tally((s) => s.frozen)}`);
+  console.log(`${label}: no approach pair (PAD_APPROACH_MISSING) on ${tally((s) => !s.approach)}`);
   const { by } = rates(set, scores, 0);
   const out: Record<string, string> = {};
   console.log(`\n${label} (threshold = liveness 50):`);
@@ -331,7 +360,7 @@ async function main() {
     const saved = JSON.parse(readFileSync(samplesFile, 'utf8')) as { samples: Sample[]; trainItems: string[] };
     // JSON keeps NaN as null
     const num = (v: number | null) => v ?? Number.NaN;
-    data = saved.samples.map((x) => ({ ...x, scaleGain: num(x.scaleGain), alignedSpread: num(x.alignedSpread), alignedApproach: num(x.alignedApproach), backdrop: num(x.backdrop) }));
+    data = saved.samples.map((x) => ({ ...x, distanceCm: num(x.distanceCm), approach: x.approach ?? num(x.scaleGain) >= 1.15, scaleGain: num(x.scaleGain), alignedSpread: num(x.alignedSpread), alignedApproach: num(x.alignedApproach), backdrop: num(x.backdrop) }));
     trainItems = saved.trainItems;
     // the veto as frozen-frames.ts decides it now (its inputs are saved with every sample)
     for (const x of data) x.frozen = frozenScene(x);
@@ -342,8 +371,14 @@ async function main() {
     trainItems = [...trainFiles].sort().map((p) => createHash('sha256').update(readFileSync(path.join(FIXTURES, p))).digest('hex'));
     writeFileSync(samplesFile, JSON.stringify({ samples: data, trainItems }));
   }
-  const train = data.filter((s) => s.split === 'train' && !s.photoOnly);
-  const val = data.filter((s) => s.split === 'thr' && !s.photoOnly);
+  // a bona fide window whose far face the element reads as closer than its distance range is one
+  // it never takes: it asks the person to move away (TOO_CLOSE) before any approach, and a face
+  // that already fills the picture leaves it when it grows (iplap's 256-px crop)
+  const tooClose = (s: Sample) => s.species === 'bona_fide' && !s.photoOnly && s.distanceCm < DEFAULT_CONFIG.distance.minCm;
+  const left = data.filter(tooClose);
+  if (left.length) console.log(`left out: ${left.length} bona fide windows the element would not take (TOO_CLOSE: far face at ${[...new Set(left.map((s) => s.distanceCm.toFixed(0)))].join(', ')} cm < ${DEFAULT_CONFIG.distance.minCm}): ${left.map((s) => s.id).join(', ')}`);
+  const train = data.filter((s) => s.split === 'train' && !s.photoOnly && !tooClose(s));
+  const val = data.filter((s) => s.split === 'thr' && !s.photoOnly && !tooClose(s));
   // the single-frame real photos carry texture signals only: kept out of the sequence figures
   const valSeq = val.filter((s) => !s.id.includes('sfas-'));
   const w = fitModel(train, valSeq);
@@ -364,7 +399,7 @@ async function main() {
   const valFig = report('threshold groups (sources and identities not fitted on; the threshold was chosen here)', valSeq, w);
   // single-frame model: the 'best' frame of every sample plus bona fide photos (eval's image items).
   // A still fed as the camera is, frame by frame, a bona fide photo: only a sequence can tell it
-  const asSingle = (s: Sample): Sample => ({ ...s, features: s.single, frozen: false });
+  const asSingle = (s: Sample): Sample => ({ ...s, features: s.single, frozen: false, approach: true });
   const singleFrame = (s: Sample) => s.species !== 'still_camera';
   const singleTrain = data.filter((s) => s.split === 'train' && singleFrame(s)).map(asSingle);
   const singleVal = data.filter((s) => s.split === 'thr' && singleFrame(s)).map(asSingle);
