@@ -10,11 +10,13 @@ import { launchChromium } from './lib/browser.ts';
 import { APPROACH_ZOOM, fixture, makeY4m, workDir } from './lib/fixtures.ts';
 import { FFMPEG } from './lib/system.ts';
 import { forgeClientChecks, runCapture, startStack, type CaptureRun, type Stack } from './element-harness.ts';
+import { cameraClip } from '../pad/eval/videos.ts';
 
 // Presentation attacks through the whole slice (issue 9): the page is tampered with (an init script
 // makes every client check pass with on-device liveness 100) so each capture reaches the verifier;
 // the REAL matcher's PAD, on the evidence frames alone, must refuse it. P is enrolled first, so the
-// face would match: only the server PAD stands between the attack and an approval.
+// face would match: only the server PAD stands between the attack and an approval. more/'s recorded
+// replays and print (issue 14) are played the same way against their own enrolled subject.
 
 const LIVE = 'video/live/d18.mp4';
 const PHONE = 'spoof/screen/sfas-F2.jpg';
@@ -63,12 +65,25 @@ const clips = {
     }),
 };
 
-async function attack(cam: string): Promise<CaptureRun> {
+/**
+ * more/'s recorded attacks (MSU-MFSD client 001: a camera filming a replay on a laptop and on a
+ * phone screen, and a print), as `npm run eval` plays an attack clip: the recording at its own
+ * size, then brought closer as one plane (pad/eval/videos.ts `cameraClip`, 'plane'). The subject
+ * they claim to be is enrolled from the same client's real clip, so the face would match.
+ */
+const MSU_REAL = 'more/video/live2/msu_client001_real_android.mp4';
+const recorded: Record<string, string> = {
+  'recorded laptop replay (more/)': 'more/video/attack2/msu_client001_laptop_replay_a.mp4',
+  'recorded phone replay (more/)': 'more/video/attack2/msu_client001_android_replay_b.mp4',
+  'recorded print (more/)': 'more/video/attack2/msu_client001_laptop_print.mp4',
+};
+
+async function attack(cam: string, subject = 'atk-p'): Promise<CaptureRun> {
   const b = await launchChromium({ camera: cam });
   browsers.push(b);
   const page = await b.newPage();
   await page.addInitScript(forgeClientChecks);
-  const r = await runCapture(page, stack, { operation: 'VERIFICATION', subject: 'atk-p', timeoutMs: 90_000 });
+  const r = await runCapture(page, stack, { operation: 'VERIFICATION', subject, timeoutMs: 90_000 });
   console.log(`attack ${path.basename(cam)}: end=${r.end}${r.code ? ` (${r.code})` : ''} forged=${r.forged} device PAD=${JSON.stringify(r.devicePad)} summary=${JSON.stringify(r.session.summary)}`);
   await b.close();
   return r;
@@ -98,6 +113,8 @@ beforeAll(async () => {
   // P enrolled from a frame of the same clip the attacks use: the match itself would approve
   const enrol = await call(matcher, 'PUT', '/persons/element-test:atk-p', { galleries: ['tenant.element-test'], images: [new Uint8Array(readFileSync(png(fixture(LIVE), 'atk-enrol', 120)))] });
   if (enrol.status !== 201) throw new Error(`enrolment failed: ${enrol.status}`);
+  const msu = await call(matcher, 'PUT', '/persons/element-test:atk-msu', { galleries: ['tenant.element-test'], images: [new Uint8Array(readFileSync(png(fixture(MSU_REAL), 'atk-msu-enrol', 60)))] });
+  if (msu.status !== 201) throw new Error(`enrolment of the recorded attacks' subject failed: ${msu.status}`);
   stack = await startStack({ matcherUrl: matcher.url, matcherToken: matcher.token, reviewOnRisk: ['CAMERA_VIRTUAL'], matcherTimeoutMs: 30_000 });
 });
 afterAll(async () => {
@@ -111,6 +128,12 @@ describe('slice: presentation attacks with a tampered page are rejected by the s
   for (const [name, make] of Object.entries(clips)) {
     it(`rejects ${name}`, async () => {
       expectServerRejection(await attack(make()));
+    });
+  }
+  for (const [name, clip] of Object.entries(recorded)) {
+    it(`rejects the ${name}`, async () => {
+      const cam = await cameraClip(fixture(clip), path.join(workDir(), `atk-${path.basename(clip, '.mp4')}.y4m`), 'plane');
+      expectServerRejection(await attack(cam, 'atk-msu'));
     });
   }
 });

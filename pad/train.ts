@@ -335,7 +335,7 @@ function report(label: string, set: Sample[], w: PadWeights): Record<string, str
   const kinds = [...new Set(set.map((s) => s.species))].sort();
   const tally = (f: (s: Sample) => boolean) => kinds.map((k) => `${k} ${set.filter((s) => s.species === k && f(s)).length}/${set.filter((s) => s.species === k).length}`).join(', ');
   console.log(`${label}: frozen veto (PAD_FROZEN_FRAMES) fired on ${tally((s) => s.frozen)}`);
-  console.log(`${label}: no approach pair (PAD_APPROACH_MISSING) on ${tally((s) => !s.approach)}`);
+  if (set.some((s) => !s.approach)) console.log(`${label}: no approach pair (PAD_APPROACH_MISSING) on ${tally((s) => !s.approach)}`);
   const { by } = rates(set, scores, 0);
   const out: Record<string, string> = {};
   console.log(`\n${label} (threshold = liveness 50):`);
