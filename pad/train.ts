@@ -272,7 +272,7 @@ function fitWeights(train: Sample[]): PadWeights {
 /**
  * Weights fitted on the training groups; the operating threshold minimises BPCER + worst species
  * APCER over the threshold groups' samples (other sources and identities, scored by those weights,
- * the frozen-scene veto applied as in production).
+ * the frozen-scene veto and the approach rule applied as in production: `decided`).
  */
 function fitModel(train: Sample[], thr: Sample[]): PadWeights {
   const w = fitWeights(train);
