@@ -182,6 +182,8 @@ async function synthesized() {
     bona_fide: { n: s.bona_fide.n, bpcer: s.bona_fide.bpcer.server.rate },
     species: Object.fromEntries(SYNTH_LABELS.filter((l) => l in s.species).map((l) => [l, summary(s.species[l])])),
     all_attacks: summary(s.all_attacks),
+    // every sample's decision, as `items` holds the real ones (its signals are in `signals` per source)
+    items: run.results.map(({ signals: _signals, ...r }) => r),
     ...(report && { signals: report }),
   };
 }
