@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FaceLandmarks, ImageInput } from '../vision/types.ts';
-import { extractFeatures, type PadFrame } from '../vision/pad/features.ts';
+import { extractFeatures, faceWidth, type PadFrame } from '../vision/pad/features.ts';
 import { frozenScene } from '../vision/pad/frozen-frames.ts';
 import { calibrate, FEATURE_NAMES, fuse, type FeatureModel, type FeatureName, type Features, type PadWeights } from '../vision/pad/fusion.ts';
 import { decodeClip, decodeImage, FIXTURES, jpegRoundTrip, readManifest } from './fixtures.ts';
@@ -25,7 +25,6 @@ import { bonaFideWindow, physicalApproach, phoneInFrameAttack, printAttack, scre
 import { rng } from './recipes/rng.ts';
 import { DEFAULT_CONFIG } from '../web-component/config.ts';
 import { estimateDistanceCm } from '../web-component/checks/distance.ts';
-import type { FaceGeometry } from '../web-component/checks/geometry.ts';
 
 export const SEED = 20240909;
 /** Signals left out of the fusion (weight 0) and why: see the model card. */
@@ -147,12 +146,9 @@ async function sample(id: string, split: Sample['split'], species: Species, fram
   const best = pf.find((f) => f.role === 'best') ?? pf[0];
   const single = extractFeatures([best]).features;
   const far = pf.find((f) => f.role === 'far') ?? pf[0];
-  const distanceCm = far.landmarks ? estimateDistanceCm({ faceWidthPx: faceWidthPx(far.landmarks.points) } as FaceGeometry, Math.max(far.image.width, far.image.height), DEFAULT_CONFIG.distance) : Number.NaN;
+  const distanceCm = far.landmarks ? estimateDistanceCm({ faceWidthPx: faceWidth(far.landmarks.points) }, Math.max(far.image.width, far.image.height), DEFAULT_CONFIG.distance) : Number.NaN;
   return { id, split, species, features: ex.features, scaleGain: ex.scaleGain, approach: ex.approach, distanceCm, frozen: frozenScene(ex), alignedSpread: ex.alignedSpread, alignedApproach: ex.alignedApproach, backdrop: ex.backdrop, single, ms };
 }
-
-/** Face width in px between the mesh's cheek points 234–454, as the element measures it (checks/geometry.ts). */
-const faceWidthPx = (p: ArrayLike<number>) => Math.hypot(p[454 * 3] - p[234 * 3], p[454 * 3 + 1] - p[234 * 3 + 1]);
 
 /** Fixture files whose clip or identity is in the training split (their sha256 goes into weights.json). */
 const trainFiles = new Set<string>();

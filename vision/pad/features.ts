@@ -63,7 +63,8 @@ export interface ExtractedFeatures {
   screenObject?: number;
 }
 
-const faceWidth = (p: ArrayLike<number>) => Math.hypot(p[234 * 3] - p[454 * 3], p[234 * 3 + 1] - p[454 * 3 + 1]);
+/** Face width in px between the mesh's cheek points 234–454 (what the element's distance check reads). */
+export const faceWidth = (p: ArrayLike<number>) => Math.hypot(p[234 * 3] - p[454 * 3], p[234 * 3 + 1] - p[454 * 3 + 1]);
 
 /** Computes every signal the frames allow. */
 export function extractFeatures(frames: readonly PadFrame[], objects?: readonly DetectedObject[], o: FeatureOptions = {}): ExtractedFeatures {

@@ -18,7 +18,7 @@ export function focalPx(longPx: number, hfovDeg: number): number {
 }
 
 /** Estimated camera–face distance in cm (face width; iris diameter averaged in when measured). */
-export function estimateDistanceCm(g: FaceGeometry, longPx: number, cfg: VisionConfig['distance']): number {
+export function estimateDistanceCm(g: Pick<FaceGeometry, 'faceWidthPx' | 'irisPx'>, longPx: number, cfg: VisionConfig['distance']): number {
   const dev = cfg.devices[cfg.deviceClass];
   const f = focalPx(longPx, dev.hfovDeg);
   const byFace = g.faceWidthPx > 0 ? (cfg.faceWidthCm * f) / g.faceWidthPx : 0;
