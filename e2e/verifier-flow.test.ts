@@ -203,6 +203,29 @@ describe('attempts', () => {
     expect(r2.body.status).toBe(3);
   });
 
+  it('one person not bound to the capture: someone else in a frame is IDENTITY_MISMATCH (no liveness), a person turned away is FACE_NOT_FRONTAL', async () => {
+    const { target } = await verifier();
+    const summaryOf = async (sid: string) =>
+      ((await (await target.fetch(`/v1/sessions/${sid}`, { headers: { authorization: `Bearer ${API}` } })).json()) as { summary: { liveness: number; reasons: string[] } }).summary;
+    const swapped = await createSession(target);
+    const r1 = await capture(target, swapped.sessionToken, 'SWAP');
+    expect(r1.body).toMatchObject({ status: 1, retry: { code: 'IDENTITY_MISMATCH' } });
+    const s1 = await summaryOf(swapped.sessionId);
+    expect(s1.liveness).toBe(0);
+    // the matcher's own reason is not repeated
+    expect(s1.reasons.filter((x) => x === 'IDENTITY_MISMATCH')).toHaveLength(1);
+    const turned = await createSession(target);
+    const r2 = await capture(target, turned.sessionToken, 'TURNED');
+    // the element shows the retry code's message: "Look straight at the camera", not a fraud code
+    expect(r2.body).toMatchObject({ status: 1, retry: { code: 'FACE_NOT_FRONTAL' } });
+    const s2 = await summaryOf(turned.sessionId);
+    expect(s2.reasons).not.toContain('IDENTITY_MISMATCH');
+    expect(s2.reasons.filter((x) => x === 'FACE_NOT_FRONTAL')).toHaveLength(1);
+    expect(s2.liveness).toBe(95);
+    const r3 = await capture(target, turned.sessionToken, 'ok', r2.body.retry!.nonce);
+    expect(r3.body.status).toBe(3);
+  });
+
   it('matcher down: 503 UPSTREAM_UNAVAILABLE and the same capture can be retried (nonce restored)', async () => {
     const { target } = await verifier();
     const s = await createSession(target);

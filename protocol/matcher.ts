@@ -88,7 +88,11 @@ export const LivenessResultSchema = v.object({
    * is bound to it, every other face frame showed the same person
    */
   bestFrame: v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(15)),
-  /** false when the face frames show more than one person (IDENTITY_MISMATCH) */
+  /**
+   * false when the face frames show more than one person (reason IDENTITY_MISMATCH), or when more
+   * than half of them are turned past the pose limits, so the identity cannot be bound to the
+   * liveness (reason FACE_NOT_FRONTAL)
+   */
   sameSubject: v.boolean(),
   /** false when a challenge was sent and the frames do not meet it (CHALLENGE_* reasons say which part) */
   challengeMet: v.boolean(),

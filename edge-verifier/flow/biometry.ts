@@ -57,7 +57,14 @@ export async function runBiometry(args: {
     if (lr.bestFrame < 0 || lr.bestFrame >= frames.length) return { kind: 'retry', code: 'NO_FACE', summary: summaryOf(['NO_FACE', ...serverReasons, ...risk]) };
     bestFrame = lr.bestFrame;
     // one person across the evidence, and the challenge this session asked for, before any match
-    if (!lr.sameSubject) return { kind: 'retry', code: 'IDENTITY_MISMATCH', summary: { ...summaryOf(['IDENTITY_MISMATCH', ...serverReasons, ...risk]), liveness: 0 } };
+    if (!lr.sameSubject) {
+      // the matcher says which: someone else in a frame (no liveness for anyone), or a person who
+      // kept turned away (asked to look at the camera); anything else counts as a mismatch
+      const turnedAway = serverReasons.includes('FACE_NOT_FRONTAL') && !serverReasons.includes('IDENTITY_MISMATCH');
+      const code = turnedAway ? 'FACE_NOT_FRONTAL' : 'IDENTITY_MISMATCH';
+      const summary = summaryOf([code, ...serverReasons.filter((x) => x !== code), ...risk]);
+      return { kind: 'retry', code, summary: turnedAway ? summary : { ...summary, liveness: 0 } };
+    }
     if (!lr.challengeMet) return { kind: 'retry', code: 'CHALLENGE_NOT_MET', summary: summaryOf(['CHALLENGE_NOT_MET', ...serverReasons, ...risk]) };
     const gate = livenessGate(liveness, args.livenessThreshold, serverReasons, risk);
     if (gate) return gate;

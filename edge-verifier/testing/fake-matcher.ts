@@ -60,11 +60,13 @@ export async function startFakeMatcher(opts: { delayMs?: number; constant?: bool
         if (req.method === 'POST' && path === '/liveness') {
           const spoof = has(frames, 'SPOOF');
           const swap = has(frames, 'SWAP');
+          // most frames turned away: nobody else seen, but the identity cannot be bound (FACE_NOT_FRONTAL)
+          const turned = has(frames, 'TURNED');
           const noChallenge = has(frames, 'NOCHALLENGE');
-          const reasons = [...(spoof ? ['PAD_MOIRE'] : []), ...(swap ? ['IDENTITY_MISMATCH'] : []), ...(noChallenge ? ['CHALLENGE_APPROACH'] : [])];
+          const reasons = [...(swap ? ['IDENTITY_MISMATCH'] : []), ...(turned ? ['FACE_NOT_FRONTAL'] : []), ...(spoof ? ['PAD_MOIRE'] : []), ...(noChallenge ? ['CHALLENGE_APPROACH'] : [])];
           return send(200, {
-            liveness: spoof ? 10 : 95, live: !spoof && !swap && !noChallenge, reasons, signals: { moire: spoof ? 0.9 : 0.1 },
-            bestFrame: frames.length - 1, sameSubject: !swap, challengeMet: !noChallenge,
+            liveness: spoof ? 10 : swap ? 0 : 95, live: !spoof && !swap && !turned && !noChallenge, reasons, signals: { moire: spoof ? 0.9 : 0.1 },
+            bestFrame: frames.length - 1, sameSubject: !swap && !turned, challengeMet: !noChallenge,
           });
         }
         if (req.method === 'POST' && /^\/persons\/[^/]+\/verify$/.test(path)) {

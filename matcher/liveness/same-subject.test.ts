@@ -34,11 +34,16 @@ describe('sameSubject', () => {
     const r = sameSubject([a, b, a, tilted], 0, { exempt: [false, false, false, true] });
     expect(r.same).toBe(false);
     expect(r.others).toEqual([1]);
+    expect(r.undetermined).toBe(false);
+    // someone else seen while most frames are turned: still a mismatch
+    expect(sameSubject([a, b, b, b, tilted], 0, { exempt: [false, false, true, true, true] })).toMatchObject({ same: false, others: [1], undetermined: false });
   });
   it('more than half of the face frames unjudged: not "same" (the capture must show who it is of)', () => {
     const r = sameSubject([a, b, b, b, a2], 0, { exempt: [false, true, true, true, false] });
     expect(r.same).toBe(false);
     expect(r.others).toEqual([]);
+    // nobody else was seen: the capture is undetermined (the person looked away), not a mismatch
+    expect(r.undetermined).toBe(true);
     expect(sameSubject([a, b, b, a2, a], 0, { exempt: [false, true, true, false, false] }).same).toBe(true);
   });
 });

@@ -27,6 +27,12 @@ export interface SameSubject {
   others: number[];
   /** indices of the face frames left unjudged (turned past the pose limits) */
   unjudged: number[];
+  /**
+   * not "same" only because more than half of the face frames were turned past the pose limits: no
+   * frame showed someone else, but too few face the camera to tell (FACE_NOT_FRONTAL, not
+   * IDENTITY_MISMATCH)
+   */
+  undetermined: boolean;
 }
 
 export interface SubjectOptions {
@@ -39,7 +45,7 @@ export interface SubjectOptions {
 export function sameSubject(embeddings: readonly (Float32Array | null)[], matched: number, o: SubjectOptions = {}): SameSubject {
   const minCosine = o.minCosine ?? SAME_SUBJECT_MIN_COSINE;
   const ref = embeddings[matched];
-  if (!ref) return { same: false, minCosine: Number.NaN, others: [], unjudged: [] };
+  if (!ref) return { same: false, minCosine: Number.NaN, others: [], unjudged: [], undetermined: false };
   let lo = 1;
   const others: number[] = [];
   const unjudged: number[] = [];
@@ -58,5 +64,5 @@ export function sameSubject(embeddings: readonly (Float32Array | null)[], matche
   });
   // half the face frames at least must show who the capture is of
   const enough = unjudged.length * 2 <= faces;
-  return { same: others.length === 0 && enough, minCosine: lo, others, unjudged };
+  return { same: others.length === 0 && enough, minCosine: lo, others, unjudged, undetermined: others.length === 0 && !enough };
 }

@@ -106,7 +106,9 @@ export async function scoreLiveness(
   // informational: the PAD scores the largest face; a second face (a phone, a poster) is reported
   const multi = analyses.filter((a) => a.faces.length > 1).length;
   if (multi) reasons.push('MULTIPLE_FACES');
-  if (bestFrame >= 0 && !subject.same) reasons.unshift('IDENTITY_MISMATCH');
+  // another person in a judged frame: IDENTITY_MISMATCH; most frames turned away (nobody else
+  // seen, but too few frames to bind the identity to): FACE_NOT_FRONTAL, what the person must mend
+  if (bestFrame >= 0 && !subject.same) reasons.unshift(subject.undetermined ? 'FACE_NOT_FRONTAL' : 'IDENTITY_MISMATCH');
   let challengeMet = true;
   if (body.challenge) {
     const ch = checkChallenge(
@@ -119,8 +121,9 @@ export async function scoreLiveness(
   }
   const sameOk = bestFrame >= 0 && subject.same;
   const live = r.live && r.liveness >= o.threshold && sameOk && challengeMet;
-  // a capture that shows two people carries no liveness for either of them
-  const liveness = bestFrame >= 0 && !subject.same ? 0 : r.liveness;
+  // a capture that shows two people carries no liveness for either of them (one whose identity is
+  // undetermined keeps its score, and is still not live: sameSubject is false)
+  const liveness = bestFrame >= 0 && !subject.same && !subject.undetermined ? 0 : r.liveness;
   const signals = padSignals(r, {
     frames: frames.length,
     faceFrames: frames.filter((f) => f.landmarks).length,
