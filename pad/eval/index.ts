@@ -1,5 +1,5 @@
 /**
- * `npm run eval [-- --data DIR] [--json FILE] [--max-images N] [--max-videos N] [--max-synth N] [--device-ms MS]`:
+ * `npm run eval [-- --data DIR] [--json FILE] [--max-images N] [--max-videos N] [--max-synth N] [--device-ms MS] [--label L] [--turn]`:
  * presentation-attack detection on an evaluation set (DIR/manifest.json: items {path, kind, label}).
  * Every label other than bona_fide is an attack species, seen in training or not. N = 0 skips a part.
  *  - videos: the real pipeline (Chromium fake camera + <liveness-capture> + verifier + matcher),
@@ -12,6 +12,11 @@
  * Combined = device AND server accept. BPCER @ APCER x% sweeps the server's liveness score.
  * `--signals`: after the synthesized part, each PAD signal's distribution per bona fide source
  * group and the signal (or veto) behind every rejected bona fide window (signals.ts).
+ * `--label L`: only the manifest items labelled L (e.g. `replay`). `--turn`: every video session
+ * also asks for a head turn to a random side (the verifier's `challengeTurn`); each item says the
+ * side asked, whether the device saw it, and whether the server found it (no CHALLENGE_TURN). A
+ * recorded clip cannot follow the instruction, so this measures what a replayed recording answers,
+ * not a person's BPCER.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -32,8 +37,11 @@ const jsonOut = arg('--json');
 const maxImages = Number(arg('--max-images') ?? 80);
 const maxVideos = Number(arg('--max-videos') ?? Infinity);
 const maxSynth = Number(arg('--max-synth') ?? 120);
-const deviceMs = Number(arg('--device-ms') ?? 25_000);
 const withSignals = args.includes('--signals');
+const onlyLabel = arg('--label');
+const challengeTurn = args.includes('--turn');
+// the head turn adds a step of up to 12 s (flowConfig.turnTimeoutMs) to the device's time
+const deviceMs = Number(arg('--device-ms') ?? (challengeTurn ? 37_000 : 25_000));
 if (withSignals && maxSynth <= 0) console.log('--signals needs the synthesized part: --max-synth is 0, so there is no signal report');
 const matcherConfig = resolveConfig();
 /** the matcher's (and verifier's) liveness operating threshold */
@@ -41,7 +49,7 @@ const THRESHOLD = matcherConfig.livenessThreshold;
 
 interface Item { path: string; kind: 'image' | 'video'; label: string; identity?: string }
 const manifest = JSON.parse(readFileSync(path.join(dataDir, 'manifest.json'), 'utf8')) as { items?: Item[] };
-const all = (manifest.items ?? []).filter((i) => i.kind === 'image' || i.kind === 'video');
+const all = (manifest.items ?? []).filter((i) => (i.kind === 'image' || i.kind === 'video') && (!onlyLabel || i.label === onlyLabel));
 // sampleImages keeps every attack image whatever the cap: 0 must mean no images at all
 const images = maxImages > 0 ? sampleImages(all.filter((i) => i.kind === 'image'), maxImages) : [];
 const videos = all.filter((i) => i.kind === 'video').slice(0, maxVideos);
@@ -50,13 +58,13 @@ const fmtStrata = (xs: Item[]) => Object.entries(strata(xs)).map(([k, v]) => `${
 console.log(`data: ${dataDir}`);
 console.log(`images: ${images.length} of ${all.filter((i) => i.kind === 'image').length} (--max-images ${maxImages}; every attack image kept, bona fide spread over folders by a stable hash): ${fmtStrata(images)}`);
 console.log(`videos: ${videos.length} of ${all.filter((i) => i.kind === 'video').length}: ${fmtStrata(videos)}`);
-console.log(`operating point: liveness ≥ ${THRESHOLD}\n`);
+console.log(`operating point: liveness ≥ ${THRESHOLD}${onlyLabel ? `; only items labelled ${onlyLabel}` : ''}${challengeTurn ? '; sessions ask for a head turn (--turn)' : ''}\n`);
 
 const results: ItemResult[] = [];
 const t0 = performance.now();
 
 if (videos.length) {
-  const runner = await createVideoRunner({ deviceMs, log: (s) => console.log(s) });
+  const runner = await createVideoRunner({ deviceMs, challengeTurn, log: (s) => console.log(s) });
   try {
     for (const [n, it] of videos.entries()) {
       const file = path.join(dataDir, it.path);
@@ -68,13 +76,16 @@ if (videos.length) {
         try {
           // a real person's clip comes closer in depth; an attack clip as one plane (pad/eval/videos.ts)
           const o = await createAbortable(() => runner.run(file, subject, it.label === 'bona_fide' ? 'person' : 'plane'), 240_000);
-          r = { path: it.path, kind: 'video', label: it.label, device: o.deviceAccept, liveness: o.liveness, deviceCodes: o.deviceCodes, reasons: o.reasons, forced: o.forced, error: o.error, ms: o.ms };
+          r = { path: it.path, kind: 'video', label: it.label, device: o.deviceAccept, liveness: o.liveness, deviceCodes: o.deviceCodes, reasons: o.reasons, forced: o.forced, error: o.error, ms: o.ms, ...(o.turn ? { turn: o.turn } : {}), ...(o.forcedTurn ? { forcedTurn: o.forcedTurn } : {}) };
         } catch (e) {
           r = { path: it.path, kind: 'video', label: it.label, device: false, liveness: null, deviceCodes: [], reasons: [], error: e instanceof Error ? e.message.split('\n')[0].slice(0, 120) : 'ERROR', ms: 0 };
         }
       }
       results.push(r);
-      console.log(`  video ${n + 1}/${videos.length} ${it.path} [${it.label}]: device ${r.device === null ? 'n/a' : r.device ? 'accept' : 'reject'}, server liveness ${r.liveness ?? 'none'}${r.forced ? ' (forced capture)' : ''}${r.error ? `, ${r.error}` : ''} — ${(r.ms / 1000).toFixed(1)} s`);
+      // the server's answer is about the session it scored: the forced one when the device blocked
+      const found = r.reasons.includes('CHALLENGE_TURN') ? 'did not find it (CHALLENGE_TURN)' : r.liveness === null ? 'no score' : 'found it';
+      const turnNote = r.turn ? `, turn ${r.turn} asked${r.forced ? `, forced session asked ${r.forcedTurn}` : ''}: server ${found}` : '';
+      console.log(`  video ${n + 1}/${videos.length} ${it.path} [${it.label}]: device ${r.device === null ? 'n/a' : r.device ? 'accept' : 'reject'}, server liveness ${r.liveness ?? 'none'}${r.forced ? ' (forced capture)' : ''}${turnNote}${r.error ? `, ${r.error}` : ''} — ${(r.ms / 1000).toFixed(1)} s`);
     }
   } finally {
     await runner.close();

@@ -19,6 +19,9 @@ export interface ItemResult {
   ms: number;
   /** the server's flattened PAD signals (synthesized bona fide windows, for `--signals`) */
   signals?: Record<string, number>;
+  /** videos with `--turn`: the head-turn side the session asked, and the forced session's */
+  turn?: 'left' | 'right';
+  forcedTurn?: 'left' | 'right';
 }
 
 export const APCER_TARGETS = [0.01, 0.05, 0.1] as const;

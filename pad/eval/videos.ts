@@ -43,19 +43,38 @@ const PERSON_BASE_SECONDS = 15;
 /** Frames measured for head pose when choosing where a real person comes closer (every 5th). */
 const POSE_STEP = 5;
 
+/** A video's frame size (ffprobe). */
+export function videoSize(file: string): { width: number; height: number } {
+  const [width, height] = execFileSync('/usr/bin/ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]).toString().trim().split(',').map(Number);
+  return { width, height };
+}
+
+/**
+ * The head pose (the device's `meshPose`) of every `step`-th frame of `file` (w×h), in order;
+ * null where no face was found.
+ */
+export async function sampledPoses(file: string, w: number, h: number, lm: NodeLandmarker, step = POSE_STEP): Promise<({ yawDeg: number; pitchDeg: number } | null)[]> {
+  const raw = execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-i', file, '-vf', `select='not(mod(n\\,${step}))'`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 2 ** 31 });
+  const size = w * h * 3;
+  const out: ({ yawDeg: number; pitchDeg: number } | null)[] = [];
+  for (let k = 0; (k + 1) * size <= raw.length; k++) {
+    const m = await lm.landmarks({ data: new Uint8Array(raw.buffer, raw.byteOffset + k * size, size), width: w, height: h, channels: 3 });
+    out.push(m ? meshPose(m.points) : null);
+  }
+  return out;
+}
+
 /**
  * Whether each frame of the y4m `file` (w×h) is within the device's pose limits (yaw 25°, pitch
  * 22°), every POSE_STEP-th frame measured (the others null; a frame without a face is not frontal).
  */
 async function frontalFrames(file: string, w: number, h: number, lm: NodeLandmarker): Promise<(boolean | null)[]> {
   const total = Number(execFileSync('/usr/bin/ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file]).toString().trim());
-  const raw = execFileSync('/usr/bin/ffmpeg', ['-v', 'error', '-i', file, '-vf', `select='not(mod(n\\,${POSE_STEP}))'`, '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 2 ** 30 });
-  const size = w * h * 3;
   const out: (boolean | null)[] = Array.from({ length: total }, () => null);
   const { maxYawDeg, maxPitchDeg } = DEFAULT_CONFIG.face;
-  for (let k = 0; (k + 1) * size <= raw.length && k * POSE_STEP < total; k++) {
-    const m = await lm.landmarks({ data: new Uint8Array(raw.buffer, raw.byteOffset + k * size, size), width: w, height: h, channels: 3 });
-    const p = m ? meshPose(m.points) : null;
+  const poses = await sampledPoses(file, w, h, lm);
+  for (let k = 0; k < poses.length && k * POSE_STEP < total; k++) {
+    const p = poses[k];
     out[k * POSE_STEP] = !!p && Math.abs(p.yawDeg) <= maxYawDeg && Math.abs(p.pitchDeg) <= maxPitchDeg;
   }
   return out;
@@ -85,8 +104,8 @@ export function cameraSize(w: number, h: number): { width: number; height: numbe
  * (pad/eval/approach-camera.ts), 'plane' as one zoomed picture. `lm` is needed for 'person'.
  */
 export async function cameraClip(file: string, out: string, approach: 'person' | 'plane', lm?: NodeLandmarker): Promise<string> {
-  const probe = execFileSync('/usr/bin/ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', file]).toString().trim();
-  const { width: w, height: h } = cameraSize(...(probe.split(',').map(Number) as [number, number]));
+  const size = videoSize(file);
+  const { width: w, height: h } = cameraSize(size.width, size.height);
   const name = path.basename(out, '.y4m');
   if (approach === 'plane') return makeY4m(file, name, { seconds: CAMERA_SECONDS, pingPong: true, filter: `scale=${w}:${h},${approachFilter(w, h)}` });
   if (!lm) throw new Error('cameraClip: the person approach needs the landmarker');
@@ -113,6 +132,10 @@ export interface VideoOutcome {
   error?: string;
   /** captures the session scored (with `untilComplete`: the server asked for this many − 1 retries) */
   attempts?: number;
+  /** the head-turn side the (first, unforced) session asked (with `challengeTurn`) */
+  turn?: 'left' | 'right';
+  /** the side the forced session asked, when the device blocked */
+  forcedTurn?: 'left' | 'right';
   ms: number;
 }
 
@@ -131,6 +154,12 @@ export interface VideoRunnerOptions {
    */
   untilComplete?: boolean;
   log?: (s: string) => void;
+  /**
+   * sessions also ask for a head turn to a random side (the verifier's `challengeTurn`). A recorded
+   * clip turns only where it happens to; the forcing hook reports the asked turn so a forced
+   * capture still uploads, and the server measures the real frames (CHALLENGE_TURN when the clip did not turn)
+   */
+  challengeTurn?: boolean;
 }
 
 export interface VideoRunner {
@@ -181,6 +210,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
         matcherTimeoutMs: 60_000,
         integrators: [{ id: 'pad-eval', apiKey: API_KEY, origins: [demo.url], returnUrls: [`${demo.url}/return.html`], maxAttempts: 5 }],
         rateLimits: { session: { capacity: 50, refillPerSec: 5 } },
+        ...(o.challengeTurn ? { challengeTurn: true } : {}),
       },
     });
   } catch (e) {
@@ -189,7 +219,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
   }
   const stack = { demo: demo!, verifier: verifier! };
 
-  async function session(subject: string): Promise<{ sid: string; token: string }> {
+  async function session(subject: string): Promise<{ sid: string; token: string; turn?: 'left' | 'right' }> {
     const res = await fetch(`${stack.verifier.url}/v1/sessions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
@@ -197,7 +227,8 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
     });
     if (res.status !== 201) throw new Error(`session creation failed: ${res.status}`);
     const b = (await res.json()) as { sessionId: string; sessionToken: string };
-    return { sid: b.sessionId, token: b.sessionToken };
+    const claims = JSON.parse(Buffer.from(b.sessionToken.split('.')[1], 'base64url').toString()) as { challenge?: { turn?: 'left' | 'right' } };
+    return { sid: b.sessionId, token: b.sessionToken, turn: claims.challenge?.turn };
   }
 
   /** GET /v1/sessions/:sid as the integrator; null when it does not answer 200. */
@@ -215,7 +246,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
   }
 
   /** Opens the capture page, optionally installs the forcing hook, starts; resolves once `capturing`. */
-  async function open(browser: Browser, subject: string, force: boolean): Promise<{ page: Page; sid: string }> {
+  async function open(browser: Browser, subject: string, force: boolean): Promise<{ page: Page; sid: string; turn?: 'left' | 'right' }> {
     const page = await browser.newPage();
     page.on('pageerror', (e) => log(`    [page error] ${e.message.slice(0, 200)}`));
     page.on('console', (m) => { if (m.type() === 'error') log(`    [console] ${m.text().slice(0, 200)}`); });
@@ -241,10 +272,10 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
       const f = c.fail.bind(c);
       c.fail = (e: unknown) => { console.error(`capture failed: ${e instanceof Error ? e.stack : String(e)}`); f(e); };
     });
-    const { sid, token } = await session(subject);
+    const { sid, token, turn } = await session(subject);
     await startElement(page, token, stack.verifier.url);
     await page.waitForFunction(() => ['capturing', 'uploading', 'complete', 'error'].includes(document.querySelector('liveness-capture')!.state), null, { timeout: startMs });
-    return { page, sid };
+    return { page, sid, turn };
   }
 
   const events = (page: Page) => page.evaluate(() => (window.__lc?.events ?? []) as unknown) as Promise<LcEvent[]>;
@@ -284,7 +315,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
       const cam = await cameraClip(file, path.join(dir, `pad-${subject}.y4m`), approach, lm);
       const browser = await launchChromium({ camera: cam });
       try {
-        let { page, sid } = await open(browser, subject, false);
+        const { page, sid, turn } = await open(browser, subject, false);
         const reached = await page
           .waitForFunction(() => ['uploading', 'complete'].includes(document.querySelector('liveness-capture')!.state) || window.__lc!.events.some((e) => e.type === 'complete'), null, { timeout: deviceMs })
           .then(() => true, () => false);
@@ -292,13 +323,13 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
         const codes = [...new Set(ev.filter((e) => e.type === 'progress').map((e) => String(e.detail.code)).reverse())];
         if (reached) {
           const v = await verdict(page, sid);
-          return { deviceAccept: true, deviceCodes: [], forced: false, ...v, ms: performance.now() - t0 };
+          return { deviceAccept: true, deviceCodes: [], forced: false, ...v, turn, ms: performance.now() - t0 };
         }
         log(`    device blocked (${await stateOf(page)}; codes ${codes.slice(0, 4).join(', ')}); forcing capture`);
         await page.close();
-        ({ page, sid } = await open(browser, `${subject}-forced`, true));
-        const v = await verdict(page, sid);
-        return { deviceAccept: false, deviceCodes: codes, forced: true, ...v, ms: performance.now() - t0 };
+        const forced = await open(browser, `${subject}-forced`, true);
+        const v = await verdict(forced.page, forced.sid);
+        return { deviceAccept: false, deviceCodes: codes, forced: true, ...v, turn, forcedTurn: forced.turn, ms: performance.now() - t0 };
       } finally {
         await browser.close().catch(() => undefined);
         rmSync(cam, { force: true });
@@ -314,7 +345,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
  * pipeline still runs and encodes the camera's frames as evidence. Same idea as the attack e2e tests' forged results.
  */
 function installForcingHook(): void {
-  type Geo = { faceWidthPx: number; interOcularPx: number; cx: number; cy: number; ratios: number[] };
+  type Geo = { faceWidthPx: number; interOcularPx: number; cx: number; cy: number; ratios: number[]; yawDeg?: number };
   type Res = { t: number; faces: number; checks: Record<string, { pass: boolean; value: number; code?: string } | undefined>; geometry?: Geo };
   type Port = { start(v: unknown, t: unknown): Promise<void>; stop(): void; dispose?(): void; onResult(cb: (r: Res) => void): () => void; captureJpeg(q: number): Promise<unknown> };
   const el = document.querySelector('liveness-capture') as unknown as { pipelineFactory: (o: unknown) => Promise<Port> };
@@ -322,12 +353,16 @@ function installForcingHook(): void {
   el.pipelineFactory = async (opts: unknown) => {
     const p = await real(opts);
     let approachAt: number | null = null;
+    let turning = false;
     let lastGeometry: Geo | undefined;
     (el as unknown as HTMLElement).addEventListener('liveness-progress', (e) => {
       const phase = (e as CustomEvent<{ phase: string }>).detail.phase;
+      turning = phase === 'turn';
       if (phase === 'approach') approachAt ??= performance.now();
       else if (phase === 'passive') approachAt = null;
     });
+    // the head turn the session asked: reported as done, 20° that way (the server reads the real frame)
+    const asked = () => (el as unknown as { capture?: { claims?: { challenge?: { turn?: 'left' | 'right' } } } }).capture?.claims?.challenge?.turn;
     const defaults: Record<string, number> = { face: 1, eyes: 0.3, phone: 0, lighting: 120, distance: 40, liveness: 80 };
     return {
       start: (v: unknown, t: unknown) => p.start(v, t),
@@ -351,7 +386,9 @@ function installForcingHook(): void {
           if (r.geometry) lastGeometry = r.geometry;
           const dt = approachAt === null ? 0 : performance.now() - approachAt;
           const wpx = Math.min(300, 200 + dt * 0.1);
-          const geometry: Geo = lastGeometry ?? { faceWidthPx: wpx, interOcularPx: wpx * 0.4, cx: 0.5, cy: 0.45, ratios: [1 + (wpx - 200) / 2000, 1.3] };
+          const found: Geo = lastGeometry ?? { faceWidthPx: wpx, interOcularPx: wpx * 0.4, cx: 0.5, cy: 0.45, ratios: [1 + (wpx - 200) / 2000, 1.3] };
+          const side = turning ? asked() : undefined;
+          const geometry: Geo = side ? { ...found, yawDeg: side === 'left' ? 20 : -20 } : found;
           try {
             cb({ ...r, faces: 1, checks, geometry });
           } catch (e) {
