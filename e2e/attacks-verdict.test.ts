@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,8 @@ import { createSession, postCapture, type Target } from '../edge-verifier/testin
 import { testConfig } from '../edge-verifier/testing/test-config.ts';
 import { startMatcher, type RunningMatcher } from '../matcher/server.ts';
 import { call } from '../matcher/testing/client.ts';
-import { liveWindow, photoFrame, withComment, type EvidenceSet } from './lib/evidence.ts';
+import { decodeClip } from '../pad/fixtures.ts';
+import { jpegOf, liveWindow, photoFrame, withComment, type EvidenceSet } from './lib/evidence.ts';
 import { fixture } from './lib/fixtures.ts';
 
 // Issue #13, findings 1–3, end to end: the real verifier (Node) in front of the real matcher
@@ -27,6 +29,9 @@ let matcher: RunningMatcher;
 let verifier: RunningVerifier;
 let acme: Target;
 let strict: Target;
+/** a second verifier on the same matcher whose sessions also ask for a head turn (`challengeTurn`) */
+let turnVerifier: RunningVerifier;
+let turning: Target;
 
 interface CaptureAnswer {
   status: number;
@@ -58,6 +63,13 @@ beforeAll(async () => {
   const target = (apiKey: string): Target => ({ fetch: (p, i) => fetch(verifier.url + p, i), issuer: ISS, signingKey: key, apiKey, strictApiKey: 'strict-test-key-0001' });
   acme = target('acme-test-key-0001');
   strict = target('strict-test-key-0001');
+  turnVerifier = await startVerifier({
+    port: 0,
+    env: {},
+    dbPath: path.join(dir, 'verifier-turn.db'),
+    config: { ...testConfig({ issuer: ISS, signingKeys: [key], matcherUrl: matcher.url }), matcherToken: matcher.token, matcherTimeoutMs: 60_000, challengeTurn: true },
+  });
+  turning = { ...acme, fetch: (p, i) => fetch(turnVerifier.url + p, i) };
   // integrator A's two customers: the victim (enrolled from a public photo) and the attacker himself
   const victim = await call(matcher, 'PUT', '/persons/acme:victim', { images: [await photoFrame(VICTIM_PHOTO())], galleries: ['tenant.acme'] });
   expect(victim.status).toBe(201);
@@ -66,6 +78,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await turnVerifier?.close();
   await verifier?.close();
   await matcher?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -165,6 +178,59 @@ describe('finding 3: the challenge is measured by the server and evidence is acc
     expect(r.body.retry?.code).toBe('CHALLENGE_NOT_MET');
     const s = await summaryOf(acme, r.sessionId);
     expect(s.summary!.reasons).toContain('CHALLENGE_OVAL');
+  });
+});
+
+describe('the head turn (a verifier with challengeTurn): only a face bound to the person answers it', () => {
+  // d12 turns its head 16° to its left (frame 40) and to its right (frame 90), within the matcher's
+  // pose limits; fom_10 (more/, someone else) is turned 30° to its right at frame 80, past them
+  // (the matcher's POSE), so the one-person check cannot judge it. Its windows from frame 100 on
+  // stay within 10° of frontal: only the added `turn` frame can answer the challenge.
+  const PERSON = () => fixture('video/live/d12.mp4');
+  const STRANGER = () => fixture('more/video/live2/fom_10_dicaprio.mp4');
+
+  /** Frame `i` of a clip as a 480×480 JPEG (the window's size, as the token signs one size), mirrored when `flop` (a turn to the other side). */
+  async function frameOf(clip: string, i: number, flop: boolean): Promise<Uint8Array> {
+    const sharp = (await import('sharp')).default;
+    const img = sharp(await jpegOf((await decodeClip(clip))[i])).resize(480, 480);
+    return withComment(new Uint8Array(await (flop ? img.flop() : img).jpeg({ quality: 88 }).toBuffer()), crypto.randomUUID());
+  }
+
+  /** One capture whose evidence is `window` plus `turnFrame(side asked)` as the `turn` frame after near. */
+  async function turnCapture(op: string, subject: string, window: EvidenceSet, turnFrame: (side: 'left' | 'right') => Promise<Uint8Array>) {
+    const s = await createSession(turning, op, subject);
+    const side = (decodeJwt(s.sessionToken) as { challenge: { turn?: 'left' | 'right' } }).challenge.turn;
+    expect(side).toMatch(/^(left|right)$/);
+    const near = window.roles.indexOf('near');
+    const frames = [...window.frames];
+    const roles = [...window.roles];
+    const t = [...window.t];
+    frames.splice(near + 1, 0, await turnFrame(side!));
+    roles.splice(near + 1, 0, 'turn');
+    t.splice(near + 1, 0, window.t[near] + 600);
+    const made = await makeCapture({ sessionToken: s.sessionToken, frames, roles, t });
+    const res = await postCapture(turning, made.body);
+    return { status: res.status, body: (await res.json()) as CaptureAnswer['body'], sessionId: s.sessionId, side: side! };
+  }
+
+  it('a person who turned the asked way is registered', async () => {
+    const r = await turnCapture('REGISTRATION', 'turner', await liveWindow(PERSON(), 100), (side) => frameOf(PERSON(), side === 'left' ? 40 : 90, false));
+    expect(r.body).toMatchObject({ status: 3, response: 201 });
+  });
+
+  it("a turn shown only on a face past the matcher's pose limits (bound to nobody) does not answer it: CHALLENGE_NOT_MET", async () => {
+    const r = await turnCapture('VERIFICATION', 'turner', await liveWindow(PERSON(), 110), (side) => frameOf(STRANGER(), 80, side === 'left'));
+    console.log(`turn past pose (${r.side}): ${r.status} ${JSON.stringify(r.body)} ${JSON.stringify((await summaryOf(turning, r.sessionId)).summary)}`);
+    expect(r.body.response).toBeUndefined();
+    expect(r.body.retry?.code).toBe('CHALLENGE_NOT_MET');
+    expect((await summaryOf(turning, r.sessionId)).summary!.reasons).toContain('CHALLENGE_TURN');
+  });
+
+  it("someone else's face turned the asked way within the pose limits is judged, and is someone else: IDENTITY_MISMATCH", async () => {
+    const r = await turnCapture('VERIFICATION', 'turner', await liveWindow(PERSON(), 120), (side) => frameOf(STRANGER(), 30, side === 'left'));
+    console.log(`stranger turn (${r.side}): ${r.status} ${JSON.stringify(r.body)} ${JSON.stringify((await summaryOf(turning, r.sessionId)).summary)}`);
+    expect(r.body.response).toBeUndefined();
+    expect(r.body.retry?.code).toBe('IDENTITY_MISMATCH');
   });
 });
 

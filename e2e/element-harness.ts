@@ -81,6 +81,8 @@ export interface StackOptions {
   reviewOnRisk?: ('CAMERA_VIRTUAL' | 'CAMERA_NON_CAMERA' | 'CAMERA_TIMING_ANOMALY')[];
   /** verifier → matcher timeout (the real matcher's PAD on 10 frames is slow on a loaded 2-core box) */
   matcherTimeoutMs?: number;
+  /** sessions ask for a head turn too (the verifier's `challengeTurn`) */
+  challengeTurn?: boolean;
 }
 
 export async function startStack(o: StackOptions = {}): Promise<Stack> {
@@ -100,6 +102,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
       matcherUrl: matcher.url,
       ...(o.matcherToken ? { matcherToken: o.matcherToken } : {}),
       ...(o.matcherTimeoutMs ? { matcherTimeoutMs: o.matcherTimeoutMs } : {}),
+      ...(o.challengeTurn ? { challengeTurn: true } : {}),
       integrators: [
         {
           id: 'element-test',
@@ -209,6 +212,8 @@ export interface CaptureRun {
   forged: number;
   /** the on-device fused PAD's last result (the element's capture controller), null if it never ran */
   devicePad: { liveness: number; live: boolean; reasons: string[] } | null;
+  /** the instruction codes the element showed, in first-seen order */
+  codes: string[];
 }
 
 /**
@@ -219,13 +224,14 @@ export interface CaptureRun {
 /**
  * Runs one session on the capture page. It ends at the first retry the server asks for, unless
  * `untilComplete`: then the element's own retries go on (as a user's would) until the session
- * completes or fails; `session.attempts` tells how many captures it took.
+ * completes or fails; `session.attempts` tells how many captures it took. `token`: a session
+ * created beforehand (e.g. to read its challenge first) instead of a new one.
  */
-export async function runCapture(page: Page, stack: Stack, o: { operation: string; subject: string; timeoutMs?: number; untilComplete?: boolean }): Promise<CaptureRun> {
+export async function runCapture(page: Page, stack: Stack, o: { operation: string; subject: string; timeoutMs?: number; untilComplete?: boolean; token?: string }): Promise<CaptureRun> {
   page.on('pageerror', (e) => console.log(`[page error] ${e.message}`));
   await page.goto(`${stack.demo.url}/capture.html?locale=en`);
   await page.waitForFunction(() => !!customElements.get('liveness-capture'));
-  const token = await stack.createSession({ operation: o.operation, subject: o.subject });
+  const token = o.token ?? (await stack.createSession({ operation: o.operation, subject: o.subject }));
   const sessionId = (JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()) as { sid: string }).sid;
   await startElement(page, token, stack.verifier.url);
   type Ev = { type: string; detail: Record<string, unknown> };
@@ -248,7 +254,8 @@ export async function runCapture(page: Page, stack: Stack, o: { operation: strin
   const error = events.find((e) => e.type === 'error');
   const summary = session.summary as { reasons?: string[] } | null | undefined;
   const code = end === 'retry' ? summary?.reasons?.[0] : (error?.detail.code as string | undefined);
-  return { sessionId, end, code, complete: complete?.detail, session, forged, devicePad };
+  const codes = [...new Set(events.filter((e) => e.type === 'progress').map((e) => String(e.detail.code)))];
+  return { sessionId, end, code, complete: complete?.detail, session, forged, devicePad, codes };
 }
 
 /**

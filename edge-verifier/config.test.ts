@@ -19,6 +19,9 @@ describe('config', () => {
     expect(() => parseConfig({ signingKeys: [key], integrators: [DEMO_INTEGRATOR], sessionTtlS: 600 })).toThrow(/sessionTtlS/);
     expect(() => parseConfig({ signingKeys: [key], integrators: [DEMO_INTEGRATOR], codeTtlS: 301 })).toThrow(/codeTtlS/);
     expect(configFromEnv({ VERIFIER_CODE_TTL_S: '60' })).toEqual({ codeTtlS: 60 });
+    expect(configFromEnv({ VERIFIER_CHALLENGE_TURN: '1' })).toEqual({ challengeTurn: true });
+    expect(configFromEnv({ VERIFIER_CHALLENGE_TURN: 'false' })).toEqual({ challengeTurn: false });
+    expect(() => parseConfig({ signingKeys: [key], integrators: [DEMO_INTEGRATOR], ...configFromEnv({ VERIFIER_CHALLENGE_TURN: 'yes' }) })).toThrow(/challengeTurn/);
   });
   it('return URLs: http(s) pages and custom-scheme deep links register; script, data and local schemes do not', () => {
     const withReturn = (u: string) => parseConfig({ signingKeys: [key], integrators: [{ ...DEMO_INTEGRATOR, returnUrls: [u] }] });

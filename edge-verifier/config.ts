@@ -118,7 +118,10 @@ export const ConfigSchema = v.object({
   codeTtlS: v.optional(v.pipe(posInt, v.maxValue(60)), 60),
   /** largest evidence frame (width × height, read from the JPEG header before anything decodes it) */
   maxFramePixels: v.optional(v.pipe(posInt, v.maxValue(16_000_000)), 1920 * 1080),
-  /** sessions ask for a head turn as part of the challenge (the element does not guide one yet: off) */
+  /**
+   * sessions ask for a head turn to a random side as part of the challenge; the element guides it
+   * after the approach (docs/security.md). Off by default: one more step for every person
+   */
   challengeTurn: v.optional(v.boolean(), false),
   /** retention: session records, nonces and evidence hashes / review evidence (days); purged hourly */
   retention: v.optional(
@@ -189,6 +192,9 @@ export function configFromEnv(env: EnvLike): Record<string, unknown> {
   if (env.MATCHER_TOKEN) out.matcherToken = env.MATCHER_TOKEN;
   if (env.VERIFIER_LIVENESS_THRESHOLD) out.livenessThreshold = Number(env.VERIFIER_LIVENESS_THRESHOLD);
   if (env.VERIFIER_CODE_TTL_S) out.codeTtlS = Number(env.VERIFIER_CODE_TTL_S);
+  // '1' / 'true' turn it on, '0' / 'false' off; anything else is left to the schema to refuse
+  const turn = env.VERIFIER_CHALLENGE_TURN;
+  if (turn !== undefined) out.challengeTurn = turn === '1' || turn === 'true' ? true : turn === '0' || turn === 'false' ? false : turn;
   const webhook = json('VERIFIER_WEBHOOK', env.VERIFIER_WEBHOOK);
   if (webhook !== undefined) out.webhook = webhook;
   const retention = json('VERIFIER_RETENTION', env.VERIFIER_RETENTION);

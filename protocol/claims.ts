@@ -57,7 +57,7 @@ export const SessionClaimsSchema = v.object({
 });
 export type SessionClaims = v.InferOutput<typeof SessionClaimsSchema>;
 
-export const EVIDENCE_ROLES = ['far', 'near', 'best', 'seq'] as const;
+export const EVIDENCE_ROLES = ['far', 'near', 'best', 'seq', 'turn'] as const;
 export type EvidenceRole = (typeof EVIDENCE_ROLES)[number];
 
 /** One evidence frame as described in the capture token; `sha256` is base64url of the JPEG bytes' digest. */

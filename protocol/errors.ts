@@ -115,6 +115,11 @@ export const ERRORS = {
   APPROACH_RETRY: 400,
   /** the element: the approach step failed on every allowed try (`flowConfig.maxApproachAttempts`) */
   APPROACH_NOT_COMPLETED: 400,
+  /** guidance: the session's challenge asks for a head turn to the person's own left / right */
+  TURN_LEFT: 400,
+  TURN_RIGHT: 400,
+  /** the element: the asked head turn was not seen in time (`flowConfig.turnTimeoutMs`) */
+  TURN_NOT_COMPLETED: 400,
   /** single-image API: the body has no `image` */
   IMAGE_MISSING: 400,
   /** single-image API: `image` is not valid base64 */

@@ -21,7 +21,7 @@ describe('messages', () => {
 describe('guidance words', () => {
   const guided = ['FACE_NOT_FOUND', 'FACE_MULTIPLE', 'FACE_OUTSIDE_GUIDE', 'FACE_NOT_FRONTAL', 'EYES_NOT_VISIBLE', 'EYES_CLOSED', 'NO_BLINK',
     'PHONE_IN_FRAME', 'TOO_DARK', 'TOO_BRIGHT', 'BACKLIT', 'TOO_FAR', 'TOO_CLOSE', 'HOLD_STILL', 'MOVE_CLOSER_STEP', 'FACE_NOT_LIVE',
-    'APPROACH_RETRY', 'RECAPTURE_NEEDED', 'NO_MATCH'] as const;
+    'APPROACH_RETRY', 'RECAPTURE_NEEDED', 'NO_MATCH', 'TURN_LEFT', 'TURN_RIGHT', 'TURN_NOT_COMPLETED', 'CHALLENGE_NOT_MET'] as const;
 
   it('every locale guides with the same codes', () => {
     for (const l of LOCALES) expect(Object.keys(GUIDANCE[l]).sort()).toEqual(Object.keys(GUIDANCE['pt-BR']).sort());

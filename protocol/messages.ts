@@ -41,6 +41,9 @@ export const MESSAGES: Record<Locale, Table> = {
     SESSION_TOKEN_INVALID: 'Sessão inválida. Inicie uma nova verificação.',
     APPROACH_RETRY: 'Vamos tentar de novo. Quando a moldura crescer, aproxime o rosto devagar.',
     APPROACH_NOT_COMPLETED: 'Não foi possível concluir a aproximação do rosto. Toque em Tentar novamente.',
+    TURN_LEFT: 'Agora vire a cabeça devagar, um pouco, para a sua esquerda.',
+    TURN_RIGHT: 'Agora vire a cabeça devagar, um pouco, para a sua direita.',
+    TURN_NOT_COMPLETED: 'Não vimos o rosto virar para o lado pedido. Toque em Tentar novamente.',
     CAPTURE_TIMEOUT: 'Não conseguimos ver seu rosto a tempo. Toque em Tentar novamente.',
     IMAGE_MISSING: 'Envie a imagem no campo "image" (JPEG ou PNG em base64).',
     IMAGE_BASE64_INVALID: 'A imagem não está em base64 válido.',
@@ -84,6 +87,9 @@ export const MESSAGES: Record<Locale, Table> = {
     SESSION_TOKEN_INVALID: 'Sesión no válida. Inicie una nueva verificación.',
     APPROACH_RETRY: 'Intentemos de nuevo. Cuando el marco crezca, acerque el rostro despacio.',
     APPROACH_NOT_COMPLETED: 'No fue posible completar el acercamiento del rostro. Pulse Intentar de nuevo.',
+    TURN_LEFT: 'Ahora gire la cabeza despacio, un poco, hacia su izquierda.',
+    TURN_RIGHT: 'Ahora gire la cabeza despacio, un poco, hacia su derecha.',
+    TURN_NOT_COMPLETED: 'No vimos el rostro girar hacia el lado pedido. Pulse Intentar de nuevo.',
     CAPTURE_TIMEOUT: 'No logramos ver su rostro a tiempo. Pulse Intentar de nuevo.',
     IMAGE_MISSING: 'Envíe la imagen en el campo "image" (JPEG o PNG en base64).',
     IMAGE_BASE64_INVALID: 'La imagen no está en base64 válido.',
@@ -127,6 +133,9 @@ export const MESSAGES: Record<Locale, Table> = {
     SESSION_TOKEN_INVALID: 'Invalid session. Start a new verification.',
     APPROACH_RETRY: "Let's try again. When the oval grows, slowly bring your face closer.",
     APPROACH_NOT_COMPLETED: 'The move-closer step could not be completed. Press Try again.',
+    TURN_LEFT: 'Now slowly turn your head a little to your left.',
+    TURN_RIGHT: 'Now slowly turn your head a little to your right.',
+    TURN_NOT_COMPLETED: 'We did not see your head turn the way asked. Press Try again.',
     CAPTURE_TIMEOUT: 'We could not see your face in time. Press Try again.',
     IMAGE_MISSING: 'Send the image in the "image" field (base64 JPEG or PNG).',
     IMAGE_BASE64_INVALID: 'The image is not valid base64.',
@@ -153,6 +162,7 @@ export const GUIDANCE: Record<Locale, Partial<Record<ErrorCode, string>>> = {
     FACE_NOT_LIVE: 'Olhe para a câmera, com o rosto dentro da moldura.',
     RECAPTURE_NEEDED: 'Vamos tentar de novo. Olhe para a câmera, em um lugar bem iluminado.',
     NO_MATCH: 'Vamos tentar de novo. Olhe para a câmera, em um lugar bem iluminado.',
+    CHALLENGE_NOT_MET: 'Vamos tentar de novo. Siga a moldura e as instruções na tela.',
   },
   es: {
     FACE_NOT_FOUND: 'Coloque el rostro dentro del marco.',
@@ -163,6 +173,7 @@ export const GUIDANCE: Record<Locale, Partial<Record<ErrorCode, string>>> = {
     FACE_NOT_LIVE: 'Mire a la cámara, con el rostro dentro del marco.',
     RECAPTURE_NEEDED: 'Intentemos de nuevo. Mire a la cámara, en un lugar bien iluminado.',
     NO_MATCH: 'Intentemos de nuevo. Mire a la cámara, en un lugar bien iluminado.',
+    CHALLENGE_NOT_MET: 'Intentemos de nuevo. Siga el marco y las instrucciones en la pantalla.',
   },
   en: {
     FACE_NOT_FOUND: 'Place your face inside the oval.',
@@ -173,6 +184,7 @@ export const GUIDANCE: Record<Locale, Partial<Record<ErrorCode, string>>> = {
     FACE_NOT_LIVE: 'Look at the camera with your face inside the oval.',
     RECAPTURE_NEEDED: "Let's try again. Look at the camera in a well-lit place.",
     NO_MATCH: "Let's try again. Look at the camera in a well-lit place.",
+    CHALLENGE_NOT_MET: "Let's try again. Follow the oval and the instructions on the screen.",
   },
 };
 

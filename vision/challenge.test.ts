@@ -26,6 +26,10 @@ describe('checkChallenge', () => {
     expect(checkChallenge([frame('far', 0.5, 0.45), frame('seq', 0.5, 0.45, 20)], turn, 1.4).met).toBe(true);
     expect(checkChallenge([frame('far', 0.5, 0.45), frame('seq', 0.5, 0.45, -20)], turn, 1.4).reasons).toEqual(['CHALLENGE_TURN']);
     expect(checkChallenge([frame('far', 0.5, 0.45)], turn, 1.4).reasons).toEqual(['CHALLENGE_TURN']);
+    // a turn only on a frame the one-person check could not judge (turned past the pose limits, or
+    // no embedding) is a face nobody bound to the person: it does not count
+    expect(checkChallenge([frame('far', 0.5, 0.45), { ...frame('turn', 0.5, 0.45, 20), judged: false }], turn, 1.4).reasons).toEqual(['CHALLENGE_TURN']);
+    expect(checkChallenge([frame('far', 0.5, 0.45), { ...frame('turn', 0.5, 0.45, 20), judged: true }], turn, 1.4).met).toBe(true);
   });
   it('measures yaw and oval distance', () => {
     expect(yawOf(frame('seq', 0.5, 0.5, 30).points!)).toBeCloseTo(30, 3);

@@ -15,6 +15,12 @@ export interface ChallengeFrame {
   box: Box | null;
   /** 468-point mesh (x, y, z stride 3), null without one */
   points: ArrayLike<number> | null;
+  /**
+   * false: the one-person check could not judge this frame (no embedding, or turned past the
+   * matcher's pose limits). A turn shown only on such a frame does not count: it would be a face
+   * nobody bound to the person (default true)
+   */
+  judged?: boolean;
 }
 
 export const CHALLENGE_REASONS = ['CHALLENGE_OVAL', 'CHALLENGE_APPROACH', 'CHALLENGE_TURN'] as const;
@@ -59,7 +65,7 @@ export function checkChallenge(frames: readonly ChallengeFrame[], challenge: Cha
   if (!(scaleGain >= need)) reasons.push('CHALLENGE_APPROACH');
   if (challenge.turn) {
     const sign = challenge.turn === 'left' ? 1 : -1;
-    const turned = frames.some((f) => f.points && sign * yawOf(f.points) >= CHALLENGE_TOLERANCE.turnDeg);
+    const turned = frames.some((f) => f.points && f.judged !== false && sign * yawOf(f.points) >= CHALLENGE_TOLERANCE.turnDeg);
     if (!turned) reasons.push('CHALLENGE_TURN');
   }
   return { met: reasons.length === 0, reasons };

@@ -4,8 +4,8 @@ import { randomIn } from '../random.ts';
 /**
  * Server-chosen challenge: the oval's position/size and the approach gain vary per session so a
  * pre-recorded clip cannot match every session; the server measures each part on the evidence
- * (vision/challenge.ts). The turn is asked only when `turn` is on: the element does not guide a
- * head turn yet, so asking for one would fail every genuine capture.
+ * (vision/challenge.ts). The turn (a random side) is asked only when `turn` is on (the verifier's
+ * `challengeTurn`); the element guides it after the approach and uploads a `turn` frame.
  */
 export function makeChallenge(o: { turn?: boolean } = {}): Challenge {
   const w = randomIn(0.42, 0.52);

@@ -7,6 +7,8 @@ describe('server PAD request handling', () => {
     expect(frameMeta(3, ['seq', 'far', 'near'], [0, 2700, 3500])).toEqual([
       { role: 'seq', t: 0 }, { role: 'far', t: 2700 }, { role: 'near', t: 3500 },
     ]);
+    // the head-turn frame keeps its role (the PAD leaves it out; the challenge reads it)
+    expect(frameMeta(3, ['far', 'near', 'turn'], [0, 800, 1900]).map((m) => m.role)).toEqual(['far', 'near', 'turn']);
     // wrong length, unknown role, non-finite or negative time: submission order, passive frames
     expect(frameMeta(2, ['far'], [0, 1])).toEqual([{ role: 'seq', t: 0 }, { role: 'seq', t: 1 }]);
     expect(frameMeta(2, ['far', 'live!'], undefined)).toEqual([{ role: 'seq', t: 0 }, { role: 'seq', t: 300 }]);

@@ -26,7 +26,7 @@ export interface ServerPadOptions {
 
 /** Spacing assumed between frames when the request carries no usable timestamps (ms). */
 const DEFAULT_FRAME_GAP_MS = 300;
-const ROLES = new Set(['far', 'near', 'best', 'seq']);
+const ROLES = new Set(['far', 'near', 'best', 'seq', 'turn']);
 
 /**
  * Per-frame role and time: the declared ones when they are well formed (one per frame, known
@@ -112,7 +112,8 @@ export async function scoreLiveness(
   let challengeMet = true;
   if (body.challenge) {
     const ch = checkChallenge(
-      analyses.map((a, i) => ({ role: meta[i].role, width: a.image.width, height: a.image.height, box: a.face?.box ?? null, points: a.landmarks?.points ?? null })),
+      // the turn counts only on a frame the one-person check judged (embedded, within the pose limits)
+      analyses.map((a, i) => ({ role: meta[i].role, width: a.image.width, height: a.image.height, box: a.face?.box ?? null, points: a.landmarks?.points ?? null, judged: embeddings[i] !== null && !turned[i] })),
       body.challenge,
       r.signals.scaleGain,
     );

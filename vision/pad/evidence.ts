@@ -63,7 +63,10 @@ export function padFromFrames(frames: readonly PadFrame[], objects?: readonly De
  * answer — a caller computes them while the detector runs, then calls padDecide.
  */
 export function padSignals(frames: readonly PadFrame[], o: PadOptions = {}): PadSignals {
-  return { ex: extractFeatures(frames, undefined, o), frames: frames.length };
+  // the head-turn frame answers the session's challenge (vision/challenge.ts), not the PAD: the
+  // fusion was fitted without it, and a head turned on request would read as parallax and motion
+  const used = frames.filter((f) => f.role !== 'turn');
+  return { ex: extractFeatures(used, undefined, o), frames: used.length };
 }
 
 /** The other half: the screen objects over the face, the fusion and the policy (vetoes, caps, reasons). */

@@ -25,7 +25,7 @@ export interface PadFrame {
   image: ImageInput;
   landmarks: FaceLandmarks | null;
   t: number;
-  /** evidence role: 'far' | 'near' (approach step), 'best', 'seq' (passive window) */
+  /** evidence role: 'far' | 'near' (approach step), 'best', 'seq' (passive window); 'turn' frames are left out by padSignals */
   role: string;
 }
 

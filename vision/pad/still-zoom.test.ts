@@ -122,6 +122,17 @@ describe('still photo fed as the camera with the approach zoom (one picture up t
     }, 120_000);
   }
 
+  it("leaves a head-turn frame out: it is the challenge's evidence, not the PAD's (the same frame as a passive one changes the signals)", async () => {
+    const frames = await evidence(still, 0);
+    const image = await jpegRoundTrip(clip[90], 88);
+    const extra = { image, landmarks: await lm.landmarks(image), t: 4000 };
+    const base = padFromFrames(frames);
+    const withTurn = padFromFrames([...frames, { ...extra, role: 'turn' }]);
+    expect(withTurn.signals.features).toEqual(base.signals.features);
+    expect([withTurn.liveness, withTurn.reasons]).toEqual([base.liveness, base.reasons]);
+    expect(padFromFrames([...frames, { ...extra, role: 'seq' }]).signals.features).not.toEqual(base.signals.features);
+  }, 120_000);
+
   it('keeps the live clip without any zoom live (approach not required)', async () => {
     const r = padFromFrames(await evidence(live, 0, false), undefined, { requireApproach: false });
     expect(r.liveness).toBeGreaterThanOrEqual(50);

@@ -23,6 +23,23 @@ describe('EvidenceCollector', () => {
     expect(seqT).toEqual([...seqT].sort((a, b) => a - b));
   });
 
+  it('a head-turn frame follows near, on top of the count (the passive frames the PAD reads stay as many), within the protocol limit', () => {
+    const c = new EvidenceCollector({ count: 8 });
+    for (let t = 0; t < 1000; t += 100) c.add(g(t));
+    c.add(g(1000, { role: 'far' }));
+    c.add(g(2000, { role: 'near', phase: 'approach' }));
+    c.add(g(2600, { role: 'turn', phase: 'approach' }));
+    const s = c.select();
+    expect(s.map((f) => f.evidenceRole)).toEqual(['far', 'near', 'turn', 'best', 'seq', 'seq', 'seq', 'seq', 'seq']);
+    expect(s[2].t).toBe(2600);
+    const max = new EvidenceCollector({ count: 99 });
+    for (let t = 0; t < 40; t++) max.add(g(t));
+    max.add(g(50, { role: 'far' }));
+    max.add(g(60, { role: 'near' }));
+    max.add(g(70, { role: 'turn' }));
+    expect(max.select()).toHaveLength(MAX_EVIDENCE_FRAMES);
+  });
+
   it('never uploads one camera frame twice: a candidate repeating far, near or another candidate is left out', () => {
     const same = (k: number) => new Uint8Array([k, 9, 9, 9]);
     const c = new EvidenceCollector({ count: 8 });

@@ -2,7 +2,8 @@
  * Evidence selection: keeps the frames grabbed during the capture and picks the upload set —
  * `far` (start of the approach), `near` (end of it), `best` (highest quality in the passive
  * window), then `seq` frames spread evenly over the passive window and the approach — in that
- * order, which is also the order of the capture token's `evidence` list.
+ * order, which is also the order of the capture token's `evidence` list. When the session asked
+ * for a head turn, its `turn` frame follows `near` and does not count against `count`.
  */
 import { MAX_EVIDENCE_FRAMES, MAX_FRAME_BYTES, type EvidenceRole } from '../../protocol/index.ts';
 
@@ -15,7 +16,7 @@ export interface GrabbedFrame {
   quality: number;
   faceWidthPx: number;
   phase: 'passive' | 'approach';
-  role: 'far' | 'near' | 'candidate';
+  role: 'far' | 'near' | 'turn' | 'candidate';
 }
 
 export interface SelectedFrame extends GrabbedFrame {
@@ -67,16 +68,18 @@ export class EvidenceCollector {
     const far = this.frames.find((f) => f.role === 'far');
     const near = this.frames.find((f) => f.role === 'near');
     if (!far || !near) throw new Error('evidence incomplete: far and near frames are required');
+    const turn = this.frames.find((f) => f.role === 'turn');
     const out: SelectedFrame[] = [
       { ...far, evidenceRole: 'far' },
       { ...near, evidenceRole: 'near' },
+      ...(turn ? [{ ...turn, evidenceRole: 'turn' as const }] : []),
     ];
     // Two grabs of one camera frame (within one frame interval, or while the video stalls) give
     // the same JPEG; the verifier refuses an upload holding a frame twice (EVIDENCE_REPLAYED), so
     // a candidate repeating far, near or an earlier candidate is left out.
     const usable: GrabbedFrame[] = [];
     for (const f of this.frames.filter((x) => x.role === 'candidate' && x.faceWidthPx >= this.o.minFacePx).sort((a, b) => a.t - b.t)) {
-      if (![far, near, ...usable].some((x) => sameBytes(x.bytes, f.bytes))) usable.push(f);
+      if (![far, near, ...(turn ? [turn] : []), ...usable].some((x) => sameBytes(x.bytes, f.bytes))) usable.push(f);
     }
     const passive = usable.filter((f) => f.phase === 'passive');
     const bestPool = passive.length ? passive : usable;
@@ -87,7 +90,8 @@ export class EvidenceCollector {
     // frame it matches itself
     if (best) out.push({ ...best, evidenceRole: 'best' });
     const rest = usable.filter((f) => f !== best);
-    for (const f of spread(rest, this.o.count - out.length)) out.push({ ...f, evidenceRole: 'seq' });
+    const total = Math.min(MAX_EVIDENCE_FRAMES, this.o.count + (turn ? 1 : 0));
+    for (const f of spread(rest, total - out.length)) out.push({ ...f, evidenceRole: 'seq' });
     return out;
   }
 }

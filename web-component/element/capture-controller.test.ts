@@ -121,6 +121,44 @@ describe('CaptureController', () => {
     expect(c.state).toBe('complete');
   });
 
+  it('a session asking for a head turn: the turn frame follows near even when its encoding finishes first', async () => {
+    answers = [{ sessionId: 'sid1', status: 3, response: 200, verdict: new UnsecuredJWT({ liveness: 80 }).encode() }];
+    const claims = decodeJwt(session) as Record<string, unknown>;
+    const turnSession = new UnsecuredJWT({ ...claims, challenge: { ...(claims.challenge as object), turn: 'left' } }).encode();
+    let cb: ((r: FrameResult) => void) | null = null;
+    let n = 0;
+    let slow = false;
+    const port: PipelinePort = {
+      start: async () => undefined,
+      stop: () => undefined,
+      onResult: (c) => ((cb = c), () => (cb = null)),
+      // the encoding asked while `slow` takes 80 ms: the near frame's, below
+      captureJpeg: async () => {
+        const bytes = new Uint8Array([0xff, 0xd8, n++ & 255, 0xff, 0xd9]);
+        if (slow) await new Promise((r) => setTimeout(r, 80));
+        return { bytes, w: 480, h: 480 };
+      },
+    };
+    const emit = (t: number, width: number, yawDeg = 0) =>
+      cb?.({ t, faces: 1, checks, geometry: { faceWidthPx: width, interOcularPx: width * 0.4, cx: 0.5, cy: 0.45, ratios: [1, 1.3], yawDeg }, quality: 0.5 });
+    const { h, events } = host(port);
+    const c = new CaptureController({ ...h, session: turnSession });
+    await c.start();
+    let t = 1000;
+    for (; t < 1600; t += 40) emit(t, 200);
+    await new Promise((r) => setTimeout(r, 10));
+    for (let w = 200; w < 240; w += 5, t += 40) emit(t, w);
+    slow = true;
+    emit((t += 40), 240); // near: its encoding is slow
+    slow = false;
+    expect(c.view.code).toBe('TURN_LEFT');
+    emit((t += 40), 240, 18); // turned 18° to the left: the turn frame, encoded at once
+    await vi.waitFor(() => expect(c.state).toBe('complete'), { timeout: 10_000 });
+    expect(events.some((e) => e.type === 'error')).toBe(false);
+    const ev = decodeJwt(uploads[0].token).evidence as { role: string }[];
+    expect(ev.slice(0, 4).map((e) => e.role)).toEqual(['far', 'near', 'turn', 'best']);
+  });
+
   it('drops one capture the on-device PAD finds not live and takes it again; the next one goes to the server', async () => {
     answers = [{ sessionId: 'sid1', status: 3, response: 200, verdict: new UnsecuredJWT({ liveness: 70 }).encode() }];
     const { port, emit, live } = scripted();

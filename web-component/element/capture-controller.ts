@@ -102,6 +102,8 @@ export class CaptureController implements ReactiveController {
   private pipelineSignals: Partial<CameraSignals> = {};
   private lastEmit = { code: '', phase: '', progress: -1, t: 0 };
   private run = 0;
+  /** settles once every grab so far has reached the collector (see grab) */
+  private grabs: Promise<void> = Promise.resolve();
   private abort: AbortController | null = null;
   /** the on-device PAD turned a capture down in this run: the next one goes to the server as is */
   private devicePadRejected = false;
@@ -300,8 +302,7 @@ export class CaptureController implements ReactiveController {
     if (action.kind === 'fail') return this.fail(new KitError(action.code), action.reason);
     if (action.kind !== 'grab') return;
     if (action.role === 'far') this.farChecks = { ...this.checks };
-    const geometry = r.geometry;
-    void this.grab(run, action, geometry);
+    void this.grab(run, action);
   }
 
   /**
@@ -324,20 +325,32 @@ export class CaptureController implements ReactiveController {
     this.host.emitProgress({ state: this.state, phase: v.phase, code: v.code, message: this.host.message(v.code), progress: v.progress, checks: this.checks });
   }
 
+  /**
+   * Grabs the frame as evidence. Each grab encodes at once, but frames join the collector in the
+   * order they were grabbed: the `turn` frame comes a frame or two after `near`, and an encoding
+   * that finished out of order would otherwise complete the evidence without its `near` frame.
+   */
   private async grab(
     run: number,
-    a: { role: 'far' | 'near' | 'candidate'; t: number; quality: number; faceWidthPx: number; phase: 'passive' | 'approach' },
-    geometry: FaceGeometry | undefined,
+    a: { role: 'far' | 'near' | 'turn' | 'candidate'; t: number; quality: number; faceWidthPx: number; phase: 'passive' | 'approach'; complete?: boolean },
   ): Promise<void> {
     const pipeline = this.pipeline;
     if (!pipeline || !this.collector) return;
+    const encoded = pipeline.captureJpeg(this.host.jpegQuality);
+    const before = this.grabs;
+    let added!: () => void;
+    this.grabs = new Promise<void>((r) => (added = r));
     try {
-      const jpeg = await pipeline.captureJpeg(this.host.jpegQuality);
+      const jpeg = await encoded;
+      await before;
       if (run !== this.run || !this.collector) return;
       this.collector.add({ ...jpeg, t: Math.round(a.t), quality: a.quality, faceWidthPx: a.faceWidthPx, phase: a.phase, role: a.role });
-      if (a.role === 'near' && geometry) await this.finish(run, this.flow!.approachEvidence(geometry));
+      added();
+      if (a.complete) await this.finish(run, this.flow!.approachEvidence());
     } catch (e) {
       if (run === this.run) this.fail(e);
+    } finally {
+      added();
     }
   }
 

@@ -7,7 +7,7 @@ const checks = { face: pass, eyes: pass, phone: pass, lighting: pass, distance: 
 const challenge = { oval: { cx: 0.5, cy: 0.45, w: 0.5, h: 0.65 }, approach: { minScaleGain: 1.25 } };
 const cfg: FlowConfig = {
   stableWindowMs: 1000, approachTimeoutMs: 5000, approachStallMs: 3000, maxApproachAttempts: 3, passiveTimeoutMs: 30_000, retryNoticeMs: 2000, livenessWaitMs: 3000,
-  seqIntervalMs: 200, minEvidenceFacePx: 160, instructionHoldMs: 0,
+  seqIntervalMs: 200, minEvidenceFacePx: 160, instructionHoldMs: 0, turnMinDeg: 15, turnMaxDeg: 22, turnTimeoutMs: 10_000,
 };
 
 function f(t: number, width = 200, o: Partial<FrameResult> = {}): FrameResult {
@@ -33,9 +33,82 @@ describe('CaptureFlow', () => {
     }
     expect(near).not.toBeNull();
     expect(flow.view.phase).toBe('done');
-    const ev = flow.approachEvidence({ faceWidthPx: 250, interOcularPx: 100, cx: 0.5, cy: 0.5, ratios: [1.1, 1.3] });
-    expect(ev.scaleGain).toBe(1.25);
-    expect(ev.ratioChange).toBeCloseTo(0.05, 3);
+    expect(near!.complete).toBe(true);
+    const ev = flow.approachEvidence();
+    expect(ev.scaleGain).toBe(Math.round((near!.faceWidthPx / 200) * 1000) / 1000);
+    expect(ev.scaleGain).toBeGreaterThanOrEqual(1.25);
+    expect(ev.ratioChange).toBe(0);
+  });
+
+  describe('head turn (the challenge names a side)', () => {
+    const turnLeft = { ...challenge, turn: 'left' as const };
+    const yawed = (t: number, yawDeg: number, o: Partial<FrameResult> = {}): FrameResult => ({
+      ...f(t, 260),
+      geometry: { faceWidthPx: 260, interOcularPx: 104, cx: 0.5, cy: 0.5, ratios: [1, 1.3], yawDeg },
+      ...o,
+    });
+    /** passive window and approach up to the `near` grab; returns the next frame time */
+    function toNear(flow: CaptureFlow): number {
+      for (let t = 0; t <= 1000; t += 40) flow.push(f(t));
+      for (let t = 1040, w = 200; t < 3000; t += 40, w += 4) {
+        const a = flow.push(f(t, w));
+        if (a.kind === 'grab' && a.role === 'near') {
+          expect(a.complete).toBe(false);
+          return t + 40;
+        }
+      }
+      throw new Error('no near grab');
+    }
+
+    it('after near, asks for the turn; a face turned the other way, or not far enough, is not taken', () => {
+      const flow = new CaptureFlow(turnLeft, cfg);
+      let t = toNear(flow);
+      expect(flow.view.phase).toBe('turn');
+      expect(flow.view.code).toBe('TURN_LEFT');
+      const before = flow.view.progress;
+      // the other side, not far enough, and too far (past the matcher's pose limits: the way back is taken)
+      for (const yaw of [0, -25, -40, 8, 14, 30]) {
+        expect(flow.push(yawed(t, yaw)).kind).toBe('none');
+        t += 40;
+      }
+      expect(flow.view.code).toBe('TURN_LEFT');
+      expect(flow.view.progress).toBeGreaterThan(before);
+      const a = flow.push(yawed(t, 18));
+      expect(a).toMatchObject({ kind: 'grab', role: 'turn', complete: true });
+      expect(flow.view.phase).toBe('done');
+      // the approach evidence is still the far/near pair's
+      expect(flow.approachEvidence().scaleGain).toBeGreaterThanOrEqual(1.25);
+    });
+
+    it('a turned face is not frontal and may leave the oval: only one face, the light and no phone are required', () => {
+      const flow = new CaptureFlow({ ...challenge, turn: 'right' }, cfg);
+      let t = toNear(flow);
+      expect(flow.view.code).toBe('TURN_RIGHT');
+      const notFrontal = { ...checks, face: { pass: false, value: 30, code: 'FACE_NOT_FRONTAL' }, distance: { pass: false, value: 1, code: 'TOO_CLOSE' } };
+      expect(flow.push(yawed(t, -20, { faces: 2 })).kind).toBe('none');
+      t += 40;
+      expect(flow.push(yawed(t, -20, { checks: { ...notFrontal, phone: { pass: false, value: 0.9, code: 'PHONE_IN_FRAME' } } })).kind).toBe('none');
+      t += 40;
+      expect(flow.push(yawed(t, -20, { checks: notFrontal }))).toMatchObject({ kind: 'grab', role: 'turn' });
+    });
+
+    it('no turn within turnTimeoutMs: TURN_NOT_COMPLETED, and a frontal face never completes the capture', () => {
+      const flow = new CaptureFlow(turnLeft, { ...cfg, turnTimeoutMs: 2000 });
+      const t0 = toNear(flow);
+      let last: ReturnType<CaptureFlow['push']> = { kind: 'none' };
+      for (let t = t0; t <= t0 + 2100 && last.kind === 'none'; t += 40) last = flow.push(yawed(t, 3));
+      expect(last).toMatchObject({ kind: 'fail', code: 'TURN_NOT_COMPLETED', reason: 'TURN_LEFT' });
+    });
+
+    it('reset() (a server retry) starts from the passive phase again', () => {
+      const flow = new CaptureFlow(turnLeft, cfg);
+      toNear(flow);
+      flow.reset();
+      expect(flow.view.phase).toBe('passive');
+      const a = flow.push(yawed(0, 30));
+      expect(a.kind === 'grab' ? a.role : a.kind).not.toBe('turn');
+      expect(flow.view.phase).toBe('passive');
+    });
   });
 
   it('a person who moved back after the step began: the approach is measured from the new distance (new far frame), not stalled', () => {

@@ -1,15 +1,17 @@
 /**
  * The capture state machine as a pure function of frame results: passive checks until they all
- * hold for a stable window, then the server-chosen active step (bring the face closer), then done.
+ * hold for a stable window, then the server-chosen active step (bring the face closer), then, when
+ * the session's challenge asks for it, a head turn to the side it names, then done.
  * It tells the caller when to grab evidence frames; it never touches the camera or the network.
  *
  * It never loops: an approach that stalls is explained (APPROACH_RETRY) and tried again at most
  * `maxApproachAttempts` times, then the flow fails with APPROACH_NOT_COMPLETED; checks that never
  * hold within `passiveTimeoutMs` fail it with CAPTURE_TIMEOUT. A slow but steady approach is not
  * cut short: only a face that stopped growing for `approachStallMs` (or the hard cap) ends a try.
+ * A turn not seen within `turnTimeoutMs` fails the flow with TURN_NOT_COMPLETED.
  */
 import type { Challenge, ErrorCode } from '../../protocol/index.ts';
-import { InstructionDebouncer, REQUIRED_APPROACH, REQUIRED_PASSIVE, instructionFor, laterChecksReported, requiredNow } from './guidance.ts';
+import { InstructionDebouncer, REQUIRED_APPROACH, REQUIRED_PASSIVE, REQUIRED_TURN, instructionFor, laterChecksReported, requiredNow } from './guidance.ts';
 import type { FaceGeometry, FrameResult } from './pipeline-port.ts';
 
 export interface FlowConfig {
@@ -39,6 +41,18 @@ export interface FlowConfig {
   minEvidenceFacePx: number;
   /** instruction debounce (ms) */
   instructionHoldMs: number;
+  /**
+   * head yaw (degrees, towards the asked side) at which the turn frame is taken; the server accepts
+   * 12° on its own detector (vision/challenge.ts), the device asks a little more
+   */
+  turnMinDeg: number;
+  /**
+   * and at most this far: the server binds the turn frame to the person only within the matcher's
+   * pose limits (yaw 25° on its own estimate), so a head turned further waits for the way back
+   */
+  turnMaxDeg: number;
+  /** the asked head turn must be seen within this long of the `near` frame, else TURN_NOT_COMPLETED (ms) */
+  turnTimeoutMs: number;
 }
 
 export const DEFAULT_FLOW_CONFIG: FlowConfig = {
@@ -52,9 +66,12 @@ export const DEFAULT_FLOW_CONFIG: FlowConfig = {
   seqIntervalMs: 250,
   minEvidenceFacePx: 160,
   instructionHoldMs: 300,
+  turnMinDeg: 15,
+  turnMaxDeg: 22,
+  turnTimeoutMs: 12_000,
 };
 
-export type Phase = 'passive' | 'approach' | 'done';
+export type Phase = 'passive' | 'approach' | 'turn' | 'done';
 
 /** How much the face must grow (relative to the far width) to count as progress of the approach. */
 const PROGRESS_STEP = 0.02;
@@ -71,9 +88,12 @@ export type FlowAction =
   /** evidence grabbed so far is void: the flow went back to the passive phase */
   | { kind: 'restart' }
   /** the capture cannot complete: `code` ends it (liveness-error), `reason` is the last guidance shown */
-  | { kind: 'fail'; code: 'APPROACH_NOT_COMPLETED' | 'CAPTURE_TIMEOUT'; reason: ErrorCode }
-  /** grab the current frame as evidence; `near` also means the active step is complete */
-  | { kind: 'grab'; role: 'far' | 'near' | 'candidate'; t: number; quality: number; faceWidthPx: number; phase: 'passive' | 'approach' };
+  | { kind: 'fail'; code: 'APPROACH_NOT_COMPLETED' | 'CAPTURE_TIMEOUT' | 'TURN_NOT_COMPLETED'; reason: ErrorCode }
+  /**
+   * grab the current frame as evidence; `complete`: the evidence is complete with this frame (the
+   * `near` frame when no turn is asked, else the `turn` frame)
+   */
+  | { kind: 'grab'; role: 'far' | 'near' | 'turn' | 'candidate'; t: number; quality: number; faceWidthPx: number; phase: 'passive' | 'approach'; complete?: boolean };
 
 export interface FlowView {
   phase: Phase;
@@ -97,6 +117,11 @@ export class CaptureFlow {
   private stableSince: number | null = null;
   private lastGrab = -Infinity;
   private far: FaceGeometry | null = null;
+  private near: FaceGeometry | null = null;
+  /** frame time of the `near` grab (the turn step's start) */
+  private turnStart = 0;
+  /** the largest yaw towards the asked side seen in this turn step (degrees) */
+  private bestTurn = 0;
   private approachStart = 0;
   private bestGain = 1;
   /** frame time the face last grew by PROGRESS_STEP in this approach try */
@@ -136,6 +161,8 @@ export class CaptureFlow {
     this.passiveStart = null;
     this.livenessWaitFrom = null;
     this.far = null;
+    this.near = null;
+    this.bestTurn = 0;
     this.bestGain = 1;
     this.lastGrab = -Infinity;
     this.debounce.reset();
@@ -144,6 +171,7 @@ export class CaptureFlow {
 
   push(r: FrameResult): FlowAction {
     if (this.phaseNow === 'done') return { kind: 'none' };
+    if (this.phaseNow === 'turn') return this.turn(r);
     return this.phaseNow === 'passive' ? this.passive(r) : this.approach(r);
   }
 
@@ -222,7 +250,7 @@ export class CaptureFlow {
     }
     const far = this.far!;
     if (code !== null || !r.geometry) {
-      this.show(code ?? 'FACE_NOT_FOUND', r.t, 0.5 + 0.5 * this.gainProgress());
+      this.show(code ?? 'FACE_NOT_FOUND', r.t, 0.5 + this.approachShare() * this.gainProgress());
       return { kind: 'none' };
     }
     const gain = r.geometry.faceWidthPx / far.faceWidthPx;
@@ -241,12 +269,21 @@ export class CaptureFlow {
     const reached = gain >= this.challenge.approach.minScaleGain;
     // close enough, but the phone detector has not reported yet: hold here until it has
     const waiting = reached && !laterChecksReported(r);
-    this.show(waiting ? 'HOLD_STILL' : 'MOVE_CLOSER_STEP', r.t, 0.5 + 0.5 * this.gainProgress());
+    this.show(waiting ? 'HOLD_STILL' : 'MOVE_CLOSER_STEP', r.t, 0.5 + this.approachShare() * this.gainProgress());
     if (waiting) return { kind: 'none' };
     if (reached) {
+      this.near = r.geometry;
+      const near = { kind: 'grab', role: 'near', t: r.t, quality: r.quality ?? 0, faceWidthPx: r.geometry.faceWidthPx, phase: 'approach' } as const;
+      if (this.challenge.turn) {
+        this.phaseNow = 'turn';
+        this.turnStart = r.t;
+        this.bestTurn = 0;
+        this.show(turnCode(this.challenge.turn), r.t, 0.5 + this.approachShare());
+        return { ...near, complete: false };
+      }
       this.phaseNow = 'done';
       this.viewNow = { phase: 'done', code: 'HOLD_STILL', progress: 1 };
-      return { kind: 'grab', role: 'near', t: r.t, quality: r.quality ?? 0, faceWidthPx: r.geometry.faceWidthPx, phase: 'approach' };
+      return { ...near, complete: true };
     }
     if (r.t - this.lastGrab >= this.cfg.seqIntervalMs && r.geometry.faceWidthPx >= this.cfg.minEvidenceFacePx) {
       this.lastGrab = r.t;
@@ -255,10 +292,49 @@ export class CaptureFlow {
     return { kind: 'none' };
   }
 
-  /** After the `near` grab: the approach evidence for the capture token. */
-  approachEvidence(near: FaceGeometry): { scaleGain: number; ratioChange: number } {
+  /**
+   * The turn step: only a face (one, no phone, enough light) is required — not frontal, not in the
+   * oval. The first frame turned `turnMinDeg`–`turnMaxDeg` towards the asked side (yaw > 0: the
+   * person's own left, as vision/challenge.ts measures it) is the `turn` evidence frame.
+   */
+  private turn(r: FrameResult): FlowAction {
+    const side = this.challenge.turn!;
+    if (r.t - this.turnStart > this.cfg.turnTimeoutMs) {
+      this.phaseNow = 'done';
+      this.viewNow = { phase: 'done', code: turnCode(side), progress: 0 };
+      return { kind: 'fail', code: 'TURN_NOT_COMPLETED', reason: turnCode(side) };
+    }
+    const code = instructionFor(r, requiredNow(r, REQUIRED_TURN));
+    const base = 0.5 + this.approachShare();
+    if (code !== null || !r.geometry) {
+      this.show(code ?? 'FACE_NOT_FOUND', r.t, base + (1 - base) * this.turnProgress());
+      return { kind: 'none' };
+    }
+    const yaw = (side === 'left' ? 1 : -1) * (r.geometry.yawDeg ?? 0);
+    this.bestTurn = Math.max(this.bestTurn, yaw);
+    if (yaw >= this.cfg.turnMinDeg && yaw <= this.cfg.turnMaxDeg) {
+      this.phaseNow = 'done';
+      this.viewNow = { phase: 'done', code: 'HOLD_STILL', progress: 1 };
+      return { kind: 'grab', role: 'turn', t: r.t, quality: r.quality ?? 0, faceWidthPx: r.geometry.faceWidthPx, phase: 'approach', complete: true };
+    }
+    this.show(turnCode(side), r.t, base + (1 - base) * this.turnProgress());
+    return { kind: 'none' };
+  }
+
+  /** After the last grab: the approach evidence for the capture token. */
+  approachEvidence(): { scaleGain: number; ratioChange: number } {
     const far = this.far!;
+    const near = this.near!;
     return { scaleGain: round3(near.faceWidthPx / far.faceWidthPx), ratioChange: round3(ratioChange(far, near)) };
+  }
+
+  /** Share of the progress bar the approach takes (the passive window takes the first half). */
+  private approachShare(): number {
+    return this.challenge.turn ? 0.3 : 0.5;
+  }
+
+  private turnProgress(): number {
+    return Math.max(0, Math.min(1, this.bestTurn / this.cfg.turnMinDeg));
   }
 
   private gainProgress(): number {
@@ -276,6 +352,10 @@ export class CaptureFlow {
       phase: this.phaseNow === 'approach' && role !== 'far' ? 'approach' : 'passive',
     };
   }
+}
+
+function turnCode(side: 'left' | 'right'): 'TURN_LEFT' | 'TURN_RIGHT' {
+  return side === 'left' ? 'TURN_LEFT' : 'TURN_RIGHT';
 }
 
 function round3(x: number): number {

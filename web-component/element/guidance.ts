@@ -22,6 +22,8 @@ export const DEFAULT_CODE: Record<CheckName, ErrorCode> = {
 /** Checks that must pass in the passive phase; the active step ignores `distance` (the face grows). */
 export const REQUIRED_PASSIVE: readonly CheckName[] = ['face', 'eyes', 'phone', 'lighting', 'distance', 'liveness'];
 export const REQUIRED_APPROACH: readonly CheckName[] = ['face', 'phone', 'lighting'];
+/** The head-turn step: a face turned away is the point, so only the light and no phone (one face is checked always). */
+export const REQUIRED_TURN: readonly CheckName[] = ['phone', 'lighting'];
 
 /**
  * Checks whose first result may come after the step has begun: the phone detector (the largest

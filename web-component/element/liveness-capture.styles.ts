@@ -71,6 +71,13 @@ export const styles = css`
     stroke: var(--lc-ok);
     stroke-width: 1.2;
   }
+  .guide .turn-arrow {
+    fill: none;
+    stroke: var(--lc-ok);
+    stroke-width: 1.6;
+    stroke-linecap: round;
+    stroke-linejoin: round;
+  }
   .progress {
     height: 8px;
     border-radius: 4px;

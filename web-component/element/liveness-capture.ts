@@ -231,16 +231,24 @@ export class LivenessCapture extends LitElement {
     const cy = oval.cy * 100;
     let rx = (oval.w * 100) / 2;
     let ry = (oval.h * 100) / 2;
-    const ok = this.capture.state === 'capturing' && (this.capture.view.code === 'HOLD_STILL' || this.capture.view.code === 'MOVE_CLOSER_STEP');
-    // the approach step shows its goal: the oval grows to the size the face must reach
-    if (this.capture.state === 'capturing' && this.capture.view.phase === 'approach') {
+    const view = this.capture.view;
+    const capturing = this.capture.state === 'capturing';
+    const ok = capturing && (view.code === 'HOLD_STILL' || view.code === 'MOVE_CLOSER_STEP' || view.code === 'TURN_LEFT' || view.code === 'TURN_RIGHT');
+    // the approach step shows its goal: the oval grows to the size the face must reach (and stays
+    // grown for the head turn that follows it)
+    if (capturing && (view.phase === 'approach' || view.phase === 'turn')) {
       const g = Math.min(this.capture.claims?.challenge.approach.minScaleGain ?? 1, 1 / oval.w, 1 / oval.h);
       rx *= g;
       ry *= g;
     }
     const hole = `M0 0H100V100H0Z M${cx - rx} ${cy} a${rx} ${ry} 0 1 0 ${2 * rx} 0 a${rx} ${ry} 0 1 0 ${-2 * rx} 0Z`;
+    // the head turn: an arrow beside the oval on the asked side (the preview is a mirror, so the
+    // person's own left is the screen's left)
+    const side = capturing && view.phase === 'turn' ? (this.capture.claims?.challenge.turn ?? null) : null;
+    const arrow = side ? turnArrow(side === 'left' ? Math.max(4, cx - rx - 4) : Math.min(96, cx + rx + 4), cy, side === 'left' ? -1 : 1) : null;
     return svg`<path class="mask" fill-rule="evenodd" d=${hole}></path>
-      <ellipse class="oval ${ok ? 'ok' : ''}" cx=${cx} cy=${cy} rx=${rx} ry=${ry}></ellipse>`;
+      <ellipse class="oval ${ok ? 'ok' : ''}" cx=${cx} cy=${cy} rx=${rx} ry=${ry}></ellipse>
+      ${arrow ? svg`<path class="turn-arrow" data-side=${side} d=${arrow}></path>` : nothing}`;
   }
 
   protected override render() {
@@ -274,6 +282,13 @@ export class LivenessCapture extends LitElement {
       </div>
     `;
   }
+}
+
+/** An arrow (svg path, viewBox units) with its tip at (x, y), pointing left (dir −1) or right (1). */
+function turnArrow(x: number, y: number, dir: -1 | 1): string {
+  const len = 8;
+  const head = 4;
+  return `M${x - dir * len} ${y}H${x} M${x - dir * head} ${y - head}L${x} ${y}L${x - dir * head} ${y + head}`;
 }
 
 /** Registers `<liveness-capture>` (idempotent). */

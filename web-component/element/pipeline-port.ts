@@ -8,9 +8,11 @@ import type { DevicePad, PadEvidence } from '../pipeline/types.ts';
 
 /**
  * The part of the pipeline's face geometry the element uses (face scale, centre and scale-free
- * landmark ratios for the approach step), so fakes need only these fields.
+ * landmark ratios for the approach step, yaw for the turn step), so fakes need only these fields.
  */
-export type FaceGeometry = Pick<PipelineFaceGeometry, 'faceWidthPx' | 'interOcularPx' | 'cx' | 'cy' | 'ratios'>;
+export type FaceGeometry = Pick<PipelineFaceGeometry, 'faceWidthPx' | 'interOcularPx' | 'cx' | 'cy' | 'ratios'> &
+  /** head yaw (degrees, > 0: turned to the person's own left), for the head-turn step */
+  Partial<Pick<PipelineFaceGeometry, 'yawDeg'>>;
 
 /** Per-frame result of the pipeline: plain data. */
 export interface FrameResult {
