@@ -92,6 +92,25 @@ describe('CaptureFlow', () => {
       expect(flow.push(yawed(t, -20, { checks: notFrontal }))).toMatchObject({ kind: 'grab', role: 'turn' });
     });
 
+    it('the turn instruction shows at once (no debounce hold), and a face already turned counts only once it has been shown for the hold', () => {
+      const held = { ...cfg, instructionHoldMs: 300 };
+      const flow = new CaptureFlow(turnLeft, held);
+      for (let t = 0; t <= 1000; t += 40) flow.push(f(t));
+      let t = 1040;
+      for (let w = 200; t < 3000; t += 40, w += 4) {
+        const a = flow.push(f(t, w));
+        if (a.kind === 'grab' && a.role === 'near') break;
+      }
+      const near = t;
+      expect(flow.view.code).toBe('TURN_LEFT');
+      // the person was already turning: frames within the hold are not taken, and the instruction stays
+      for (t = near + 40; t < near + 300; t += 40) {
+        expect(flow.push(yawed(t, 18)).kind).toBe('none');
+        expect(flow.view.code).toBe('TURN_LEFT');
+      }
+      expect(flow.push(yawed(near + 300, 18))).toMatchObject({ kind: 'grab', role: 'turn', complete: true });
+    });
+
     it('no turn within turnTimeoutMs: TURN_NOT_COMPLETED, and a frontal face never completes the capture', () => {
       const flow = new CaptureFlow(turnLeft, { ...cfg, turnTimeoutMs: 2000 });
       const t0 = toNear(flow);

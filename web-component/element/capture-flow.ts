@@ -278,6 +278,8 @@ export class CaptureFlow {
         this.phaseNow = 'turn';
         this.turnStart = r.t;
         this.bestTurn = 0;
+        // a new step, not a flicker: its instruction shows at once (no debounce hold)
+        this.debounce.reset();
         this.show(turnCode(this.challenge.turn), r.t, 0.5 + this.approachShare());
         return { ...near, complete: false };
       }
@@ -295,7 +297,8 @@ export class CaptureFlow {
   /**
    * The turn step: only a face (one, no phone, enough light) is required — not frontal, not in the
    * oval. The first frame turned `turnMinDeg`–`turnMaxDeg` towards the asked side (yaw > 0: the
-   * person's own left, as vision/challenge.ts measures it) is the `turn` evidence frame.
+   * person's own left, as vision/challenge.ts measures it), once the instruction has been shown for
+   * `instructionHoldMs`, is the `turn` evidence frame.
    */
   private turn(r: FrameResult): FlowAction {
     const side = this.challenge.turn!;
@@ -312,7 +315,10 @@ export class CaptureFlow {
     }
     const yaw = (side === 'left' ? 1 : -1) * (r.geometry.yawDeg ?? 0);
     this.bestTurn = Math.max(this.bestTurn, yaw);
-    if (yaw >= this.cfg.turnMinDeg && yaw <= this.cfg.turnMaxDeg) {
+    // a frame is an answer only once the person has been asked: the instruction stays on screen at
+    // least one debounce hold before a turned face is taken
+    const asked = r.t - this.turnStart >= this.cfg.instructionHoldMs;
+    if (asked && yaw >= this.cfg.turnMinDeg && yaw <= this.cfg.turnMaxDeg) {
       this.phaseNow = 'done';
       this.viewNow = { phase: 'done', code: 'HOLD_STILL', progress: 1 };
       return { kind: 'grab', role: 'turn', t: r.t, quality: r.quality ?? 0, faceWidthPx: r.geometry.faceWidthPx, phase: 'approach', complete: true };
