@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { decodeJwt } from 'jose';
 import type { Browser, Page } from 'playwright-core';
 import { startVerifier, type RunningVerifier } from '../../edge-verifier/node.ts';
 import { startMatcher, type RunningMatcher } from '../../matcher/server.ts';
@@ -227,7 +228,7 @@ export async function createVideoRunner(o: VideoRunnerOptions = {}): Promise<Vid
     });
     if (res.status !== 201) throw new Error(`session creation failed: ${res.status}`);
     const b = (await res.json()) as { sessionId: string; sessionToken: string };
-    const claims = JSON.parse(Buffer.from(b.sessionToken.split('.')[1], 'base64url').toString()) as { challenge?: { turn?: 'left' | 'right' } };
+    const claims = decodeJwt(b.sessionToken) as { challenge?: { turn?: 'left' | 'right' } };
     return { sid: b.sessionId, token: b.sessionToken, turn: claims.challenge?.turn };
   }
 
